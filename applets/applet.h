@@ -1,0 +1,19 @@
+/* applet: what every applet file sees. Each applets/<name>.c defines
+ * `const char <id>_usage[]` (a man-page synopsis plus options, printed by
+ * --help) and `int <id>_main(int argc, char **argv)` (argv[0] is the applet
+ * name), and returns an exit code from msg.h. */
+#ifndef VB_APPLET_H
+#define VB_APPLET_H
+
+#include "msg.h"
+
+#define APPLET(id, name, summary) \
+	extern const char id##_usage[]; \
+	int id##_main(int argc, char **argv);
+#include "applets.def"
+#undef APPLET
+
+/* Print an applet's usage to stdout (for --help). */
+void vb_print_usage(const char *usage);
+
+#endif

@@ -1,0 +1,179 @@
+/* vfiobox: multicall dispatch, busybox-style.
+ *
+ * The applet is the basename of argv[0] (a symlink or hard link made by
+ * --install), or, when that is "vfiobox", the first argument. Every applet
+ * takes --help (usage on stdout, exit 0) and --version. main returns the
+ * applet's exit code, or 1 if stdout could not be written. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "applet.h"
+#include "util.h"
+
+struct applet {
+	const char *name;
+	const char *summary;
+	const char *usage;
+	int (*main)(int, char **);
+};
+
+static const struct applet applets[] = {
+#define APPLET(id, name, summary) { name, summary, id##_usage, id##_main },
+#include "applets.def"
+#undef APPLET
+};
+
+static const char vfiobox_usage[] =
+	"usage: vfiobox APPLET [ARGS...]\n"
+	"       APPLET [ARGS...]            (through a link named after the applet)\n"
+	"       vfiobox --list\n"
+	"       vfiobox --install [-s] DIR\n"
+	"       vfiobox --help | --version\n"
+	"\n"
+	"VFIO GPU passthrough chores in one static binary: the initramfs claim,\n"
+	"rescue-shell applets, recovery of a GPU that fell off the bus.\n"
+	"\n"
+	"  --list        print the applet names, one per line\n"
+	"  --install DIR make a hard link (-s: symlink) in DIR for every applet\n"
+	"\n"
+	"Environment: VFIOBOX_SYSROOT=DIR roots every /sys, /proc, /dev, /etc, /run\n"
+	"and /lib/modules path at DIR (fake trees for tests and demos).\n"
+	"Exit codes: 0 done, 1 failed (state restored), 2 usage error (nothing\n"
+	"touched), 3 failed and the undo failed too, 127 no such applet.\n"
+	"\n"
+	"Applets:\n";
+
+void vb_print_usage(const char *usage)
+{
+	fputs(usage, stdout);
+}
+
+static const struct applet *find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < VB_ARRAY_SIZE(applets); i++)
+		if (!strcmp(applets[i].name, name))
+			return &applets[i];
+	return NULL;
+}
+
+static void help(FILE *f)
+{
+	size_t i;
+
+	fputs(vfiobox_usage, f);
+	for (i = 0; i < VB_ARRAY_SIZE(applets); i++)
+		fprintf(f, "  %-13s %s\n", applets[i].name, applets[i].summary);
+}
+
+static int install(int argc, char **argv)
+{
+	char self[PATH_MAX], path[PATH_MAX];
+	const char *dir;
+	int sym = 0, rc = 0;
+	ssize_t n;
+	size_t i;
+
+	if (argc >= 2 && !strcmp(argv[1], "-s")) {
+		sym = 1;
+		argc--;
+		argv++;
+	}
+	if (argc != 2)
+		return vb_usage_err("--install takes [-s] DIR");
+	dir = argv[1];
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0) {
+		vb_err("--install: cannot find this binary (/proc/self/exe): %s", strerror(errno));
+		return VB_EXIT_FAIL;
+	}
+	self[n] = 0;
+	for (i = 0; i < VB_ARRAY_SIZE(applets); i++) {
+		struct stat st;
+
+		if (vb_fmt(path, sizeof(path), "%s/%s", dir, applets[i].name) < 0) {
+			vb_err("--install: %s/%s: path too long", dir, applets[i].name);
+			rc = VB_EXIT_FAIL;
+			continue;
+		}
+		if (lstat(path, &st) == 0) {
+			if (unlink(path) < 0) {
+				vb_err("--install: %s: cannot replace: %s", path, strerror(errno));
+				rc = VB_EXIT_FAIL;
+				continue;
+			}
+		}
+		if ((sym ? symlink(self, path) : link(self, path)) < 0) {
+			vb_err("--install: %s: %s", path, strerror(errno));
+			rc = VB_EXIT_FAIL;
+		}
+	}
+	return rc;
+}
+
+static int run(const struct applet *a, int argc, char **argv)
+{
+	vb_msg_init(a->name);
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		vb_print_usage(a->usage);
+		return 0;
+	}
+	if (argc >= 2 && !strcmp(argv[1], "--version")) {
+		printf("vfiobox %s (%s)\n", VFIOBOX_VERSION, a->name);
+		return 0;
+	}
+	argv[0] = (char *)a->name;
+	return a->main(argc, argv);
+}
+
+static int finish(int rc)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		if (errno != EPIPE)
+			vb_err("write error on standard output: %s", strerror(errno));
+		return rc ? rc : VB_EXIT_FAIL;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const char *base = argc > 0 ? strrchr(argv[0], '/') : NULL;
+	const struct applet *a;
+
+	base = base ? base + 1 : (argc > 0 ? argv[0] : "vfiobox");
+	if ((a = find(base)))
+		return finish(run(a, argc, argv));
+
+	vb_msg_init("vfiobox");
+	if (argc < 2) {
+		help(stderr);
+		return VB_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		help(stdout);
+		return finish(0);
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("vfiobox %s\n", VFIOBOX_VERSION);
+		return finish(0);
+	}
+	if (!strcmp(argv[1], "--list")) {
+		size_t i;
+		for (i = 0; i < VB_ARRAY_SIZE(applets); i++)
+			puts(applets[i].name);
+		return finish(0);
+	}
+	if (!strcmp(argv[1], "--install"))
+		return finish(install(argc - 1, argv + 1));
+	if ((a = find(argv[1])))
+		return finish(run(a, argc - 1, argv + 1));
+	vb_err("%s: no such applet (vfiobox --list shows them)", argv[1]);
+	return VB_EXIT_NOAPPLET;
+}

@@ -1,0 +1,89 @@
+/* pcidev: the PCI device model as sysfs shows it.
+ *
+ * Addresses are validated strictly (vb_bdf_parse) before any path is built:
+ * hex digits only, no '/', no "..". Everything is read fresh from sysfs on
+ * each call: IOMMU group numbers and drivers change across rescans. */
+#ifndef VB_PCIDEV_H
+#define VB_PCIDEV_H
+
+#include <stddef.h>
+
+#define VB_BDF_LEN 20		/* "ffffffff:ff:1f.7" + NUL, rounded up */
+#define VB_ANY 0xffffffffu	/* PCI_ANY_ID */
+
+struct vb_bdf {
+	unsigned domain, bus, dev, fn;
+};
+
+/* Parse "DDDD:BB:DD.F" (domain 4 to 8 hex digits) or the short "BB:DD.F"
+ * (domain 0). Returns 0 or -EINVAL. */
+int vb_bdf_parse(const char *s, struct vb_bdf *b);
+/* Canonical "%04x:%02x:%02x.%x" into out (VB_BDF_LEN bytes). */
+void vb_bdf_format(const struct vb_bdf *b, char *out);
+/* Parse and write the canonical form; -EINVAL for a bad address. */
+int vb_bdf_canon(const char *s, char *out);
+/* Order of two canonical addresses, numerically. */
+int vb_bdf_cmp(const char *a, const char *b);
+
+struct vb_pciids {
+	unsigned vendor, device, subvendor, subdevice;
+	unsigned class;		/* 24 bits: base, sub, prog-if */
+};
+
+struct vb_pcidev {
+	char addr[VB_BDF_LEN];
+	struct vb_pciids id;
+	int revision;			/* -1 unknown */
+	char driver[64];		/* "" when unbound */
+	char override[64];		/* driver_override, "" when unset */
+	int group;			/* IOMMU group, -1 without one */
+	int boot_vga;			/* -1: no boot_vga attribute */
+	char power_state[16];		/* D0, D3hot, D3cold...; "" unknown */
+	char power_control[8];		/* "on" or "auto"; "" unknown */
+	char runtime_status[16];	/* "" unknown */
+	int d3cold_allowed;		/* -1: absent */
+	int has_reset;			/* the reset attribute exists */
+	int has_reset_method;		/* the reset_method attribute exists (5.15+) */
+	char reset_methods[128];	/* enabled methods in order, "" none */
+	char link_speed[32];		/* current_link_speed, "" absent */
+	int link_width;			/* current_link_width, 0 absent */
+	char max_link_speed[32];
+	int max_link_width;
+	char parent[VB_BDF_LEN];	/* upstream bridge, "" on a root bus */
+	int is_vf;			/* SR-IOV virtual function */
+};
+
+/* Absolute path of attribute attr of device addr (canonical or short form);
+ * -EINVAL for a bad address or an attribute name with '/' or "..". */
+int vb_pcidev_path(char *buf, size_t n, const char *addr, const char *attr);
+/* 1 if /sys/bus/pci/devices/ADDR exists. */
+int vb_pcidev_exists(const char *addr);
+/* Ids from modalias (one read), else the vendor/device/... files. */
+int vb_pcidev_ids(const char *addr, struct vb_pciids *id);
+/* Everything above, read fresh. -ENODEV if the device is not there. */
+int vb_pcidev_load(const char *addr, struct vb_pcidev *d);
+/* Current driver name into buf ("" when unbound); 0 or -errno. */
+int vb_pcidev_driver(const char *addr, char *buf, size_t n);
+/* IOMMU group number, -ENOENT when the device has none. */
+int vb_pcidev_group(const char *addr);
+/* The upstream bridge's address, "" for a device on a root bus. */
+int vb_pcidev_parent(const char *addr, char *out);
+
+/* Sorted canonical addresses of every PCI device; names that are not valid
+ * addresses are skipped. Free with vb_sysfs_list_free(). */
+int vb_pcidev_list(char ***addrs, size_t *n);
+/* Members of IOMMU group g, sorted. */
+int vb_pcidev_group_members(int g, char ***addrs, size_t *n);
+/* All present functions of addr's slot (same domain:bus:dev), sorted,
+ * including addr itself. */
+int vb_pcidev_slot(const char *addr, char ***addrs, size_t *n);
+/* Devices directly below bridge addr (its secondary bus), sorted. */
+int vb_pcidev_children(const char *bridge, char ***addrs, size_t *n);
+
+/* Class helpers. */
+int vb_class_is_display(unsigned class);	/* 0x03xxxx */
+int vb_class_is_bridge(unsigned class);		/* 0x06xxxx */
+int vb_class_is_audio(unsigned class);		/* 0x0403xx HDA */
+const char *vb_class_name(unsigned class);
+
+#endif
