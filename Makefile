@@ -138,4 +138,7 @@ distclean:
 
 .PHONY: all need-build need-check need-e2e need-bench demo unit applet-tests check check-extra e2e bench clean distclean
 
+# Topic makefiles (fuzz, hooks, e2e...) add targets and hang checks off check-extra.
+include $(sort $(wildcard mk/*.mk))
+
 -include $(REL_OBJ:.o=.d) $(HOST_LIBOBJ:.o=.d)
