@@ -1,0 +1,1058 @@
+/* claim: selectors, group expansion, and the rebind transaction. See claim.h.
+ *
+ * Kernel facts this relies on (FACTS.md, E2E-NOTES.md):
+ * - driver_override does not unbind and does not load anything; only the
+ *   named driver may bind afterwards; "none" (no such driver) keeps the
+ *   device unbound; "\n" clears it; vfio-pci's id table is override-only, so
+ *   no new_id is ever written (it would take every identical device).
+ * - drivers_probe succeeds even when no driver bound: verify the link.
+ * - bind fails with ENODEV when driver_override names another driver, so the
+ *   undo restores the override before binding the old driver.
+ * - unbind runs the driver's remove(), which can block for as long as the
+ *   driver is in use (nvidia with Xorg running, vfio-pci with a VM running).
+ * - vfio-pci refuses bridges (type 1 headers) and, without an IOMMU group,
+ *   every device unless no-IOMMU mode is on and built in.
+ * - Group viability (iommu DMA ownership, 5.19+; the older vfio allow-list is
+ *   equivalent here): members unbound, on vfio, on pci-stub, or bridges. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "act.h"
+#include "claim.h"
+#include "conf.h"
+#include "ids.h"
+#include "kmod.h"
+#include "pcidev.h"
+#include "sysfs.h"
+#include "util.h"
+
+#define VFIO_DRIVER "vfio-pci"
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static void sleep_us(long us)
+{
+	struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static int valid_driver(const char *d)
+{
+	return *d && strlen(d) < VB_DRV_LEN && !strchr(d, '/') && strcmp(d, ".") &&
+	       strcmp(d, "..") && !strchr(d, '\n');
+}
+
+static int is_vfio_driver(const char *d)
+{
+	return !strncmp(d, "vfio", 4);
+}
+
+/* driver_override as a name, "" when unset ("(null)") or absent. */
+static int read_override(const char *addr, char *buf, size_t n)
+{
+	char p[VB_PATH_MAX];
+	int r = vb_pcidev_path(p, sizeof(p), addr, "driver_override");
+
+	buf[0] = 0;
+	if (r < 0)
+		return r;
+	r = vb_sysfs_read(p, buf, n);
+	if (r == -ENOENT) {
+		buf[0] = 0;
+		return vb_pcidev_exists(addr) ? 0 : -ENODEV;
+	}
+	if (r < 0)
+		return r;
+	if (!strcmp(buf, "(null)"))
+		buf[0] = 0;
+	return 0;
+}
+
+static void appendf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void appendf(char *buf, size_t n, const char *fmt, ...)
+{
+	size_t l = strlen(buf);
+	va_list ap;
+
+	if (l + 1 >= n)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + l, n - l, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- selectors -------------------------------------------------------- */
+
+static int add_addr(struct vb_claim_sel *s, const char *a)
+{
+	char c[VB_BDF_LEN];
+	size_t i;
+
+	if (vb_bdf_canon(a, c) < 0)
+		return -EINVAL;
+	for (i = 0; i < s->naddrs; i++)
+		if (!strcmp(s->addrs[i], c))
+			return 0;
+	s->addrs = vb_xrealloc(s->addrs, (s->naddrs + 1) * sizeof(*s->addrs));
+	s->addrs[s->naddrs++] = vb_xstrdup(c);
+	return 0;
+}
+
+/* Add an ids= list; on a bad entry err names it ("KEY=LIST (SOURCE): ..."). */
+static int add_ids(struct vb_claim_sel *s, const char *list, const char *key, const char *src,
+		   char *err, size_t errlen)
+{
+	struct vb_idlist l;
+	size_t pos = 0, i;
+
+	if (!*list) {
+		snprintf(err, errlen, "%s%s: empty id list", key, src);
+		return -EINVAL;
+	}
+	if (vb_ids_parse(list, &l, &pos) < 0) {
+		size_t len = strcspn(list + pos, ",");
+		snprintf(err, errlen, "%s%s%s: bad id '%.*s' (want VENDOR:DEVICE[:SUBVENDOR:"
+			 "SUBDEVICE[:CLASS[:MASK]]] in hex, comma-separated)", key, list, src,
+			 (int)len, list + pos);
+		return -EINVAL;
+	}
+	if (strlen(s->ids_text) + strlen(list) + 2 > sizeof(s->ids_text)) {
+		vb_ids_free(&l);
+		snprintf(err, errlen, "%s%s: id list too long", key, src);
+		return -EINVAL;
+	}
+	if (s->ids_text[0])
+		strcat(s->ids_text, ",");
+	strcat(s->ids_text, list);
+	s->ids.v = vb_xrealloc(s->ids.v, (s->ids.n + l.n) * sizeof(*s->ids.v));
+	for (i = 0; i < l.n; i++)
+		s->ids.v[s->ids.n++] = l.v[i];
+	vb_ids_free(&l);
+	return 0;
+}
+
+static int hda_mode_ok(const char *m)
+{
+	return !strcmp(m, "vfio") || !strcmp(m, "none") || !strcmp(m, "host");
+}
+
+int vb_claim_sel_load(struct vb_claim_sel *s, char *const *ops, int n, char *err, size_t errlen)
+{
+	struct vb_conf c;
+	int i, r, line = 0;
+	const char *key;
+	char src[64];
+
+	memset(s, 0, sizeof(*s));
+	err[0] = 0;
+	for (i = 0; i < n; i++) {
+		if (!strncmp(ops[i], "ids=", 4)) {
+			if ((r = add_ids(s, ops[i] + 4, "ids=", "", err, errlen)) < 0)
+				return r;
+		} else if (add_addr(s, ops[i]) < 0) {
+			snprintf(err, errlen, "'%s': not a PCI address (DDDD:BB:DD.F or BB:DD.F) "
+				 "nor ids=LIST", ops[i]);
+			return -EINVAL;
+		}
+	}
+	if (n > 0) {
+		s->source = "arguments";
+		return 1;
+	}
+
+	r = vb_conf_load(&c, &line);
+	if (r == -EINVAL) {
+		snprintf(err, errlen, "/etc/vfiobox.conf:%d: bad line (want KEY=VALUE, KEY one of "
+			 "ids, claim, hda; '#' comments)", line);
+		return r;
+	}
+	if (r == -EOVERFLOW) {
+		snprintf(err, errlen, "vfiobox.* on the kernel command line: value too long");
+		return -EINVAL;
+	}
+	if (r < 0) {
+		snprintf(err, errlen, "/etc/vfiobox.conf: cannot read: %s", strerror(-r));
+		return r;
+	}
+	if (r == 0)
+		return 0;
+	s->source = c.source;
+	/* Messages name the key as it is written in its source. */
+	key = !strcmp(c.source, "kernel command line") ? "vfiobox." : "";
+	snprintf(src, sizeof(src), " (%s)", c.source);
+	if (c.ids[0]) {
+		char k[32];
+		snprintf(k, sizeof(k), "%sids=", key);
+		if ((r = add_ids(s, c.ids, k, src, err, errlen)) < 0)
+			return r;
+	}
+	if (c.claim[0]) {
+		char *list = vb_xstrdup(c.claim), *save = NULL, *a;
+		const char *p;
+
+		/* An empty item ("a,,b" or a trailing comma) is a mistake too. */
+		for (p = list; *p; p++)
+			if (*p == ',' && (p == list || p[1] == ',' || !p[1]))
+				break;
+		if (*p) {
+			snprintf(err, errlen, "%sclaim=%s%s: empty address in the list", key,
+				 c.claim, src);
+			free(list);
+			return -EINVAL;
+		}
+		for (a = strtok_r(list, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
+			if (add_addr(s, a) < 0) {
+				snprintf(err, errlen, "%sclaim=%s%s: '%s' is not a PCI address "
+					 "(DDDD:BB:DD.F or BB:DD.F)", key, c.claim, src, a);
+				free(list);
+				return -EINVAL;
+			}
+		}
+		free(list);
+	}
+	if (c.hda[0]) {
+		if (!hda_mode_ok(c.hda)) {
+			snprintf(err, errlen, "%shda=%s%s: want vfio, none or host", key, c.hda,
+				 src);
+			return -EINVAL;
+		}
+		vb_strlcpy(s->hda, c.hda, sizeof(s->hda));
+	}
+	return s->ids.n || s->naddrs ? 1 : 0;
+}
+
+void vb_claim_sel_free(struct vb_claim_sel *s)
+{
+	vb_sysfs_list_free(s->addrs, s->naddrs);
+	s->addrs = NULL;
+	s->naddrs = 0;
+	vb_ids_free(&s->ids);
+}
+
+int vb_claim_sel_match(const struct vb_claim_sel *s, const struct vb_pciids *id)
+{
+	return vb_ids_match(&s->ids, id);
+}
+
+/* ---- device classification --------------------------------------------- */
+
+int vb_claim_is_bridge(const char *addr, unsigned class)
+{
+	char p[VB_PATH_MAX];
+	unsigned char hdr = 0;
+	size_t got = 0;
+
+	if (vb_class_is_bridge(class))
+		return 1;
+	/* Header type byte at 0x0e, bit 7 is the multifunction flag. */
+	if (vb_pcidev_path(p, sizeof(p), addr, "config") == 0 &&
+	    vb_sysfs_pread(p, &hdr, 1, 0x0e, &got) == 0 && got == 1 && hdr != 0xff)
+		return (hdr & 0x7f) != 0;
+	return 0;
+}
+
+int vb_claim_is_hda(const char *addr, unsigned class)
+{
+	char **slot;
+	size_t n, i;
+	int hda = 0;
+
+	if (!vb_class_is_audio(class) || vb_pcidev_slot(addr, &slot, &n) < 0)
+		return 0;
+	for (i = 0; i < n && !hda; i++) {
+		struct vb_pciids id;
+		if (strcmp(slot[i], addr) && vb_pcidev_ids(slot[i], &id) == 0 &&
+		    vb_class_is_display(id.class))
+			hda = 1;
+	}
+	vb_sysfs_list_free(slot, n);
+	return hda;
+}
+
+/* ---- selection ----------------------------------------------------------- */
+
+static struct vb_claim_dev *find_dev(struct vb_claim_set *set, const char *addr)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (!strcmp(set->v[i].d.addr, addr))
+			return &set->v[i];
+	return NULL;
+}
+
+/* Load addr into the set; 0, or -errno from vb_pcidev_load. */
+static int add_dev(struct vb_claim_set *set, const char *addr, int why, const char *via)
+{
+	struct vb_claim_dev *e;
+	int r;
+
+	if (find_dev(set, addr))
+		return 0;
+	set->v = vb_xrealloc(set->v, (set->n + 1) * sizeof(*set->v));
+	e = &set->v[set->n];
+	memset(e, 0, sizeof(*e));
+	if ((r = vb_pcidev_load(addr, &e->d)) < 0)
+		return r;
+	e->why = why;
+	if (via)
+		vb_strlcpy(e->via, via, sizeof(e->via));
+	e->bridge = vb_claim_is_bridge(e->d.addr, e->d.id.class);
+	e->hda = vb_claim_is_hda(e->d.addr, e->d.id.class);
+	set->n++;
+	return 0;
+}
+
+static int cmp_dev(const void *a, const void *b)
+{
+	return vb_bdf_cmp(((const struct vb_claim_dev *)a)->d.addr,
+			  ((const struct vb_claim_dev *)b)->d.addr);
+}
+
+int vb_claim_select(const struct vb_claim_sel *s, int no_group, struct vb_claim_set *set,
+		    char bad[VB_BDF_LEN])
+{
+	size_t i, j, nsel;
+	int r;
+
+	set->v = NULL;
+	set->n = 0;
+	bad[0] = 0;
+	for (i = 0; i < s->naddrs; i++) {
+		r = add_dev(set, s->addrs[i], VB_WHY_ADDR, NULL);
+		if (r < 0) {
+			vb_strlcpy(bad, s->addrs[i], VB_BDF_LEN);
+			vb_claim_set_free(set);
+			return r == -ENOENT ? -ENODEV : r;
+		}
+	}
+	if (s->ids.n) {
+		char **all;
+		size_t n;
+
+		if ((r = vb_pcidev_list(&all, &n)) < 0) {
+			vb_claim_set_free(set);
+			return r;
+		}
+		for (i = 0; i < n; i++) {
+			struct vb_pciids id;
+			/* A device that left the bus meanwhile is not selected. */
+			if (vb_pcidev_ids(all[i], &id) == 0 && vb_ids_match(&s->ids, &id))
+				add_dev(set, all[i], VB_WHY_IDS, NULL);
+		}
+		vb_sysfs_list_free(all, n);
+	}
+	if (!no_group) {
+		nsel = set->n;
+		for (i = 0; i < nsel; i++) {
+			char **m, via[VB_BDF_LEN];
+			size_t nm;
+			int g = set->v[i].d.group;
+
+			if (g < 0 || vb_pcidev_group_members(g, &m, &nm) < 0)
+				continue;
+			vb_strlcpy(via, set->v[i].d.addr, sizeof(via));
+			for (j = 0; j < nm; j++)
+				add_dev(set, m[j], VB_WHY_GROUP, via);
+			vb_sysfs_list_free(m, nm);
+		}
+	}
+	if (set->n > 1)
+		qsort(set->v, set->n, sizeof(*set->v), cmp_dev);
+	return 0;
+}
+
+void vb_claim_set_free(struct vb_claim_set *set)
+{
+	free(set->v);
+	set->v = NULL;
+	set->n = 0;
+}
+
+/* ---- IOMMU ------------------------------------------------------------- */
+
+static int dir_has_entries(const char *abs)
+{
+	char p[VB_PATH_MAX];
+	char **names;
+	size_t n;
+
+	if (vb_sysfs_path(p, sizeof(p), "%s", abs) < 0 || vb_sysfs_list(p, &names, &n) < 0)
+		return 0;
+	vb_sysfs_list_free(names, n);
+	return n > 0;
+}
+
+int vb_claim_iommu_on(void)
+{
+	return dir_has_entries("/sys/kernel/iommu_groups") || dir_has_entries("/sys/class/iommu");
+}
+
+static int truthy(const char *v)
+{
+	return !strcmp(v, "1") || !strcmp(v, "Y") || !strcmp(v, "y") || !strcmp(v, "on");
+}
+
+int vb_claim_noiommu(void)
+{
+	char p[VB_PATH_MAX], v[16], cmdline[4096];
+
+	if (vb_sysfs_path(p, sizeof(p), "/sys/module/vfio/parameters/enable_unsafe_noiommu_mode") == 0 &&
+	    vb_sysfs_read(p, v, sizeof(v)) >= 0)
+		return truthy(v);
+	if (vb_cmdline_read(cmdline, sizeof(cmdline)) < 0)
+		return 0;
+	if (vb_cmdline_get(cmdline, "vfio.enable_unsafe_noiommu_mode", v, sizeof(v)) == 1) {
+		/* Repeated keys are joined with ','; the last one counts. */
+		const char *last = strrchr(v, ',');
+		return truthy(last ? last + 1 : v);
+	}
+	/* A bare boolean parameter means true. */
+	return vb_cmdline_has(cmdline, "vfio.enable_unsafe_noiommu_mode");
+}
+
+int vb_claim_group_viable(int g, char *why, size_t n)
+{
+	char **m;
+	size_t nm, i;
+	int r, ok = 1;
+
+	why[0] = 0;
+	if ((r = vb_pcidev_group_members(g, &m, &nm)) < 0)
+		return r;
+	for (i = 0; i < nm; i++) {
+		char drv[VB_DRV_LEN];
+		struct vb_pciids id;
+
+		if (vb_pcidev_driver(m[i], drv, sizeof(drv)) < 0 || !drv[0] ||
+		    is_vfio_driver(drv) || !strcmp(drv, "pci-stub"))
+			continue;
+		if (vb_pcidev_ids(m[i], &id) == 0 && vb_claim_is_bridge(m[i], id.class))
+			continue;
+		appendf(why, n, "%s%s on %s", ok ? "" : ", ", m[i], drv);
+		ok = 0;
+	}
+	vb_sysfs_list_free(m, nm);
+	return ok;
+}
+
+/* ---- who holds a driver -------------------------------------------------- */
+
+struct nodes {
+	char prefix[8][64];	/* a /dev path matches if it starts with one */
+	int exact[8];		/* ... or equals it, when exact */
+	int n;
+};
+
+static void node_add(struct nodes *s, const char *path, int exact)
+{
+	if (s->n < 8) {
+		vb_strlcpy(s->prefix[s->n], path, sizeof(s->prefix[0]));
+		s->exact[s->n++] = exact;
+	}
+}
+
+static int node_match(const struct nodes *s, const char *path)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++) {
+		size_t l = strlen(s->prefix[i]);
+		if (s->exact[i] ? !strcmp(path, s->prefix[i]) : !strncmp(path, s->prefix[i], l))
+			return 1;
+	}
+	return 0;
+}
+
+/* The device nodes through which a process can keep the driver busy. */
+static void device_nodes(const char *addr, const char *driver, struct nodes *s)
+{
+	char p[VB_PATH_MAX], node[64];
+	char **names;
+	size_t n, i;
+	int g;
+
+	memset(s, 0, sizeof(*s));
+	if (!strncmp(driver, "nvidia", 6))
+		node_add(s, "/dev/nvidia", 0);
+	if (vb_pcidev_path(p, sizeof(p), addr, "drm") == 0 && vb_sysfs_list(p, &names, &n) == 0) {
+		for (i = 0; i < n; i++) {
+			if (!strncmp(names[i], "card", 4) || !strncmp(names[i], "renderD", 7)) {
+				snprintf(node, sizeof(node), "/dev/dri/%s", names[i]);
+				node_add(s, node, 1);
+			}
+		}
+		vb_sysfs_list_free(names, n);
+	}
+	if (vb_pcidev_path(p, sizeof(p), addr, "sound") == 0 && vb_sysfs_list(p, &names, &n) == 0) {
+		for (i = 0; i < n; i++) {
+			unsigned long k;
+			if (strncmp(names[i], "card", 4) || vb_parse_ulong(names[i] + 4, 10, 255, &k) < 0)
+				continue;
+			snprintf(node, sizeof(node), "/dev/snd/controlC%lu", k);
+			node_add(s, node, 1);
+			snprintf(node, sizeof(node), "/dev/snd/pcmC%luD", k);
+			node_add(s, node, 0);
+		}
+		vb_sysfs_list_free(names, n);
+	}
+	if (is_vfio_driver(driver) && (g = vb_pcidev_group(addr)) >= 0) {
+		snprintf(node, sizeof(node), "/dev/vfio/%d", g);
+		node_add(s, node, 1);
+		snprintf(node, sizeof(node), "/dev/vfio/noiommu-%d", g);
+		node_add(s, node, 1);
+		node_add(s, "/dev/vfio/devices/", 0);
+	}
+}
+
+static int is_pid(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+int vb_claim_holders(const char *addr, const char *driver, char *buf, size_t n)
+{
+	struct nodes want;
+	char p[VB_PATH_MAX], mod[VB_DRV_LEN], cnt[32];
+	char **pids;
+	size_t np, i, k;
+	int found = 0;
+
+	buf[0] = 0;
+	device_nodes(addr, driver, &want);
+	if (want.n && vb_sysfs_path(p, sizeof(p), "/proc") == 0 && vb_sysfs_list(p, &pids, &np) == 0) {
+		for (i = 0; i < np; i++) {
+			char fdp[VB_PATH_MAX], comm[64] = "?", seen[256] = "";
+			char **fds;
+			size_t nf;
+
+			if (!is_pid(pids[i]) ||
+			    vb_sysfs_path(fdp, sizeof(fdp), "/proc/%s/fd", pids[i]) < 0 ||
+			    vb_sysfs_list(fdp, &fds, &nf) < 0)
+				continue;
+			for (k = 0; k < nf; k++) {
+				char lp[VB_PATH_MAX], t[VB_PATH_MAX];
+				ssize_t r;
+
+				if (vb_fmt(lp, sizeof(lp), "%s/%s", fdp, fds[k]) < 0)
+					continue;
+				r = readlink(lp, t, sizeof(t) - 1);
+				if (r <= 0)
+					continue;
+				t[r] = 0;
+				if (node_match(&want, t) && !strstr(seen, t))
+					appendf(seen, sizeof(seen), "%s%s", seen[0] ? ", " : "", t);
+			}
+			vb_sysfs_list_free(fds, nf);
+			if (!seen[0])
+				continue;
+			if (vb_sysfs_path(fdp, sizeof(fdp), "/proc/%s/comm", pids[i]) == 0 &&
+			    vb_sysfs_read(fdp, comm, sizeof(comm)) < 0)
+				strcpy(comm, "?");
+			appendf(buf, n, "%s%s (pid %s: %s)", found ? "; " : "", comm, pids[i], seen);
+			found++;
+		}
+		vb_sysfs_list_free(pids, np);
+	}
+	/* The module's use count says "busy" even when /proc shows nobody. */
+	vb_strlcpy(mod, driver, sizeof(mod));
+	for (i = 0; mod[i]; i++)
+		if (mod[i] == '-')
+			mod[i] = '_';
+	if (valid_driver(mod) && vb_sysfs_path(p, sizeof(p), "/sys/module/%s/refcnt", mod) == 0 &&
+	    vb_sysfs_read(p, cnt, sizeof(cnt)) >= 0)
+		appendf(buf, n, "%smodule %s use count %s", buf[0] ? "; " : "", mod, cnt);
+	return found;
+}
+
+/* ---- bounded unbind ------------------------------------------------------ */
+
+/* Close every fd but keep: the child must not hold the applet's lock or its
+ * stdout open while it waits in the kernel. */
+static void close_all_but(int keep)
+{
+	long i, max;
+
+	if (keep > 0 && syscall(SYS_close_range, 0u, (unsigned)keep - 1, 0u) == 0 &&
+	    syscall(SYS_close_range, (unsigned)keep + 1, ~0u, 0u) == 0)
+		return;
+	max = sysconf(_SC_OPEN_MAX);
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (i = 0; i < max; i++)
+		if (i != keep)
+			close((int)i);
+}
+
+int vb_claim_unbind(const struct vb_act *a, const char *addr, const char *driver,
+		    long timeout_ms, pid_t *pending)
+{
+	char p[VB_PATH_MAX], c[VB_BDF_LEN];
+	struct vb_act show;
+	long long end;
+	int fds[2], r, res;
+	pid_t pid;
+
+	*pending = 0;
+	if (vb_bdf_canon(addr, c) < 0 || !valid_driver(driver))
+		return -EINVAL;
+	if ((r = vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers/%s/unbind", driver)) < 0)
+		return r;
+	if (a && a->dry_run)
+		return vb_act_write(a, p, c);
+	if (a && a->echo) {
+		show = *a;
+		show.dry_run = 1;
+		vb_act_write(&show, p, c);
+	}
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		return r;
+	}
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_IGN);
+		close_all_but(fds[1]);
+		res = vb_sysfs_write(p, c);
+		if (write(fds[1], &res, sizeof(res)) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	end = vb_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	for (;;) {
+		struct pollfd pf = { fds[0], POLLIN, 0 };
+		long long left = end - vb_now_ms();
+		int pr = poll(&pf, 1, left > 0 ? (int)left : 0);
+
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr > 0) {
+			ssize_t got = read(fds[0], &res, sizeof(res));
+			r = got == (ssize_t)sizeof(res) ? res : -EIO;
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			break;
+		}
+		/* Time is up: leave the child blocked in the kernel. */
+		*pending = pid;
+		r = -ETIMEDOUT;
+		break;
+	}
+	close(fds[0]);
+	return r;
+}
+
+/* ---- rebind ---------------------------------------------------------------- */
+
+void vb_rebind_describe(const char *addr, char *buf, size_t n)
+{
+	char drv[VB_DRV_LEN], ov[VB_DRV_LEN];
+
+	if (!vb_pcidev_exists(addr)) {
+		snprintf(buf, n, "gone from the bus");
+		return;
+	}
+	if (read_override(addr, ov, sizeof(ov)) < 0)
+		vb_strlcpy(ov, "?", sizeof(ov));
+	if (vb_pcidev_driver(addr, drv, sizeof(drv)) < 0)
+		vb_strlcpy(drv, "?", sizeof(drv));
+	snprintf(buf, n, "%s%s, %s%s", ov[0] ? "driver_override " : "no driver_override",
+		 ov, drv[0] ? "bound to " : "no driver", drv);
+}
+
+int vb_rebind_plan(struct vb_rebind *v, const char *addr, const char *target)
+{
+	int r, back, none;
+
+	memset(v, 0, sizeof(*v));
+	v->group = -1;
+	if (vb_bdf_canon(addr, v->addr) < 0)
+		return -EINVAL;
+	back = !*target;
+	none = !strcmp(target, VB_TARGET_NONE);
+	if (!back && !valid_driver(target))
+		return -EINVAL;
+	vb_strlcpy(v->target, target, sizeof(v->target));
+	if (!vb_pcidev_exists(v->addr))
+		return -ENODEV;
+	if ((r = vb_pcidev_driver(v->addr, v->old_driver, sizeof(v->old_driver))) < 0)
+		return r;
+	if ((r = read_override(v->addr, v->old_override, sizeof(v->old_override))) < 0)
+		return r;
+	vb_strlcpy(v->driver, v->old_driver, sizeof(v->driver));
+	v->set_override = strcmp(v->old_override, target) != 0;
+	if (back) {
+		/* Off vfio-pci; a device that is unbound is probed only when its
+		 * override was set (it was parked or waiting for vfio-pci). */
+		if (is_vfio_driver(v->old_driver))
+			vb_strlcpy(v->unbind, v->old_driver, sizeof(v->unbind));
+		v->probe = v->unbind[0] || (!v->old_driver[0] && v->set_override);
+	} else if (none) {
+		vb_strlcpy(v->unbind, v->old_driver, sizeof(v->unbind));
+	} else {
+		if (v->old_driver[0] && strcmp(v->old_driver, target))
+			vb_strlcpy(v->unbind, v->old_driver, sizeof(v->unbind));
+		v->probe = strcmp(v->old_driver, target) != 0;
+	}
+	return v->set_override || v->unbind[0] || v->probe;
+}
+
+void vb_rebind_ctx_init(struct vb_rebind_ctx *c, const struct vb_act *a)
+{
+	memset(c, 0, sizeof(*c));
+	c->act = a;
+	c->unbind_timeout_ms = 10000;
+	c->probe_wait_ms = 1000;
+}
+
+static int dry(const struct vb_rebind_ctx *c)
+{
+	return c->act && c->act->dry_run;
+}
+
+static int fail(struct vb_rebind_ctx *c, const struct vb_rebind *v, const char *step, int err,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int fail(struct vb_rebind_ctx *c, const struct vb_rebind *v, const char *step, int err,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	vb_strlcpy(c->fail_addr, v->addr, sizeof(c->fail_addr));
+	vb_strlcpy(c->fail_step, step, sizeof(c->fail_step));
+	c->fail_err = err < 0 ? err : -err;
+	va_start(ap, fmt);
+	vsnprintf(c->fail_detail, sizeof(c->fail_detail), fmt, ap);
+	va_end(ap);
+	return c->fail_err;
+}
+
+/* A write failed: say what the kernel meant, or that the device left. */
+static int write_failed(struct vb_rebind_ctx *c, struct vb_rebind *v, const char *step,
+			const char *attr, int r)
+{
+	if (!vb_pcidev_exists(v->addr)) {
+		v->gone = 1;
+		return fail(c, v, step, -ENODEV, "the device left the bus");
+	}
+	return fail(c, v, step, r, "%s", vb_sysfs_strerror(r, attr));
+}
+
+static int unbind_failed(struct vb_rebind_ctx *c, struct vb_rebind *v, int r)
+{
+	char who[VB_CLAIM_TEXT - 160];
+
+	if (r != -ETIMEDOUT)
+		return write_failed(c, v, "unbind", "unbind", r);
+	vb_claim_holders(v->addr, v->unbind, who, sizeof(who));
+	return fail(c, v, "unbind", r, "%s did not let go within %ld.%03ld s: the driver is in use%s%s%s",
+		    v->unbind, c->unbind_timeout_ms / 1000, c->unbind_timeout_ms % 1000,
+		    who[0] ? " (" : " (nothing visible in /proc holds it", who[0] ? who : "", ")");
+}
+
+/* Where the device is now: 1 there, 0 not yet, -ENODEV gone. When final is
+ * set, the last look: VB_TARGET_BACK then accepts "no driver". */
+static int check(struct vb_rebind *v, int final)
+{
+	char p[VB_PATH_MAX];
+
+	if (!vb_pcidev_exists(v->addr)) {
+		v->gone = 1;
+		return -ENODEV;
+	}
+	if (vb_pcidev_driver(v->addr, v->driver, sizeof(v->driver)) < 0)
+		v->driver[0] = 0;
+	v->group = vb_pcidev_group(v->addr);
+	if (v->group < 0)
+		v->group = -1;
+	v->node[0] = 0;
+	if (!*v->target)
+		return is_vfio_driver(v->driver) ? 0 : (v->driver[0] || final);
+	if (!strcmp(v->target, VB_TARGET_NONE))
+		return !v->driver[0];
+	if (strcmp(v->driver, v->target))
+		return 0;
+	if (!is_vfio_driver(v->target))
+		return 1;
+	if (v->group < 0)
+		return 0;
+	snprintf(v->node, sizeof(v->node), "/dev/vfio/%d", v->group);
+	if (vb_sysfs_path(p, sizeof(p), "%s", v->node) == 0 && vb_sysfs_exists(p))
+		return 1;
+	snprintf(v->node, sizeof(v->node), "/dev/vfio/noiommu-%d", v->group);
+	if (vb_sysfs_path(p, sizeof(p), "%s", v->node) == 0 && vb_sysfs_exists(p))
+		return 1;
+	v->node[0] = 0;
+	return 0;
+}
+
+static int verify_failed(struct vb_rebind_ctx *c, struct vb_rebind *v)
+{
+	struct vb_pciids id;
+	int bridge = vb_pcidev_ids(v->addr, &id) == 0 && vb_claim_is_bridge(v->addr, id.class);
+
+	if (!*v->target)
+		return fail(c, v, "verify", -EBUSY, "%s took it back: its own ids= list matches "
+			    "the device (vfio-pci.ids= on the kernel command line or in "
+			    "/etc/modprobe.d)", v->driver);
+	if (!strcmp(v->target, VB_TARGET_NONE))
+		return fail(c, v, "verify", -EBUSY, "still bound to %s after the unbind", v->driver);
+	if (!strcmp(v->driver, v->target))
+		return fail(c, v, "verify", -ENOENT, "%s holds it but /dev/vfio/%d did not appear "
+			    "(is /dev a devtmpfs?)", v->driver, v->group);
+	if (v->driver[0])
+		return fail(c, v, "verify", -EBUSY, "%s took it instead of %s", v->driver, v->target);
+	if (bridge)
+		return fail(c, v, "verify", -ENXIO, "%s did not bind it: vfio-pci drives no "
+			    "bridges (drivers_probe reported success)", v->target);
+	if (is_vfio_driver(v->target) && v->group < 0)
+		return fail(c, v, "verify", -ENXIO, "%s did not bind it: without an IOMMU group its "
+			    "probe fails unless no-IOMMU mode is on and the kernel has "
+			    "CONFIG_VFIO_NOIOMMU (drivers_probe reported success; this is not a claim)",
+			    v->target);
+	return fail(c, v, "verify", -ENXIO, "%s did not bind it although drivers_probe reported "
+		    "success: its probe failed (see dmesg)", v->target);
+}
+
+/* Poll until every device is where it should be. Real PCI probing is
+ * synchronous (drivers_probe returns after the probe), so on a real kernel
+ * the first look normally settles it; the bounded poll keeps a fake kernel
+ * that applies writes asynchronously (tests/tools/fakekernel) honest, and
+ * covers devtmpfs creating /dev/vfio/N a moment later. */
+static int verify(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
+{
+	long long end = vb_now_ms() + c->probe_wait_ms;
+	long us = 50;
+	size_t i;
+
+	for (;;) {
+		int last = vb_now_ms() >= end, all = 1;
+
+		for (i = 0; i < n; i++) {
+			int r = check(&v[i], last);
+			if (r < 0)
+				return fail(c, &v[i], "verify", r, "the device left the bus");
+			if (!r) {
+				if (last)
+					return verify_failed(c, &v[i]);
+				all = 0;
+				break;
+			}
+		}
+		if (all)
+			return 0;
+		sleep_us(us);
+		if (us < 10000)
+			us *= 2;
+	}
+}
+
+static int wait_driver(const char *addr, const char *want, long ms)
+{
+	long long end = vb_now_ms() + ms;
+	char drv[VB_DRV_LEN];
+	long us = 50;
+
+	for (;;) {
+		if (vb_pcidev_driver(addr, drv, sizeof(drv)) == 0 && !strcmp(drv, want))
+			return 0;
+		if (vb_now_ms() >= end)
+			return -ETIMEDOUT;
+		sleep_us(us);
+		if (us < 10000)
+			us *= 2;
+	}
+}
+
+/* Put one device back as it was; 0, or -errno with v->stuck and v->state. */
+static int undo_one(struct vb_rebind_ctx *c, struct vb_rebind *v)
+{
+	char cur[VB_DRV_LEN], ov[VB_DRV_LEN], why[160] = "";
+	pid_t pend = 0;
+	int r;
+
+	if (!v->done_override && !v->done_unbind && !v->done_probe && !v->pending)
+		return 0;
+	if (!vb_pcidev_exists(v->addr)) {
+		v->gone = 1;
+		goto stuck;
+	}
+	if (vb_pcidev_driver(v->addr, cur, sizeof(cur)) == 0 && cur[0] &&
+	    strcmp(cur, v->old_driver)) {
+		r = vb_claim_unbind(c->act, v->addr, cur, c->unbind_timeout_ms, &pend);
+		if (r < 0)
+			snprintf(why, sizeof(why), "unbind from %s: %s", cur,
+				 r == -ETIMEDOUT ? "timed out" : vb_sysfs_strerror(r, "unbind"));
+		if (pend && !v->pending)
+			v->pending = pend;
+	}
+	if (v->done_override) {
+		r = vb_act_dev_write(c->act, v->addr, "driver_override",
+				     v->old_override[0] ? v->old_override : "\n");
+		if (r < 0 && !why[0])
+			snprintf(why, sizeof(why), "driver_override: %s",
+				 vb_sysfs_strerror(r, "driver_override"));
+	}
+	if (v->old_driver[0] && vb_pcidev_driver(v->addr, cur, sizeof(cur)) == 0 &&
+	    strcmp(cur, v->old_driver) && !cur[0]) {
+		char p[VB_PATH_MAX];
+		r = vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers/%s/bind", v->old_driver);
+		if (r == 0)
+			r = vb_act_write(c->act, p, v->addr);
+		if (r == 0)
+			r = wait_driver(v->addr, v->old_driver, c->probe_wait_ms);
+		if (r < 0 && !why[0])
+			snprintf(why, sizeof(why), "bind to %s: %s", v->old_driver,
+				 r == -ETIMEDOUT ? "it did not bind" : vb_sysfs_strerror(r, "bind"));
+	}
+	if (!vb_pcidev_exists(v->addr)) {
+		v->gone = 1;
+		goto stuck;
+	}
+	vb_pcidev_driver(v->addr, cur, sizeof(cur));
+	read_override(v->addr, ov, sizeof(ov));
+	vb_strlcpy(v->driver, cur, sizeof(v->driver));
+	if (!strcmp(cur, v->old_driver) && !strcmp(ov, v->old_override) && !v->pending)
+		return 0;
+stuck:
+	v->stuck = 1;
+	c->stuck++;
+	if (v->gone) {
+		snprintf(v->state, sizeof(v->state), "gone from the bus (its driver_override went "
+			 "with it; a rescan brings it back with its host driver)");
+		return -ENODEV;
+	}
+	vb_rebind_describe(v->addr, v->state, sizeof(v->state));
+	appendf(v->state, sizeof(v->state), " (before: %s%s, %s%s)",
+		v->old_override[0] ? "driver_override " : "no driver_override", v->old_override,
+		v->old_driver[0] ? "bound to " : "no driver", v->old_driver);
+	if (v->pending)
+		appendf(v->state, sizeof(v->state), "; an unbind (pid %d) is still waiting in the "
+			"kernel: once nothing holds %s the device is left with no driver",
+			(int)v->pending, v->unbind[0] ? v->unbind : "the driver");
+	else if (why[0])
+		appendf(v->state, sizeof(v->state), "; %s", why);
+	return -EIO;
+}
+
+int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
+{
+	size_t i;
+	int r = 0, need_vfio = 0;
+
+	c->fail_addr[0] = c->fail_step[0] = c->fail_detail[0] = 0;
+	c->fail_err = 0;
+	c->stuck = 0;
+	for (i = 0; i < n; i++) {
+		v[i].done_override = v[i].done_unbind = v[i].done_probe = 0;
+		v[i].pending = 0;
+		v[i].gone = v[i].stuck = 0;
+		v[i].state[0] = 0;
+		if (v[i].probe && is_vfio_driver(v[i].target))
+			need_vfio = 1;
+	}
+	/* 1. Every override first: from here on no other driver can take them. */
+	for (i = 0; i < n; i++) {
+		if (!v[i].set_override)
+			continue;
+		r = vb_act_dev_write(c->act, v[i].addr, "driver_override",
+				     v[i].target[0] ? v[i].target : "\n");
+		if (r < 0) {
+			write_failed(c, &v[i], "driver_override", "driver_override", r);
+			goto undo;
+		}
+		v[i].done_override = 1;
+	}
+	/* 2. Unbind, each with a bounded wait. */
+	for (i = 0; i < n; i++) {
+		if (!v[i].unbind[0])
+			continue;
+		r = vb_claim_unbind(c->act, v[i].addr, v[i].unbind, c->unbind_timeout_ms,
+				    &v[i].pending);
+		if (r == -ENODEV && vb_pcidev_exists(v[i].addr)) {
+			char now[VB_DRV_LEN];
+			/* Not bound to that driver any more: it let go by itself. */
+			if (vb_pcidev_driver(v[i].addr, now, sizeof(now)) == 0 &&
+			    strcmp(now, v[i].unbind))
+				r = 0;
+		}
+		if (r < 0) {
+			unbind_failed(c, &v[i], r);
+			goto undo;
+		}
+		v[i].done_unbind = 1;
+	}
+	/* 3. vfio-pci loaded (modprobe by execve; built in counts as loaded).
+	 * Loading it binds every unbound device whose override names it. */
+	if (need_vfio && !c->module_ready) {
+		int status = 0;
+		r = vb_kmod_load(c->act, VFIO_DRIVER, &status);
+		if (r < 0 && dry(c)) {
+			/* No modprobe here: still show the step of the plan. */
+			char *argv[] = { "modprobe", VFIO_DRIVER, NULL };
+			r = vb_act_run(c->act, argv);
+		}
+		if (r < 0) {
+			if (r == -ENOENT)
+				fail(c, &v[0], "modprobe vfio-pci", r, "no modprobe found (looked in "
+				     "/sbin, /usr/sbin, /usr/bin, /bin)");
+			else if (r == -ENOPKG)
+				fail(c, &v[0], "modprobe vfio-pci", r, "modprobe exited with status %d "
+				     "and vfio-pci is not loaded", status);
+			else
+				fail(c, &v[0], "modprobe vfio-pci", r, "%s", strerror(-r));
+			goto undo;
+		}
+		c->module_ready = 1;
+	}
+	/* 4. drivers_probe: the override's driver takes it (or, with the
+	 * override cleared, the host driver). */
+	for (i = 0; i < n; i++) {
+		char p[VB_PATH_MAX];
+		if (!v[i].probe)
+			continue;
+		r = vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers_probe");
+		if (r == 0)
+			r = vb_act_write(c->act, p, v[i].addr);
+		if (r < 0) {
+			write_failed(c, &v[i], "drivers_probe", "drivers_probe", r);
+			goto undo;
+		}
+		v[i].done_probe = 1;
+	}
+	if (dry(c))
+		return 0;
+	/* 5. Verify: drivers_probe says nothing about whether a driver bound. */
+	if ((r = verify(c, v, n)) < 0)
+		goto undo;
+	return 0;
+undo:
+	if (dry(c))
+		return c->fail_err;
+	for (i = n; i-- > 0;)
+		undo_one(c, &v[i]);
+	return c->fail_err;
+}
