@@ -1,0 +1,1356 @@
+/* fakekernel: the PCI driver core's binding rules, applied to a fake sysfs
+ * tree made by mkfakesys, so vfio-claim and vfio-release can be tested end to
+ * end without hardware. A fake tree cannot bind anything by itself; this
+ * daemon watches it with inotify and does what the kernel would do.
+ *
+ *   fakekernel start ROOT STATE    start the daemon (returns once it is ready);
+ *                                  STATE is a directory for its control FIFOs
+ *                                  and its log (STATE/log, one line per action)
+ *   fakekernel ctl STATE WORDS...  send one command, wait for its answer
+ *   fakekernel stop STATE          restore plain files, exit
+ *   fakekernel modprobe STATE [-OPTS] NAME...
+ *                                  what ROOT/sbin/modprobe (a script the daemon
+ *                                  writes; lib/kmod finds it there) runs
+ *
+ * Semantics (Documentation/ABI/testing/sysfs-bus-pci, drivers/pci/pci-driver.c,
+ * drivers/base/bus.c, drivers/vfio/pci/vfio_pci.c; FACTS.md):
+ * - driver_override: cut at the first newline; an empty value clears it and
+ *   it reads "(null)". Writing it binds and unbinds nothing.
+ * - drivers/NAME/unbind ADDR: unbinds if ADDR is bound to NAME, else nothing
+ *   (the kernel says ENODEV).
+ * - drivers/NAME/bind ADDR: binds if ADDR is unbound and NAME may drive it:
+ *   the override names NAME, or there is no override and NAME is the device's
+ *   native driver (its id table matches); else nothing (ENODEV / EBUSY).
+ * - drivers_probe ADDR: an unbound device goes to the override's driver if
+ *   that driver is loaded (else it stays unbound), or without an override to
+ *   its native driver if loaded. "Success" whether or not anything bound.
+ * - vfio-pci: its id table is override-only (never native unless a test says
+ *   so, as vfio-pci.ids= would); it refuses bridges (type 1 headers) and
+ *   devices without an IOMMU group unless no-IOMMU mode is on
+ *   (/sys/module/vfio/parameters/enable_unsafe_noiommu_mode = Y), in which case
+ *   it makes a group and /dev/vfio/noiommu-N. Binding makes /dev/vfio/GROUP;
+ *   the last vfio-pci device of a group leaving removes it.
+ * - modprobe NAME: fails unless NAME is in modules.dep or modules.builtin of
+ *   the tree's kernel; makes /sys/module/NAME (initstate live) and the driver
+ *   directory, then attaches the driver to every unbound device it may drive
+ *   (so loading vfio-pci claims the devices whose override names it, and
+ *   loading nvidia does not take a device whose override is vfio-pci).
+ *   The driver of module vfio_pci is "vfio-pci"; any other module's driver
+ *   has the module's name.
+ * The native driver of a device is the driver it is bound to when the daemon
+ * starts (never vfio-pci), or what `native ADDR DRIVER` says.
+ *
+ * How writes are seen: driver_override files stay regular files (inotify
+ * IN_CLOSE_WRITE); bind, unbind and drivers_probe become FIFOs that the
+ * daemon keeps open for reading (IN_MODIFY), so back-to-back writes of
+ * several addresses to one file are all seen (a regular file would keep only
+ * the last). One inotify queue keeps the writes in order. The writer does not
+ * wait for the daemon: that is the one way this differs from the kernel,
+ * where the write returns after the work is done; vfio-claim polls the
+ * driver link briefly after drivers_probe for that reason.
+ *
+ * Commands (ctl):
+ *   native ADDR DRIVER|-     the device's native driver (- none)
+ *   refuse DRIVER [ADDR]     DRIVER's probe fails (for ADDR only)
+ *   allow DRIVER [ADDR]      undo refuse
+ *   hang DRIVER              writes to DRIVER's unbind block (no reader, as
+ *                            when remove() waits for users) until...
+ *   release DRIVER           ...this: the blocked unbind then completes
+ *   vanish ADDR              ADDR leaves the bus at its next drivers_probe
+ *   modfail MODULE           modprobe MODULE fails
+ *   noiommu on|off           vfio's no-IOMMU module parameter
+ *   load MODULE              what the fake modprobe sends
+ *   sync                     answers once every earlier write is applied
+ *   stop                     restore the FIFOs as plain files and exit
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAXW 8192
+#define IDLE_EXIT_S 900
+
+enum kind { K_NONE, K_PROBE, K_BIND, K_UNBIND, K_OVERRIDE, K_CTL, K_ROOT };
+
+struct watch {
+	int wd;
+	enum kind kind;
+	char name[64];		/* driver or address */
+	char path[PATH_MAX];	/* the FIFO or file */
+	int fd;			/* FIFO reader, -1 none */
+};
+
+struct knob {
+	char a[64], b[64];
+};
+
+static char root[PATH_MAX], sysd[PATH_MAX], state[PATH_MAX];
+static int ino = -1;
+static struct watch w[MAXW];
+static int nw;
+static struct knob natives[4096];
+static int nnative;
+static struct knob refusals[64];
+static int nrefuse;
+static char hung[32][64];
+static int nhung;
+static char vanish[64][32];
+static int nvanish;
+static char modfail[32][64];
+static int nmodfail;
+static FILE *logfile;
+
+/* ---- small helpers ---- */
+
+static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void logmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!logfile)
+		return;
+	va_start(ap, fmt);
+	vfprintf(logfile, fmt, ap);
+	va_end(ap);
+	fputc('\n', logfile);
+	fflush(logfile);
+}
+
+static int readfile(const char *p, char *buf, size_t n)
+{
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	ssize_t r;
+
+	buf[0] = 0;
+	if (fd < 0)
+		return -errno;
+	r = read(fd, buf, n - 1);
+	close(fd);
+	if (r < 0)
+		return -errno;
+	buf[r] = 0;
+	return (int)r;
+}
+
+static int writefile(const char *p, const char *s)
+{
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ssize_t r;
+
+	if (fd < 0)
+		return -errno;
+	r = write(fd, s, strlen(s));
+	close(fd);
+	return r == (ssize_t)strlen(s) ? 0 : -EIO;
+}
+
+static void mkdirs(const char *path)
+{
+	char p[PATH_MAX];
+	char *s;
+
+	snprintf(p, sizeof(p), "%s", path);
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		mkdir(p, 0755);
+		*s = '/';
+	}
+	mkdir(p, 0755);
+}
+
+static int exists(const char *p)
+{
+	struct stat st;
+
+	return lstat(p, &st) == 0;
+}
+
+static void chomp(char *s)
+{
+	size_t l = strlen(s);
+
+	while (l && (s[l - 1] == '\n' || s[l - 1] == ' ' || s[l - 1] == '\t'))
+		s[--l] = 0;
+}
+
+/* "ROOT/sys/" + fmt */
+static void sp(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void sp(char *out, size_t n, const char *fmt, ...)
+{
+	char rel[PATH_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rel, sizeof(rel), fmt, ap);
+	va_end(ap);
+	snprintf(out, n, "%s/%s", sysd, rel);
+}
+
+/* A relative symlink at sys/FROM pointing to sys/TO, as mkfakesys makes them. */
+static int syslink(const char *from, const char *to)
+{
+	char p[PATH_MAX], target[PATH_MAX] = "";
+	const char *s;
+
+	snprintf(p, sizeof(p), "%s/%s", sysd, from);
+	for (s = strchr(from, '/'); s; s = strchr(s + 1, '/'))
+		strcat(target, "../");
+	strncat(target, to, sizeof(target) - strlen(target) - 1);
+	unlink(p);
+	return symlink(target, p) < 0 ? -errno : 0;
+}
+
+/* The device's directory relative to sys/ ("devices/pci0000:00/.../ADDR"). */
+static int devrel(const char *addr, char *out, size_t n)
+{
+	char p[PATH_MAX], real[PATH_MAX], base[PATH_MAX];
+	size_t bl;
+
+	sp(p, sizeof(p), "bus/pci/devices/%s", addr);
+	if (!realpath(p, real) || !realpath(sysd, base))
+		return -ENODEV;
+	bl = strlen(base);
+	if (strncmp(real, base, bl) || real[bl] != '/')
+		return -EINVAL;
+	snprintf(out, n, "%s", real + bl + 1);
+	return 0;
+}
+
+static void link_name(const char *p, char *out, size_t n)
+{
+	char t[PATH_MAX];
+	ssize_t r = readlink(p, t, sizeof(t) - 1);
+	const char *b;
+
+	out[0] = 0;
+	if (r <= 0)
+		return;
+	t[r] = 0;
+	b = strrchr(t, '/');
+	snprintf(out, n, "%s", b ? b + 1 : t);
+}
+
+static void dev_driver(const char *addr, char *out, size_t n)
+{
+	char p[PATH_MAX];
+
+	sp(p, sizeof(p), "bus/pci/devices/%s/driver", addr);
+	link_name(p, out, n);
+}
+
+static void dev_override(const char *addr, char *out, size_t n)
+{
+	char p[PATH_MAX];
+
+	sp(p, sizeof(p), "bus/pci/devices/%s/driver_override", addr);
+	readfile(p, out, n);
+	out[strcspn(out, "\n")] = 0;
+	if (!strcmp(out, "(null)"))
+		out[0] = 0;
+}
+
+static int dev_group(const char *addr)
+{
+	char p[PATH_MAX], g[32];
+
+	sp(p, sizeof(p), "bus/pci/devices/%s/iommu_group", addr);
+	link_name(p, g, sizeof(g));
+	return g[0] ? atoi(g) : -1;
+}
+
+static int driver_loaded(const char *drv)
+{
+	char p[PATH_MAX];
+
+	sp(p, sizeof(p), "bus/pci/drivers/%s", drv);
+	return exists(p);
+}
+
+static const char *native_of(const char *addr)
+{
+	int i;
+
+	for (i = 0; i < nnative; i++)
+		if (!strcmp(natives[i].a, addr))
+			return natives[i].b;
+	return "";
+}
+
+static void set_native(const char *addr, const char *drv)
+{
+	int i;
+
+	for (i = 0; i < nnative; i++)
+		if (!strcmp(natives[i].a, addr))
+			break;
+	if (i == nnative) {
+		if (nnative == (int)(sizeof(natives) / sizeof(natives[0])))
+			return;
+		nnative++;
+	}
+	snprintf(natives[i].a, sizeof(natives[i].a), "%s", addr);
+	snprintf(natives[i].b, sizeof(natives[i].b), "%s", strcmp(drv, "-") ? drv : "");
+}
+
+static int in_list(char (*l)[64], int n, const char *s)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(l[i], s))
+			return i;
+	return -1;
+}
+
+static int is_vfio(const char *d)
+{
+	return !strncmp(d, "vfio", 4);
+}
+
+/* ---- watches ---- */
+
+static struct watch *add_watch(const char *path, uint32_t mask, enum kind k, const char *name, int fd)
+{
+	int wd = inotify_add_watch(ino, path, mask);
+	struct watch *x;
+
+	if (wd < 0 || nw == MAXW) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	x = &w[nw++];
+	x->wd = wd;
+	x->kind = k;
+	snprintf(x->name, sizeof(x->name), "%s", name);
+	snprintf(x->path, sizeof(x->path), "%s", path);
+	x->fd = fd;
+	return x;
+}
+
+static struct watch *find_watch(int wd)
+{
+	int i;
+
+	for (i = 0; i < nw; i++)
+		if (w[i].wd == wd)
+			return &w[i];
+	return NULL;
+}
+
+static struct watch *find_kind(enum kind k, const char *name)
+{
+	int i;
+
+	for (i = 0; i < nw; i++)
+		if (w[i].kind == k && !strcmp(w[i].name, name))
+			return &w[i];
+	return NULL;
+}
+
+/* Replace a file by a FIFO held open for reading, watched for writes. */
+static int fifo_watch(const char *path, enum kind k, const char *name)
+{
+	int fd;
+
+	unlink(path);
+	if (mkfifo(path, 0644) < 0)
+		return -errno;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return add_watch(path, IN_MODIFY, k, name, fd) ? 0 : -ENOSPC;
+}
+
+static int setup_driver(const char *drv)
+{
+	char p[PATH_MAX];
+	int r;
+
+	sp(p, sizeof(p), "bus/pci/drivers/%s/bind", drv);
+	if ((r = fifo_watch(p, K_BIND, drv)) < 0)
+		return r;
+	sp(p, sizeof(p), "bus/pci/drivers/%s/unbind", drv);
+	if ((r = fifo_watch(p, K_UNBIND, drv)) < 0)
+		return r;
+	if (in_list(hung, nhung, drv) >= 0) {
+		struct watch *x = find_kind(K_UNBIND, drv);
+		close(x->fd);
+		x->fd = -1;
+	}
+	return 0;
+}
+
+static void watch_device(const char *addr)
+{
+	char p[PATH_MAX];
+
+	sp(p, sizeof(p), "bus/pci/devices/%s/driver_override", addr);
+	if (exists(p))
+		add_watch(p, IN_CLOSE_WRITE, K_OVERRIDE, addr, -1);
+}
+
+/* ---- the driver core ---- */
+
+static void vfio_node(int g, int noiommu, char *out, size_t n)
+{
+	snprintf(out, n, "%s/dev/vfio/%s%d", root, noiommu ? "noiommu-" : "", g);
+}
+
+static int noiommu_on(void)
+{
+	char p[PATH_MAX], v[16];
+
+	sp(p, sizeof(p), "module/vfio/parameters/enable_unsafe_noiommu_mode");
+	if (readfile(p, v, sizeof(v)) < 0)
+		return 0;
+	return v[0] == 'Y' || v[0] == '1' || v[0] == 'y';
+}
+
+/* A no-IOMMU group for addr, as vfio_noiommu_group_alloc() makes one. */
+static int make_noiommu_group(const char *addr)
+{
+	char p[PATH_MAX], rel[PATH_MAX], from[PATH_MAX + 64], to[64];
+	int g = 0;
+
+	for (;; g++) {
+		sp(p, sizeof(p), "kernel/iommu_groups/%d", g);
+		if (!exists(p))
+			break;
+	}
+	if (devrel(addr, rel, sizeof(rel)) < 0)
+		return -1;
+	sp(p, sizeof(p), "kernel/iommu_groups/%d/devices", g);
+	mkdirs(p);
+	sp(p, sizeof(p), "kernel/iommu_groups/%d/type", g);
+	writefile(p, "identity\n");
+	snprintf(from, sizeof(from), "kernel/iommu_groups/%d/devices/%s", g, addr);
+	syslink(from, rel);
+	snprintf(from, sizeof(from), "%s/iommu_group", rel);
+	snprintf(to, sizeof(to), "kernel/iommu_groups/%d", g);
+	syslink(from, to);
+	return g;
+}
+
+static int refused(const char *drv, const char *addr)
+{
+	int i;
+
+	for (i = 0; i < nrefuse; i++)
+		if (!strcmp(refusals[i].a, drv) && (!refusals[i].b[0] || !strcmp(refusals[i].b, addr)))
+			return 1;
+	return 0;
+}
+
+static int header_type(const char *addr)
+{
+	char p[PATH_MAX];
+	unsigned char h = 0;
+	int fd;
+
+	sp(p, sizeof(p), "bus/pci/devices/%s/config", addr);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &h, 1, 0x0e) != 1)
+		h = 0;
+	close(fd);
+	return h & 0x7f;
+}
+
+/* The probe: 0 bound, -errno when the driver's probe fails. */
+static int probe_with(const char *addr, const char *drv)
+{
+	char rel[PATH_MAX], from[PATH_MAX + 64], to[PATH_MAX], node[PATH_MAX];
+	int g;
+
+	if (devrel(addr, rel, sizeof(rel)) < 0)
+		return -ENODEV;
+	if (refused(drv, addr)) {
+		logmsg("probe %s %s: failed (refused)", addr, drv);
+		return -ENODEV;
+	}
+	if (is_vfio(drv)) {
+		int noi = 0;
+		if (header_type(addr) != 0) {
+			logmsg("probe %s %s: failed, not a normal header (-22)", addr, drv);
+			return -EINVAL;
+		}
+		g = dev_group(addr);
+		if (g < 0) {
+			if (!noiommu_on()) {
+				logmsg("probe %s %s: failed, no IOMMU group (-22)", addr, drv);
+				return -EINVAL;
+			}
+			g = make_noiommu_group(addr);
+			noi = 1;
+			if (g < 0)
+				return -ENOMEM;
+		} else {
+			char gp[PATH_MAX], t[16];
+			sp(gp, sizeof(gp), "kernel/iommu_groups/%d/type", g);
+			readfile(gp, t, sizeof(t));
+			noi = !strncmp(t, "identity", 8) && noiommu_on();
+		}
+		snprintf(node, sizeof(node), "%s/dev/vfio", root);
+		mkdirs(node);
+		snprintf(node, sizeof(node), "%s/dev/vfio/vfio", root);
+		if (!exists(node))
+			writefile(node, "");
+		vfio_node(g, noi, node, sizeof(node));
+		if (!exists(node))
+			writefile(node, "");
+	}
+	snprintf(from, sizeof(from), "bus/pci/drivers/%s/%s", drv, addr);
+	syslink(from, rel);
+	snprintf(from, sizeof(from), "%s/driver", rel);
+	snprintf(to, sizeof(to), "bus/pci/drivers/%s", drv);
+	syslink(from, to);
+	logmsg("bind %s %s", addr, drv);
+	return 0;
+}
+
+static void do_unbind(const char *addr, const char *drv)
+{
+	char cur[64], rel[PATH_MAX], p[PATH_MAX];
+	int g;
+
+	dev_driver(addr, cur, sizeof(cur));
+	if (strcmp(cur, drv) || devrel(addr, rel, sizeof(rel)) < 0) {
+		logmsg("unbind %s %s: not bound to it (ENODEV)", addr, drv);
+		return;
+	}
+	sp(p, sizeof(p), "%s/driver", rel);
+	unlink(p);
+	sp(p, sizeof(p), "bus/pci/drivers/%s/%s", drv, addr);
+	unlink(p);
+	logmsg("unbind %s %s", addr, drv);
+	g = dev_group(addr);
+	if (is_vfio(drv) && g >= 0) {
+		char gd[PATH_MAX], node[PATH_MAX];
+		DIR *d;
+		struct dirent *e;
+		int still = 0;
+
+		sp(gd, sizeof(gd), "kernel/iommu_groups/%d/devices", g);
+		if ((d = opendir(gd))) {
+			while ((e = readdir(d))) {
+				char o[64];
+				if (e->d_name[0] == '.')
+					continue;
+				dev_driver(e->d_name, o, sizeof(o));
+				still |= is_vfio(o);
+			}
+			closedir(d);
+		}
+		if (!still) {
+			vfio_node(g, 0, node, sizeof(node));
+			unlink(node);
+			vfio_node(g, 1, node, sizeof(node));
+			unlink(node);
+		}
+	}
+}
+
+static void remove_tree(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+
+	if (!d) {
+		unlink(path);
+		return;
+	}
+	while ((e = readdir(d))) {
+		char p[PATH_MAX];
+		struct stat st;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", path, e->d_name);
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+			remove_tree(p);
+		else
+			unlink(p);
+	}
+	closedir(d);
+	rmdir(path);
+}
+
+/* Hot removal: the device, its links and its group membership. */
+static void do_vanish(const char *addr)
+{
+	char rel[PATH_MAX], p[PATH_MAX], drv[64];
+	int g = dev_group(addr);
+
+	dev_driver(addr, drv, sizeof(drv));
+	if (drv[0])
+		do_unbind(addr, drv);
+	if (devrel(addr, rel, sizeof(rel)) < 0)
+		return;
+	if (g >= 0) {
+		sp(p, sizeof(p), "kernel/iommu_groups/%d/devices/%s", g, addr);
+		unlink(p);
+	}
+	sp(p, sizeof(p), "bus/pci/devices/%s", addr);
+	unlink(p);
+	sp(p, sizeof(p), "%s", rel);
+	remove_tree(p);
+	logmsg("removed %s", addr);
+}
+
+static int dev_present(const char *addr)
+{
+	char p[PATH_MAX];
+
+	sp(p, sizeof(p), "bus/pci/devices/%s", addr);
+	return exists(p);
+}
+
+static void do_probe(const char *addr)
+{
+	char cur[64], ov[64];
+	const char *drv;
+	int i;
+
+	if (!dev_present(addr)) {
+		logmsg("probe %s: no such device (EINVAL)", addr);
+		return;
+	}
+	for (i = 0; i < nvanish; i++) {
+		if (!strcmp(vanish[i], addr)) {
+			memmove(vanish[i], vanish[i + 1], (size_t)(nvanish - i - 1) * sizeof(vanish[0]));
+			nvanish--;
+			do_vanish(addr);
+			return;
+		}
+	}
+	dev_driver(addr, cur, sizeof(cur));
+	if (cur[0]) {
+		logmsg("probe %s: already bound to %s", addr, cur);
+		return;
+	}
+	dev_override(addr, ov, sizeof(ov));
+	drv = ov[0] ? ov : native_of(addr);
+	if (!drv[0] || !driver_loaded(drv)) {
+		logmsg("probe %s: no driver%s%s", addr, drv[0] ? " loaded: " : "", drv);
+		return;
+	}
+	probe_with(addr, drv);
+}
+
+static void do_bind(const char *addr, const char *drv)
+{
+	char cur[64], ov[64];
+
+	if (!dev_present(addr)) {
+		logmsg("bind %s %s: no such device (ENODEV)", addr, drv);
+		return;
+	}
+	dev_driver(addr, cur, sizeof(cur));
+	if (cur[0]) {
+		logmsg("bind %s %s: already bound to %s (EBUSY)", addr, drv, cur);
+		return;
+	}
+	dev_override(addr, ov, sizeof(ov));
+	if (ov[0] ? strcmp(ov, drv) != 0 : strcmp(native_of(addr), drv) != 0) {
+		logmsg("bind %s %s: driver does not match (ENODEV)", addr, drv);
+		return;
+	}
+	probe_with(addr, drv);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* driver_attach(): every unbound device the driver may take, in order. */
+static void attach(const char *drv)
+{
+	char p[PATH_MAX];
+	char *names[4096];
+	int n = 0, i;
+	DIR *d;
+	struct dirent *e;
+
+	sp(p, sizeof(p), "bus/pci/devices");
+	if (!(d = opendir(p)))
+		return;
+	while ((e = readdir(d)) && n < 4096)
+		if (e->d_name[0] != '.')
+			names[n++] = strdup(e->d_name);
+	closedir(d);
+	qsort(names, (size_t)n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++) {
+		char cur[64], ov[64];
+		dev_driver(names[i], cur, sizeof(cur));
+		dev_override(names[i], ov, sizeof(ov));
+		if (!cur[0] && (ov[0] ? !strcmp(ov, drv) : !strcmp(native_of(names[i]), drv)))
+			probe_with(names[i], drv);
+		free(names[i]);
+	}
+}
+
+static int module_listed(const char *norm)
+{
+	char rel[128], p[PATH_MAX], line[1024];
+	const char *files[] = { "modules.dep", "modules.builtin" };
+	size_t i;
+
+	snprintf(p, sizeof(p), "%s/proc/sys/kernel/osrelease", root);
+	if (readfile(p, rel, sizeof(rel)) < 0)
+		return 0;
+	chomp(rel);
+	for (i = 0; i < 2; i++) {
+		FILE *f;
+		snprintf(p, sizeof(p), "%s/lib/modules/%s/%s", root, rel, files[i]);
+		if (!(f = fopen(p, "r")))
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			char *end = strchr(line, ':'), *base, *dot, *c;
+			if (end)
+				*end = 0;
+			chomp(line);
+			base = strrchr(line, '/');
+			base = base ? base + 1 : line;
+			if (!(dot = strstr(base, ".ko")))
+				continue;
+			*dot = 0;
+			for (c = base; *c; c++)
+				if (*c == '-')
+					*c = '_';
+			if (!strcmp(base, norm)) {
+				fclose(f);
+				return 1;
+			}
+		}
+		fclose(f);
+	}
+	return 0;
+}
+
+static void mark_loaded(const char *norm)
+{
+	char p[PATH_MAX];
+
+	sp(p, sizeof(p), "module/%s", norm);
+	mkdirs(p);
+	sp(p, sizeof(p), "module/%s/refcnt", norm);
+	if (!exists(p))
+		writefile(p, "0\n");
+	sp(p, sizeof(p), "module/%s/initstate", norm);
+	writefile(p, "live\n");
+}
+
+/* modprobe NAME: 0, or an error text in err. */
+static int load_module(const char *name, char *err, size_t n)
+{
+	char norm[64], drv[64], p[PATH_MAX];
+	size_t i;
+
+	snprintf(norm, sizeof(norm), "%s", name);
+	for (i = 0; norm[i]; i++)
+		if (norm[i] == '-')
+			norm[i] = '_';
+	sp(p, sizeof(p), "module/%s", norm);
+	if (exists(p)) {
+		logmsg("modprobe %s: already loaded", name);
+		return 0;
+	}
+	if (in_list(modfail, nmodfail, norm) >= 0) {
+		snprintf(err, n, "modprobe: ERROR: could not insert '%s': Operation not permitted", norm);
+		logmsg("modprobe %s: failed (modfail)", name);
+		return -EPERM;
+	}
+	if (!module_listed(norm)) {
+		snprintf(err, n, "modprobe: FATAL: Module %s not found", name);
+		logmsg("modprobe %s: not found", name);
+		return -ENOENT;
+	}
+	if (!strcmp(norm, "vfio_pci")) {
+		mark_loaded("vfio");
+		mark_loaded("vfio_pci_core");
+		mark_loaded("vfio_iommu_type1");
+		snprintf(drv, sizeof(drv), "vfio-pci");
+		snprintf(p, sizeof(p), "%s/dev/vfio", root);
+		mkdirs(p);
+		snprintf(p, sizeof(p), "%s/dev/vfio/vfio", root);
+		if (!exists(p))
+			writefile(p, "");
+	} else {
+		snprintf(drv, sizeof(drv), "%s", norm);
+	}
+	mark_loaded(norm);
+	logmsg("modprobe %s: loaded, driver %s", name, drv);
+	sp(p, sizeof(p), "bus/pci/drivers/%s", drv);
+	if (!exists(p)) {
+		const char *files[] = { "new_id", "remove_id", "uevent" };
+		mkdirs(p);
+		for (i = 0; i < 3; i++) {
+			sp(p, sizeof(p), "bus/pci/drivers/%s/%s", drv, files[i]);
+			writefile(p, "");
+		}
+	}
+	if (!find_kind(K_BIND, drv))
+		setup_driver(drv);
+	attach(drv);
+	return 0;
+}
+
+/* ---- reading what was written ---- */
+
+/* Addresses written back to back into a FIFO: "0000:01:00.00000:01:00.1". */
+static int next_addr(const char **s, char *out, size_t n)
+{
+	const char *p = *s, *st;
+
+	while (*p == '\n' || *p == ' ' || *p == '\t')
+		p++;
+	if (!*p)
+		return 0;
+	st = p;
+	while (*p && *p != ':')
+		p++;
+	/* domain: bus : dev . fn (one hex digit) */
+	if (*p == ':' && p[1] && p[2] && p[3] == ':' && p[4] && p[5] && p[6] == '.' && p[7])
+		p += 8;
+	else
+		p += strcspn(p, "\n \t");
+	snprintf(out, n, "%.*s", (int)(p - st), st);
+	*s = p;
+	return 1;
+}
+
+static void drain_fifo(struct watch *x)
+{
+	char buf[8192], a[64];
+	const char *s;
+	ssize_t r;
+
+	if (x->fd < 0)
+		return;
+	r = read(x->fd, buf, sizeof(buf) - 1);
+	if (r <= 0)
+		return;
+	buf[r] = 0;
+	for (s = buf; next_addr(&s, a, sizeof(a));) {
+		if (x->kind == K_PROBE)
+			do_probe(a);
+		else if (x->kind == K_BIND)
+			do_bind(a, x->name);
+		else
+			do_unbind(a, x->name);
+	}
+}
+
+static void on_override(struct watch *x)
+{
+	char v[8192], want[8192];
+
+	if (readfile(x->path, v, sizeof(v)) < 0)
+		return;
+	snprintf(want, sizeof(want), "%.*s", (int)strcspn(v, "\n"), v);
+	if (!want[0] || !strcmp(want, "(null)"))
+		snprintf(want, sizeof(want), "(null)");
+	strcat(want, "\n");
+	if (strcmp(v, want)) {
+		writefile(x->path, want);
+		logmsg("override %s %.*s", x->name, (int)strcspn(want, "\n"), want);
+	}
+}
+
+/* ---- control ---- */
+
+static int reply(const char *s)
+{
+	char p[PATH_MAX];
+	int fd = -1, i;
+
+	snprintf(p, sizeof(p), "%s/reply", state);
+	for (i = 0; i < 400 && fd < 0; i++) {
+		fd = open(p, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0) {
+			struct timespec ts = { 0, 5000000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (fd < 0)
+		return -1;
+	if (write(fd, s, strlen(s)) < 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static void restore_files(void)
+{
+	int i;
+
+	for (i = 0; i < nw; i++) {
+		if (w[i].kind != K_PROBE && w[i].kind != K_BIND && w[i].kind != K_UNBIND)
+			continue;
+		if (w[i].fd >= 0)
+			close(w[i].fd);
+		unlink(w[i].path);
+		writefile(w[i].path, "");
+		chmod(w[i].path, 0644);
+	}
+}
+
+static int set_hang(const char *drv, int on)
+{
+	struct watch *x = find_kind(K_UNBIND, drv);
+	int i = in_list(hung, nhung, drv);
+
+	if (on) {
+		if (i < 0 && nhung < 32)
+			snprintf(hung[nhung++], 64, "%s", drv);
+		if (x && x->fd >= 0) {
+			close(x->fd);
+			x->fd = -1;
+		}
+		return 0;
+	}
+	if (i >= 0) {
+		memmove(hung[i], hung[i + 1], (size_t)(nhung - i - 1) * sizeof(hung[0]));
+		nhung--;
+	}
+	if (x && x->fd < 0)
+		x->fd = open(x->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	return 0;
+}
+
+/* Returns 1 to stop. */
+static int command(char *line)
+{
+	char *argv[8], *save = NULL, *t, err[256] = "";
+	int argc = 0, i;
+
+	for (t = strtok_r(line, " \t", &save); t && argc < 8; t = strtok_r(NULL, " \t", &save))
+		argv[argc++] = t;
+	if (!argc) {
+		reply("err empty command\n");
+		return 0;
+	}
+	logmsg("ctl %s%s%s%s%s", argv[0], argc > 1 ? " " : "", argc > 1 ? argv[1] : "",
+	       argc > 2 ? " " : "", argc > 2 ? argv[2] : "");
+	if (!strcmp(argv[0], "native") && argc == 3) {
+		set_native(argv[1], argv[2]);
+	} else if ((!strcmp(argv[0], "refuse") || !strcmp(argv[0], "allow")) && argc >= 2) {
+		const char *a = argc > 2 ? argv[2] : "";
+		for (i = 0; i < nrefuse; i++)
+			if (!strcmp(refusals[i].a, argv[1]) && !strcmp(refusals[i].b, a))
+				break;
+		if (argv[0][0] == 'r' && i == nrefuse && nrefuse < 64) {
+			snprintf(refusals[nrefuse].a, 64, "%s", argv[1]);
+			snprintf(refusals[nrefuse].b, 64, "%s", a);
+			nrefuse++;
+		} else if (argv[0][0] == 'a' && i < nrefuse) {
+			refusals[i] = refusals[--nrefuse];
+		}
+	} else if (!strcmp(argv[0], "hang") && argc == 2) {
+		set_hang(argv[1], 1);
+	} else if (!strcmp(argv[0], "release") && argc == 2) {
+		set_hang(argv[1], 0);
+	} else if (!strcmp(argv[0], "vanish") && argc == 2 && nvanish < 64) {
+		snprintf(vanish[nvanish++], 32, "%s", argv[1]);
+	} else if (!strcmp(argv[0], "modfail") && argc == 2 && nmodfail < 32) {
+		snprintf(modfail[nmodfail++], 64, "%s", argv[1]);
+		for (t = modfail[nmodfail - 1]; *t; t++)
+			if (*t == '-')
+				*t = '_';
+	} else if (!strcmp(argv[0], "noiommu") && argc == 2) {
+		char p[PATH_MAX];
+		sp(p, sizeof(p), "module/vfio/parameters");
+		mkdirs(p);
+		sp(p, sizeof(p), "module/vfio/parameters/enable_unsafe_noiommu_mode");
+		writefile(p, strcmp(argv[1], "on") ? "N\n" : "Y\n");
+	} else if (!strcmp(argv[0], "load") && argc == 2) {
+		if (load_module(argv[1], err, sizeof(err)) < 0) {
+			char r[300];
+			snprintf(r, sizeof(r), "err %s\n", err);
+			reply(r);
+			return 0;
+		}
+	} else if (!strcmp(argv[0], "sync") && argc == 1) {
+		/* every earlier write is applied by now */
+	} else if (!strcmp(argv[0], "stop") && argc == 1) {
+		return 1;
+	} else {
+		reply("err unknown command\n");
+		return 0;
+	}
+	reply("ok\n");
+	return 0;
+}
+
+static int on_ctl(struct watch *x)
+{
+	static char acc[8192];
+	static size_t al;
+	char *nl;
+	ssize_t r;
+
+	while ((r = read(x->fd, acc + al, sizeof(acc) - 1 - al)) > 0)
+		al += (size_t)r;
+	acc[al] = 0;
+	while ((nl = strchr(acc, '\n'))) {
+		char line[8192];
+		size_t l = (size_t)(nl - acc);
+		memcpy(line, acc, l);
+		line[l] = 0;
+		memmove(acc, nl + 1, al - l);
+		al -= l + 1;
+		if (command(line))
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- the daemon ---- */
+
+static int setup(void)
+{
+	char p[PATH_MAX], drv[64];
+	DIR *d;
+	struct dirent *e;
+	int fd;
+
+	ino = inotify_init1(IN_CLOEXEC);
+	if (ino < 0)
+		return -errno;
+	snprintf(p, sizeof(p), "%s/ctl", state);
+	unlink(p);
+	if (mkfifo(p, 0600) < 0)
+		return -errno;
+	fd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || !add_watch(p, IN_MODIFY, K_CTL, "ctl", fd))
+		return -EIO;
+	snprintf(p, sizeof(p), "%s/reply", state);
+	unlink(p);
+	if (mkfifo(p, 0600) < 0)
+		return -errno;
+	add_watch(sysd, IN_DELETE_SELF | IN_MOVE_SELF, K_ROOT, "sys", -1);
+	sp(p, sizeof(p), "bus/pci/drivers_probe");
+	if (fifo_watch(p, K_PROBE, "drivers_probe") < 0)
+		return -EIO;
+	sp(p, sizeof(p), "bus/pci/drivers");
+	mkdirs(p);
+	if ((d = opendir(p))) {
+		while ((e = readdir(d)))
+			if (e->d_name[0] != '.')
+				setup_driver(e->d_name);
+		closedir(d);
+	}
+	sp(p, sizeof(p), "bus/pci/devices");
+	if ((d = opendir(p))) {
+		while ((e = readdir(d))) {
+			if (e->d_name[0] == '.')
+				continue;
+			watch_device(e->d_name);
+			dev_driver(e->d_name, drv, sizeof(drv));
+			if (drv[0] && !is_vfio(drv))
+				set_native(e->d_name, drv);
+		}
+		closedir(d);
+	}
+	return 0;
+}
+
+static int write_modprobe(const char *self)
+{
+	char p[PATH_MAX], s[3 * PATH_MAX];
+
+	snprintf(p, sizeof(p), "%s/sbin", root);
+	mkdirs(p);
+	snprintf(p, sizeof(p), "%s/sbin/modprobe", root);
+	snprintf(s, sizeof(s), "#!/bin/sh\n# fake modprobe: asks tests/tools/fakekernel to load the module\n"
+		 "exec '%s' modprobe '%s' \"$@\"\n", self, state);
+	if (writefile(p, s) < 0 || chmod(p, 0755) < 0)
+		return -errno;
+	return 0;
+}
+
+static void loop(void)
+{
+	char buf[64 * 1024] __attribute__((aligned(__alignof__(struct inotify_event))));
+	int stop = 0;
+
+	while (!stop) {
+		struct pollfd pf = { ino, POLLIN, 0 };
+		ssize_t len;
+		char *p;
+		int r = poll(&pf, 1, IDLE_EXIT_S * 1000);
+
+		if (r == 0) {
+			logmsg("idle for %d s: exiting", IDLE_EXIT_S);
+			break;
+		}
+		if (r < 0)
+			continue;
+		len = read(ino, buf, sizeof(buf));
+		if (len <= 0)
+			continue;
+		for (p = buf; p < buf + len && !stop;) {
+			struct inotify_event *ev = (struct inotify_event *)p;
+			struct watch *x = find_watch(ev->wd);
+
+			p += sizeof(*ev) + ev->len;
+			if (!x)
+				continue;
+			if (ev->mask & IN_IGNORED) {
+				x->kind = K_NONE;
+				x->wd = -1;
+				if (x->fd >= 0)
+					close(x->fd);
+				x->fd = -1;
+				continue;
+			}
+			switch (x->kind) {
+			case K_PROBE:
+			case K_BIND:
+			case K_UNBIND:
+				drain_fifo(x);
+				break;
+			case K_OVERRIDE:
+				on_override(x);
+				break;
+			case K_CTL:
+				stop = on_ctl(x);
+				break;
+			case K_ROOT:
+				logmsg("the tree is gone: exiting");
+				stop = 2;
+				break;
+			case K_NONE:
+				break;
+			}
+		}
+	}
+	if (stop != 2) {
+		/* Let blocked unbinds through, apply them, then plain files. */
+		int i;
+		for (i = nhung - 1; i >= 0; i--)
+			set_hang(hung[i], 0);
+		for (i = 0; i < nw; i++)
+			if (w[i].kind == K_UNBIND || w[i].kind == K_BIND || w[i].kind == K_PROBE) {
+				struct timespec ts = { 0, 1000000 };
+				nanosleep(&ts, NULL);
+				drain_fifo(&w[i]);
+			}
+		restore_files();
+		logmsg("stopped");
+		if (stop == 1)
+			reply("ok\n");
+	}
+}
+
+static int start(const char *rootarg, const char *statearg, const char *self)
+{
+	int pfd[2];
+	char c = 0, p[PATH_MAX];
+	pid_t pid;
+
+	if (!realpath(rootarg, root)) {
+		fprintf(stderr, "fakekernel: %s: %s\n", rootarg, strerror(errno));
+		return 2;
+	}
+	snprintf(sysd, sizeof(sysd), "%s/sys", root);
+	mkdirs(statearg);
+	if (!realpath(statearg, state)) {
+		fprintf(stderr, "fakekernel: %s: %s\n", statearg, strerror(errno));
+		return 2;
+	}
+	if (pipe(pfd) < 0)
+		return 1;
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (pid > 0) {
+		close(pfd[1]);
+		if (read(pfd[0], &c, 1) != 1 || c != 'R') {
+			fprintf(stderr, "fakekernel: the daemon did not start (see %s/log)\n", state);
+			return 1;
+		}
+		return 0;
+	}
+	close(pfd[0]);
+	setsid();
+	{
+		int nul = open("/dev/null", O_RDWR);
+		if (nul >= 0) {
+			dup2(nul, 0);
+			dup2(nul, 1);
+			dup2(nul, 2);
+			if (nul > 2)
+				close(nul);
+		}
+	}
+	snprintf(p, sizeof(p), "%s/log", state);
+	logfile = fopen(p, "a");
+	if (setup() < 0 || write_modprobe(self) < 0) {
+		logmsg("setup failed: %s", strerror(errno));
+		_exit(1);
+	}
+	snprintf(p, sizeof(p), "%s/pid", state);
+	{
+		char s[32];
+		snprintf(s, sizeof(s), "%d\n", (int)getpid());
+		writefile(p, s);
+	}
+	logmsg("started on %s", root);
+	if (write(pfd[1], "R", 1) != 1)
+		_exit(1);
+	close(pfd[1]);
+	loop();
+	_exit(0);
+}
+
+/* ---- clients ---- */
+
+static int send_cmd(const char *st, const char *line, char *ans, size_t n, int timeout_ms)
+{
+	char p[PATH_MAX];
+	int lk, rfd, cfd;
+	ssize_t r;
+	size_t got = 0;
+	struct pollfd pf;
+
+	snprintf(p, sizeof(p), "%s/lock", st);
+	lk = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lk < 0 || flock(lk, LOCK_EX) < 0)
+		return -errno;
+	snprintf(p, sizeof(p), "%s/reply", st);
+	rfd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (rfd < 0) {
+		close(lk);
+		return -ENOTCONN;
+	}
+	snprintf(p, sizeof(p), "%s/ctl", st);
+	cfd = open(p, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (cfd < 0) {
+		close(rfd);
+		close(lk);
+		return -ENOTCONN;
+	}
+	if (write(cfd, line, strlen(line)) != (ssize_t)strlen(line)) {
+		close(cfd);
+		close(rfd);
+		close(lk);
+		return -EIO;
+	}
+	close(cfd);
+	ans[0] = 0;
+	pf.fd = rfd;
+	pf.events = POLLIN;
+	while (!strchr(ans, '\n')) {
+		int pr = poll(&pf, 1, timeout_ms);
+		if (pr <= 0)
+			break;
+		r = read(rfd, ans + got, n - 1 - got);
+		if (r <= 0) {
+			if (r == 0 && !(pf.revents & POLLIN))
+				break;
+			if (r < 0 && errno == EAGAIN)
+				continue;
+			if (r == 0)
+				break;
+			break;
+		}
+		got += (size_t)r;
+		ans[got] = 0;
+	}
+	close(rfd);
+	close(lk);
+	if (!strchr(ans, '\n'))
+		return -ETIMEDOUT;
+	chomp(ans);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char self[PATH_MAX], line[1024], ans[512];
+	int i, r;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (argc >= 4 && !strcmp(argv[1], "start")) {
+		if (!realpath("/proc/self/exe", self))
+			return 1;
+		return start(argv[2], argv[3], self);
+	}
+	if (argc >= 4 && !strcmp(argv[1], "ctl")) {
+		line[0] = 0;
+		for (i = 3; i < argc; i++) {
+			strncat(line, argv[i], sizeof(line) - strlen(line) - 3);
+			strcat(line, i + 1 < argc ? " " : "\n");
+		}
+		r = send_cmd(argv[2], line, ans, sizeof(ans), 10000);
+		if (r < 0) {
+			fprintf(stderr, "fakekernel: %s: %s\n", argv[2],
+				r == -ENOTCONN ? "not running" : strerror(-r));
+			return 1;
+		}
+		if (strcmp(ans, "ok")) {
+			fprintf(stderr, "fakekernel: %s\n", ans);
+			return 1;
+		}
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "stop")) {
+		char p[PATH_MAX], pid[32];
+		int k;
+		snprintf(p, sizeof(p), "%s/pid", argv[2]);
+		readfile(p, pid, sizeof(pid));
+		r = send_cmd(argv[2], "stop\n", ans, sizeof(ans), 5000);
+		for (k = 0; atoi(pid) > 0 && k < 200 && kill(atoi(pid), 0) == 0; k++) {
+			struct timespec ts = { 0, 10000000 };
+			nanosleep(&ts, NULL);
+		}
+		return r < 0 ? 1 : 0;
+	}
+	if (argc >= 3 && !strcmp(argv[1], "modprobe")) {
+		int rc = 0, any = 0;
+		for (i = 3; i < argc; i++) {
+			if (argv[i][0] == '-')
+				continue;
+			any = 1;
+			snprintf(line, sizeof(line), "load %s\n", argv[i]);
+			r = send_cmd(argv[2], line, ans, sizeof(ans), 10000);
+			if (r < 0) {
+				fprintf(stderr, "modprobe: fakekernel not answering: %s\n", strerror(-r));
+				return 1;
+			}
+			if (strcmp(ans, "ok")) {
+				fprintf(stderr, "%s\n", !strncmp(ans, "err ", 4) ? ans + 4 : ans);
+				rc = 1;
+			}
+		}
+		if (!any) {
+			fprintf(stderr, "modprobe: no module name\n");
+			return 1;
+		}
+		return rc;
+	}
+	fprintf(stderr, "usage: fakekernel start ROOT STATE | ctl STATE WORDS... | stop STATE |"
+		" modprobe STATE [-OPTS] NAME...\n");
+	return 2;
+}
