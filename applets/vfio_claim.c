@@ -1,0 +1,583 @@
+/* vfio-claim: hand PCI devices (a GPU and the rest of its IOMMU group) to
+ * vfio-pci, before their host driver loads (early boot) or away from it.
+ *
+ * Kernel ABI: /sys/bus/pci/devices/ADDR/{driver_override,driver,iommu_group,
+ * boot_vga,config,modalias}, /sys/bus/pci/drivers/NAME/{unbind,bind},
+ * /sys/bus/pci/drivers_probe, /sys/kernel/iommu_groups/N/devices, /dev/vfio/N,
+ * /sys/module/vfio_pci (else `modprobe vfio-pci`, by execve), /proc/cmdline
+ * (vfiobox.ids=, vfiobox.claim=, vfiobox.hda=), /etc/vfiobox.conf, the claim
+ * records /run/vfiobox/ADDR and the lock /run/vfiobox.lock. The steps and
+ * their undo are in lib/claim.c. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "act.h"
+#include "applet.h"
+#include "claim.h"
+#include "kmod.h"
+#include "pcidev.h"
+#include "record.h"
+#include "sysfs.h"
+#include "util.h"
+
+const char vfio_claim_usage[] =
+	"usage: vfio-claim [-n] [--no-group] [--hda=vfio|none|host] [--force]\n"
+	"                  [--timeout=SEC] [ids=LIST] [BDF...]\n"
+	"\n"
+	"Hand PCI devices to vfio-pci: write driver_override, unbind the current\n"
+	"driver, load vfio-pci if needed (modprobe), write the address to\n"
+	"drivers_probe, then verify that vfio-pci holds the device and\n"
+	"/dev/vfio/GROUP exists. The other endpoints of the selected devices'\n"
+	"IOMMU groups are claimed too; bridges never. A failure undoes the whole\n"
+	"group. A device already on vfio-pci with driver_override set is left as is.\n"
+	"\n"
+	"Selectors: ids=VENDOR:DEVICE[:SUBVENDOR:SUBDEVICE[:CLASS[:MASK]]],...\n"
+	"(vfio-pci's ids= syntax, hex; every matching device) and addresses\n"
+	"(0000:01:00.0 or 01:00.0; just that device). Without any: vfiobox.ids=,\n"
+	"vfiobox.claim= and vfiobox.hda= on the kernel command line, else\n"
+	"/etc/vfiobox.conf (ids=, claim=, hda= lines). Nothing selected: exit 0.\n"
+	"\n"
+	"  -n, --dry-run      print every write as a shell line, change nothing\n"
+	"      --no-group     claim only the selected devices, not their groups\n"
+	"      --hda=MODE     a GPU's HDA audio function: vfio (default) claims it,\n"
+	"                     none parks it (driver_override none, no driver),\n"
+	"                     host leaves it on its driver\n"
+	"      --force        claim even the boot VGA device, a bridge, or a\n"
+	"                     storage controller the group pulls in\n"
+	"      --timeout=SEC  wait at most SEC (default 10) for the lock and for\n"
+	"                     each unbind (a driver in use can block it)\n"
+	"  -h, --help         this text\n"
+	"\n"
+	"Each claim is recorded in /run/vfiobox/ADDR. Exit: 0 done (or nothing\n"
+	"selected), 1 failed and restored (or nothing could be done), 2 usage\n"
+	"error or refusal (nothing touched), 3 failed and the undo failed too\n"
+	"(the message says what state is left).\n";
+
+struct claim_opts {
+	int dry_run, no_group, force;
+	const char *hda;
+	long timeout_ms;
+};
+
+/* One device to move, and where. */
+struct item {
+	struct vb_claim_dev *dev;
+	const char *target;	/* "vfio-pci" or VB_TARGET_NONE */
+	struct vb_rebind rb;
+	int work;		/* 1: writes needed, 0: already there */
+};
+
+/* A result line: stdout, or in early boot stderr and /dev/kmsg. */
+static void result(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void result(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (vb_msg_kmsg())
+		vb_info("%s", line);
+	else
+		printf("%s\n", line);
+}
+
+/* "10", "0.5": seconds with at most three decimals, up to a day. */
+static int parse_seconds(const char *s, long *ms)
+{
+	char ip[16];
+	const char *dot = strchr(s, '.');
+	size_t il = dot ? (size_t)(dot - s) : strlen(s);
+	unsigned long sec, frac = 0;
+	size_t fl = 0;
+
+	if (!il || il >= sizeof(ip))
+		return -EINVAL;
+	memcpy(ip, s, il);
+	ip[il] = 0;
+	if (vb_parse_ulong(ip, 10, 86400, &sec) < 0)
+		return -EINVAL;
+	if (dot) {
+		fl = strlen(dot + 1);
+		if (!fl || fl > 3 || vb_parse_ulong(dot + 1, 10, 999, &frac) < 0)
+			return -EINVAL;
+		while (fl++ < 3)
+			frac *= 10;
+	}
+	*ms = (long)(sec * 1000 + frac);
+	return *ms > 0 ? 0 : -EINVAL;
+}
+
+static const char *drv_or_none(const char *d)
+{
+	return *d ? d : "no driver";
+}
+
+static void describe_dev(const struct vb_claim_dev *e, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s, %04x:%04x, %s", vb_class_name(e->d.id.class), e->d.id.vendor,
+		 e->d.id.device, drv_or_none(e->d.driver));
+}
+
+/* Refusals: said for every device before anything is written. */
+static int refusals(struct item *it, size_t n, const struct claim_opts *o)
+{
+	size_t i;
+	int refused = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct vb_claim_dev *e = it[i].dev;
+		char why[256] = "";
+
+		if (e->d.boot_vga == 1)
+			snprintf(why, sizeof(why), "is the boot VGA device (the firmware console): "
+				 "claiming it blanks the host console");
+		else if (e->bridge)
+			snprintf(why, sizeof(why), "is not an endpoint (%s): vfio-pci drives no "
+				 "bridges, and the devices behind it would lose their path",
+				 vb_class_name(e->d.id.class));
+		else if (e->why == VB_WHY_GROUP && (e->d.id.class >> 16) == 0x01)
+			snprintf(why, sizeof(why), "is a storage controller (%s, on %s) that IOMMU "
+				 "group %d pulls in with %s: it may hold the root filesystem",
+				 vb_class_name(e->d.id.class), drv_or_none(e->d.driver), e->d.group,
+				 e->via);
+		if (!why[0])
+			continue;
+		if (o->force) {
+			vb_warn("%s %s; claiming it anyway (--force)", e->d.addr, why);
+		} else {
+			vb_err("%s %s; refused (--force claims it anyway)", e->d.addr, why);
+			refused = 1;
+		}
+	}
+	return refused;
+}
+
+/* Devices without an IOMMU group: fine only in no-IOMMU mode. */
+static int iommu_check(struct item *it, size_t n)
+{
+	size_t i;
+	int said = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *a = it[i].dev->d.addr;
+
+		if (it[i].dev->d.group >= 0)
+			continue;
+		if (vb_claim_noiommu()) {
+			if (!said++)
+				vb_warn("no-IOMMU mode: %s gets no isolation (the kernel is tainted); "
+					"fine for a trusted userspace driver, not for a VM", a);
+			continue;
+		}
+		if (!vb_claim_iommu_on())
+			vb_err("%s: no IOMMU: vfio needs one (turn on VT-d/AMD-Vi in the firmware, "
+			       "boot with intel_iommu=on or amd_iommu=on), or no-IOMMU mode "
+			       "(vfio.enable_unsafe_noiommu_mode=1: no isolation, not for VMs); "
+			       "nothing claimed", a);
+		else
+			vb_err("%s has no IOMMU group although an IOMMU is on: vfio cannot use it; "
+			       "nothing claimed", a);
+		return -ENXIO;
+	}
+	return 0;
+}
+
+/* Is vfio-pci there or loadable? Said before the first write; a dry run
+ * says it too and still shows the plan. */
+static int module_check(struct item *it, size_t n, int dry_run)
+{
+	char rel[128] = "?", mp[VB_PATH_MAX], why[256] = "";
+	size_t i;
+	int st, need = 0;
+
+	for (i = 0; i < n; i++)
+		if (it[i].work && it[i].rb.probe && strcmp(it[i].target, VB_TARGET_NONE))
+			need = 1;
+	if (!need)
+		return 0;
+	st = vb_kmod_state("vfio-pci");
+	if (st == VB_KMOD_LOADED || st == VB_KMOD_BUILTIN)
+		return 0;
+	vb_kmod_release(rel, sizeof(rel));
+	if (st < 0 || st == VB_KMOD_MISSING)
+		snprintf(why, sizeof(why), "vfio-pci is not available for kernel %s: not loaded, "
+			 "not built in, not in modules.dep", rel);
+	else if (vb_kmod_modprobe(mp, sizeof(mp)) < 0)
+		snprintf(why, sizeof(why), "vfio-pci is not loaded and there is no modprobe to "
+			 "load it (looked in /sbin, /usr/sbin, /usr/bin, /bin)");
+	if (!why[0])
+		return 0;
+	if (dry_run) {
+		vb_warn("%s; a real run stops here", why);
+		return 0;
+	}
+	vb_err("%s; nothing claimed", why);
+	return -ENOPKG;
+}
+
+/* (Re)read every device's state; returns -ENODEV if one has gone. */
+static int plan_all(struct item *it, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int r = vb_rebind_plan(&it[i].rb, it[i].dev->d.addr, it[i].target);
+		if (r < 0) {
+			vb_err("%s: %s", it[i].dev->d.addr,
+			       r == -ENODEV ? "gone from the bus" : vb_sysfs_strerror(r, NULL));
+			return r;
+		}
+		it[i].work = r;
+	}
+	return 0;
+}
+
+static void report_done(const struct item *x, int already)
+{
+	const struct vb_rebind *v = &x->rb;
+
+	if (!strcmp(x->target, VB_TARGET_NONE)) {
+		if (already)
+			result("%s: parked already (driver_override none, no driver)", v->addr);
+		else
+			result("%s: parked: driver_override none, no driver (was %s)", v->addr,
+			       drv_or_none(v->old_driver));
+		return;
+	}
+	if (already)
+		result("%s: vfio-pci already%s%s", v->addr, v->node[0] ? ", " : "", v->node);
+	else
+		result("%s: vfio-pci (was %s)%s%s", v->addr, drv_or_none(v->old_driver),
+		       v->node[0] ? ", " : "", v->node);
+}
+
+static void record(const struct vb_act *a, const struct item *x, const char *hda)
+{
+	struct vb_record rec;
+	int r;
+
+	memset(&rec, 0, sizeof(rec));
+	vb_strlcpy(rec.addr, x->rb.addr, sizeof(rec.addr));
+	rec.id = x->dev->d.id;
+	vb_strlcpy(rec.driver, x->rb.old_driver, sizeof(rec.driver));
+	vb_strlcpy(rec.target, x->target, sizeof(rec.target));
+	vb_strlcpy(rec.hda, hda, sizeof(rec.hda));
+	if ((r = vb_record_write(a, &rec)) < 0)
+		vb_warn("%s: claim record /run/vfiobox/%s not written: %s", rec.addr, rec.addr,
+			strerror(-r));
+}
+
+/* Run one IOMMU group's items (those with work) as a transaction. */
+static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int group,
+		     const char *hda)
+{
+	struct vb_rebind *v = vb_xcalloc(n, sizeof(*v));
+	char plan[VB_CLAIM_TEXT] = "";
+	size_t i, k = 0;
+	int r, rc = VB_EXIT_OK;
+
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(plan);
+		snprintf(plan + l, sizeof(plan) - l, "%s%s %s -> %s", k ? ", " : "", it[i].rb.addr,
+			 drv_or_none(it[i].rb.old_driver),
+			 strcmp(it[i].target, VB_TARGET_NONE) ? it[i].target : "driver_override none");
+		v[k++] = it[i].rb;
+	}
+	if (group >= 0)
+		vb_act_note(ctx->act, "IOMMU group %d: %s", group, plan);
+	else
+		vb_act_note(ctx->act, "no IOMMU group: %s", plan);
+	r = vb_rebind_run(ctx, v, k);
+	for (i = 0; i < n; i++)
+		it[i].rb = v[i];
+	if (r == 0) {
+		if (ctx->act->dry_run) {
+			vb_act_note(ctx->act, "then: verify the driver links%s, record in /run/vfiobox/",
+				    group >= 0 ? " and /dev/vfio/GROUP" : "");
+		} else {
+			for (i = 0; i < n; i++) {
+				record(ctx->act, &it[i], hda);
+				report_done(&it[i], 0);
+			}
+		}
+		free(v);
+		return VB_EXIT_OK;
+	}
+	vb_err("%s: %s: %s", ctx->fail_addr, ctx->fail_step, ctx->fail_detail);
+	if (!ctx->stuck) {
+		vb_err("%s: undone, every device is back as it was (%s)",
+		       group >= 0 ? "IOMMU group" : "device", plan);
+		rc = VB_EXIT_FAIL;
+	} else {
+		for (i = 0; i < n; i++) {
+			if (it[i].rb.stuck)
+				vb_err("%s: undo failed, state left: %s", it[i].rb.addr, it[i].rb.state);
+			else if (it[i].rb.done_override || it[i].rb.done_unbind)
+				vb_err("%s: undone, back as it was", it[i].rb.addr);
+		}
+		rc = VB_EXIT_STUCK;
+	}
+	free(v);
+	return rc;
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+	const struct item *x = a, *y = b;
+
+	if (x->dev->d.group != y->dev->d.group)
+		return x->dev->d.group < y->dev->d.group ? -1 : 1;
+	return vb_bdf_cmp(x->dev->d.addr, y->dev->d.addr);
+}
+
+static int claim(const struct claim_opts *o, struct vb_claim_sel *sel)
+{
+	struct vb_act act = { o->dry_run, 0, stdout };
+	struct vb_rebind_ctx ctx;
+	struct vb_claim_set set;
+	struct item *it;
+	char bad[VB_BDF_LEN];
+	const char *hda = o->hda ? o->hda : sel->hda[0] ? sel->hda : "vfio";
+	size_t i, j, n = 0;
+	int r, rc = VB_EXIT_OK, lock = -1, any_sel = 0;
+
+	r = vb_claim_select(sel, o->no_group, &set, bad);
+	if (r == -ENODEV) {
+		vb_err("%s: no such device (not on the bus); nothing claimed", bad);
+		return VB_EXIT_FAIL;
+	}
+	if (r < 0) {
+		vb_err("cannot read the PCI devices: %s", strerror(-r));
+		return VB_EXIT_FAIL;
+	}
+	for (i = 0; i < sel->ids.n; i++) {
+		int hit = 0;
+		for (j = 0; j < set.n; j++)
+			hit |= set.v[j].why == VB_WHY_IDS && vb_id_match(&sel->ids.v[i], &set.v[j].d.id);
+		if (!hit) {
+			char t[64];
+			vb_id_format(&sel->ids.v[i], t, sizeof(t));
+			vb_warn("ids= entry %s matches no device", t);
+		}
+	}
+	for (j = 0; j < set.n; j++)
+		any_sel |= set.v[j].why != VB_WHY_GROUP;
+	if (!any_sel) {
+		vb_err("no device matches ids=%s; nothing claimed", sel->ids_text);
+		vb_claim_set_free(&set);
+		return VB_EXIT_FAIL;
+	}
+
+	/* What happens to each device, and why the extra ones are in. */
+	it = vb_xcalloc(set.n, sizeof(*it));
+	for (j = 0; j < set.n; j++) {
+		struct vb_claim_dev *e = &set.v[j];
+		char d[160];
+
+		describe_dev(e, d, sizeof(d));
+		if (e->hda && !strcmp(hda, "host") && e->why != VB_WHY_GROUP) {
+			rc = vb_usage_err("%s (%s) is selected, but --hda=host leaves a GPU's HDA "
+					  "function on its driver", e->d.addr, d);
+			goto out;
+		}
+		if (e->bridge && e->why == VB_WHY_GROUP) {
+			vb_info("%s (%s) stays: in IOMMU group %d with %s, but bridges are never "
+				"claimed", e->d.addr, d, e->d.group, e->via);
+			continue;
+		}
+		if (e->hda && !strcmp(hda, "host")) {
+			vb_info("%s (%s) stays on its driver: --hda=host", e->d.addr, d);
+			continue;
+		}
+		if (e->why == VB_WHY_GROUP)
+			vb_info("%s (%s) joins: same IOMMU group %d as %s", e->d.addr, d,
+				e->d.group, e->via);
+		it[n].dev = e;
+		it[n].target = e->hda && !strcmp(hda, "none") ? VB_TARGET_NONE : "vfio-pci";
+		n++;
+	}
+	if (o->hda && strcmp(o->hda, "vfio")) {
+		for (i = 0; i < set.n && !set.v[i].hda; i++)
+			;
+		if (i == set.n)
+			vb_warn("--hda=%s: no HDA function among the devices%s", o->hda,
+				o->no_group ? " (--no-group)" : "");
+	}
+	if (refusals(it, n, o)) {
+		rc = VB_EXIT_USAGE;
+		goto out;
+	}
+	if (iommu_check(it, n) < 0 || plan_all(it, n) < 0 || module_check(it, n, o->dry_run) < 0) {
+		rc = VB_EXIT_FAIL;
+		goto out;
+	}
+	for (i = 0; i < n && !it[i].work; i++)
+		;
+	if (i < n && !o->dry_run) {
+		lock = vb_record_lock(o->timeout_ms);
+		if (lock < 0) {
+			if (lock == -ETIMEDOUT)
+				vb_err("another vfiobox is rebinding devices (/run/vfiobox.lock held "
+				       "for %ld.%03ld s); nothing claimed", o->timeout_ms / 1000,
+				       o->timeout_ms % 1000);
+			else
+				vb_err("/run/vfiobox.lock: %s; nothing claimed", strerror(-lock));
+			rc = VB_EXIT_FAIL;
+			goto out;
+		}
+		/* The state may have changed while we waited. */
+		if (plan_all(it, n) < 0) {
+			rc = VB_EXIT_FAIL;
+			goto out;
+		}
+	}
+
+	/* Already there: no writes. Then one transaction per IOMMU group. */
+	qsort(it, n, sizeof(*it), cmp_group);
+	for (i = 0; i < n; i++) {
+		if (it[i].work)
+			continue;
+		if (o->dry_run)
+			vb_act_note(&act, "%s: already %s, nothing to do", it[i].rb.addr,
+				    strcmp(it[i].target, VB_TARGET_NONE) ?
+				    "on vfio-pci with driver_override set" :
+				    "parked (driver_override none, no driver)");
+		else {
+			struct vb_rebind *v = &it[i].rb;
+			char p[VB_PATH_MAX];
+			if (v->group >= 0 || (v->group = vb_pcidev_group(v->addr)) >= 0) {
+				snprintf(v->node, sizeof(v->node), "/dev/vfio/%d", v->group);
+				if (vb_sysfs_path(p, sizeof(p), "%s", v->node) < 0 || !vb_sysfs_exists(p))
+					v->node[0] = 0;
+			}
+			report_done(&it[i], 1);
+		}
+	}
+	vb_rebind_ctx_init(&ctx, &act);
+	ctx.unbind_timeout_ms = o->timeout_ms;
+	for (i = 0; i < n; i = j) {
+		int g = it[i].dev->d.group;
+		struct item *grp;
+		size_t k = 0, m;
+
+		/* A device without a group (no-IOMMU mode) is a unit of its own. */
+		for (j = i + 1; g >= 0 && j < n && it[j].dev->d.group == g; j++)
+			;
+		grp = vb_xcalloc(j - i, sizeof(*grp));
+		for (m = i; m < j; m++)
+			if (it[m].work)
+				grp[k++] = it[m];
+		if (k) {
+			rc = vb_worst(rc, run_group(&ctx, grp, k, g, hda));
+			for (m = i, k = 0; m < j; m++)
+				if (it[m].work)
+					it[m] = grp[k++];
+		}
+		free(grp);
+	}
+	/* Say when a group cannot go to a VM as it stands. */
+	if (!o->dry_run && rc == VB_EXIT_OK) {
+		int last = -1;
+		for (i = 0; i < n; i++) {
+			char why[VB_CLAIM_TEXT];
+			int g = it[i].dev->d.group;
+			if (g < 0 || g == last)
+				continue;
+			last = g;
+			if (vb_claim_group_viable(g, why, sizeof(why)) == 0)
+				vb_warn("IOMMU group %d is not viable for a VM: %s%s", g, why,
+					o->no_group ? " (--no-group left it there)" :
+					!strcmp(hda, "host") ? " (--hda=host left it there)" : "");
+		}
+	}
+out:
+	vb_record_unlock(lock);
+	free(it);
+	vb_claim_set_free(&set);
+	return rc;
+}
+
+int vfio_claim_main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "no-group", no_argument, NULL, 'G' },
+		{ "hda", required_argument, NULL, 'H' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct claim_opts o = { 0, 0, 0, NULL, 10000 };
+	struct vb_claim_sel sel;
+	char err[VB_CLAIM_TEXT];
+	int c, r, rc;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":nh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			o.dry_run = 1;
+			break;
+		case 'G':
+			o.no_group = 1;
+			break;
+		case 'H':
+			if (strcmp(optarg, "vfio") && strcmp(optarg, "none") && strcmp(optarg, "host"))
+				return vb_usage_err("--hda=%s: want vfio, none or host", optarg);
+			if (o.hda && strcmp(o.hda, optarg))
+				return vb_usage_err("--hda=%s conflicts with --hda=%s", optarg, o.hda);
+			o.hda = optarg;
+			break;
+		case 'F':
+			o.force = 1;
+			break;
+		case 'T':
+			if (parse_seconds(optarg, &o.timeout_ms) < 0)
+				return vb_usage_err("--timeout=%s: want seconds, e.g. 10 or 0.5 "
+						    "(at most 86400)", optarg);
+			break;
+		case 'h':
+			vb_print_usage(vfio_claim_usage);
+			return VB_EXIT_OK;
+		case ':':
+			return vb_usage_err("option '%s' needs a value", argv[optind - 1]);
+		default:
+			return vb_usage_err("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	r = vb_claim_sel_load(&sel, argv + optind, argc - optind, err, sizeof(err));
+	if (r < 0) {
+		vb_claim_sel_free(&sel);
+		if (optind < argc)
+			return vb_usage_err("%s", err);
+		vb_err("%s; nothing claimed", err);
+		return VB_EXIT_USAGE;
+	}
+	if (r == 0) {
+		vb_info("nothing selected: no ids= or addresses given, none on the kernel command "
+			"line (vfiobox.ids=, vfiobox.claim=), none in /etc/vfiobox.conf");
+		vb_claim_sel_free(&sel);
+		return VB_EXIT_OK;
+	}
+	if (strcmp(sel.source, "arguments")) {
+		char list[VB_CLAIM_TEXT] = "";
+		size_t i;
+		for (i = 0; i < sel.naddrs; i++) {
+			size_t l = strlen(list);
+			snprintf(list + l, sizeof(list) - l, " %s", sel.addrs[i]);
+		}
+		vb_info("from the %s:%s%s%s%s%s", sel.source, sel.ids_text[0] ? " ids=" : "",
+			sel.ids_text, list, sel.hda[0] ? " hda=" : "", sel.hda);
+	}
+	rc = claim(&o, &sel);
+	vb_claim_sel_free(&sel);
+	return rc;
+}
