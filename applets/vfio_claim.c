@@ -87,32 +87,6 @@ static void result(const char *fmt, ...)
 		printf("%s\n", line);
 }
 
-/* "10", "0.5": seconds with at most three decimals, up to a day. */
-static int parse_seconds(const char *s, long *ms)
-{
-	char ip[16];
-	const char *dot = strchr(s, '.');
-	size_t il = dot ? (size_t)(dot - s) : strlen(s);
-	unsigned long sec, frac = 0;
-	size_t fl = 0;
-
-	if (!il || il >= sizeof(ip))
-		return -EINVAL;
-	memcpy(ip, s, il);
-	ip[il] = 0;
-	if (vb_parse_ulong(ip, 10, 86400, &sec) < 0)
-		return -EINVAL;
-	if (dot) {
-		fl = strlen(dot + 1);
-		if (!fl || fl > 3 || vb_parse_ulong(dot + 1, 10, 999, &frac) < 0)
-			return -EINVAL;
-		while (fl++ < 3)
-			frac *= 10;
-	}
-	*ms = (long)(sec * 1000 + frac);
-	return *ms > 0 ? 0 : -EINVAL;
-}
-
 static const char *drv_or_none(const char *d)
 {
 	return *d ? d : "no driver";
@@ -540,7 +514,7 @@ int vfio_claim_main(int argc, char **argv)
 			o.force = 1;
 			break;
 		case 'T':
-			if (parse_seconds(optarg, &o.timeout_ms) < 0)
+			if (vb_claim_parse_seconds(optarg, &o.timeout_ms) < 0)
 				return vb_usage_err("--timeout=%s: want seconds, e.g. 10 or 0.5 "
 						    "(at most 86400)", optarg);
 			break;

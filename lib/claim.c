@@ -96,6 +96,32 @@ static void appendf(char *buf, size_t n, const char *fmt, ...)
 
 /* ---- selectors -------------------------------------------------------- */
 
+int vb_claim_parse_seconds(const char *s, long *ms)
+{
+	char ip[16];
+	const char *dot = strchr(s, '.');
+	size_t il = dot ? (size_t)(dot - s) : strlen(s);
+	unsigned long sec, frac = 0;
+	size_t fl = 0;
+
+	if (!il || il >= sizeof(ip))
+		return -EINVAL;
+	memcpy(ip, s, il);
+	ip[il] = 0;
+	if (vb_parse_ulong(ip, 10, 86400, &sec) < 0)
+		return -EINVAL;
+	if (dot) {
+		fl = strlen(dot + 1);
+		if (!fl || fl > 3 || vb_parse_ulong(dot + 1, 10, 999, &frac) < 0)
+			return -EINVAL;
+		while (fl++ < 3)
+			frac *= 10;
+	}
+	*ms = (long)(sec * 1000 + frac);
+	return *ms > 0 ? 0 : -EINVAL;
+}
+
+
 static int add_addr(struct vb_claim_sel *s, const char *a)
 {
 	char c[VB_BDF_LEN];
@@ -187,8 +213,15 @@ int vb_claim_sel_load(struct vb_claim_sel *s, char *const *ops, int n, char *err
 		snprintf(err, errlen, "/etc/vfiobox.conf: cannot read: %s", strerror(-r));
 		return r;
 	}
-	if (r == 0)
+	if (r == 0) {
+		/* No selectors; a bad hda= alone is still a mistake to report. */
+		if (c.hda[0] && !hda_mode_ok(c.hda)) {
+			snprintf(err, errlen, "hda=%s (/etc/vfiobox.conf): want vfio, none or host",
+				 c.hda);
+			return -EINVAL;
+		}
 		return 0;
+	}
 	s->source = c.source;
 	/* Messages name the key as it is written in its source. */
 	key = !strcmp(c.source, "kernel command line") ? "vfiobox." : "";

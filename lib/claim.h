@@ -41,6 +41,11 @@ struct vb_act;
 
 /* ---- selectors ------------------------------------------------------- */
 
+/* --timeout=SEC: "10", "0.5" (at most three decimals), more than 0, at most a
+ * day; into milliseconds. 0 or -EINVAL. */
+int vb_claim_parse_seconds(const char *s, long *ms);
+
+
 struct vb_claim_sel {
 	struct vb_idlist ids;		/* ids= entries, all sources joined */
 	char ids_text[VB_CONF_VAL];	/* the same, as given ("" none) */

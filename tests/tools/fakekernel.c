@@ -42,9 +42,12 @@
  *
  * How writes are seen: driver_override files stay regular files (inotify
  * IN_CLOSE_WRITE); bind, unbind and drivers_probe become FIFOs that the
- * daemon keeps open for reading (IN_MODIFY), so back-to-back writes of
- * several addresses to one file are all seen (a regular file would keep only
- * the last). One inotify queue keeps the writes in order. The writer does not
+ * daemon keeps open for reading, so back-to-back writes of several addresses
+ * to one file are all seen (a regular file would keep only the last). Each
+ * writer's IN_CLOSE_WRITE takes one address out of the FIFO; IN_OPEN and
+ * IN_MODIFY are watched too so that two writes never merge into one inotify
+ * event. One inotify queue keeps the writes of all files in order. Answers
+ * to ctl commands are files STATE/ans.TOKEN. The writer does not
  * wait for the daemon: that is the one way this differs from the kernel,
  * where the write returns after the work is done; vfio-claim polls the
  * driver link briefly after drivers_probe for that reason.
@@ -60,6 +63,7 @@
  *   modfail MODULE           modprobe MODULE fails
  *   noiommu on|off           vfio's no-IOMMU module parameter
  *   load MODULE              what the fake modprobe sends
+ *   rmmod MODULE             unload it (fails while a device is bound to it)
  *   sync                     answers once every earlier write is applied
  *   stop                     restore the FIFOs as plain files and exit
  */
@@ -73,7 +77,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -375,7 +378,9 @@ static int fifo_watch(const char *path, enum kind k, const char *name)
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	return add_watch(path, IN_MODIFY, k, name, fd) ? 0 : -ENOSPC;
+	/* IN_OPEN and IN_MODIFY between two IN_CLOSE_WRITEs keep inotify from
+	 * merging two writes into one event: one close, one address. */
+	return add_watch(path, IN_OPEN | IN_MODIFY | IN_CLOSE_WRITE, k, name, fd) ? 0 : -ENOSPC;
 }
 
 static int setup_driver(const char *drv)
@@ -813,43 +818,101 @@ static int load_module(const char *name, char *err, size_t n)
 	return 0;
 }
 
-/* ---- reading what was written ---- */
-
-/* Addresses written back to back into a FIFO: "0000:01:00.00000:01:00.1". */
-static int next_addr(const char **s, char *out, size_t n)
+/* rmmod NAME: refused while the driver holds a device. */
+static int unload_module(const char *name, char *err, size_t n)
 {
-	const char *p = *s, *st;
+	char norm[64], drv[64], p[PATH_MAX];
+	DIR *d;
+	struct dirent *e;
+	struct watch *x;
+	size_t i;
 
-	while (*p == '\n' || *p == ' ' || *p == '\t')
-		p++;
-	if (!*p)
-		return 0;
-	st = p;
-	while (*p && *p != ':')
-		p++;
-	/* domain: bus : dev . fn (one hex digit) */
-	if (*p == ':' && p[1] && p[2] && p[3] == ':' && p[4] && p[5] && p[6] == '.' && p[7])
-		p += 8;
-	else
-		p += strcspn(p, "\n \t");
-	snprintf(out, n, "%.*s", (int)(p - st), st);
-	*s = p;
-	return 1;
+	snprintf(norm, sizeof(norm), "%s", name);
+	for (i = 0; norm[i]; i++)
+		if (norm[i] == '-')
+			norm[i] = '_';
+	snprintf(drv, sizeof(drv), "%s", strcmp(norm, "vfio_pci") ? norm : "vfio-pci");
+	sp(p, sizeof(p), "module/%s", norm);
+	if (!exists(p)) {
+		snprintf(err, n, "rmmod: ERROR: Module %s is not currently loaded", norm);
+		return -ENOENT;
+	}
+	sp(p, sizeof(p), "bus/pci/drivers/%s", drv);
+	if ((d = opendir(p))) {
+		while ((e = readdir(d))) {
+			if (strchr(e->d_name, ':')) {
+				closedir(d);
+				snprintf(err, n, "rmmod: ERROR: Module %s is in use", norm);
+				return -EBUSY;
+			}
+		}
+		closedir(d);
+	}
+	while ((x = find_kind(K_BIND, drv)) || (x = find_kind(K_UNBIND, drv))) {
+		inotify_rm_watch(ino, x->wd);
+		if (x->fd >= 0)
+			close(x->fd);
+		x->fd = -1;
+		x->kind = K_NONE;
+	}
+	sp(p, sizeof(p), "bus/pci/drivers/%s", drv);
+	remove_tree(p);
+	sp(p, sizeof(p), "module/%s", norm);
+	remove_tree(p);
+	logmsg("rmmod %s", norm);
+	return 0;
 }
 
-static void drain_fifo(struct watch *x)
+/* ---- reading what was written ---- */
+
+/* The next address written to a FIFO: "DOMAIN:BB:DD.F" read byte by byte
+ * (the writers send one address per write, with or without a newline). */
+static int read_token(struct watch *x, char *out, size_t n)
 {
-	char buf[8192], a[64];
-	const char *s;
-	ssize_t r;
+	size_t l = 0;
+	int dot = 0;
+	char c;
 
 	if (x->fd < 0)
+		return 0;
+	while (l + 1 < n && read(x->fd, &c, 1) == 1) {
+		if (c == '\n' || c == ' ' || c == '\t') {
+			if (l)
+				break;
+			continue;
+		}
+		out[l++] = c;
+		if (dot)
+			break;		/* the function digit ends it */
+		dot = c == '.';
+	}
+	out[l] = 0;
+	return l > 0;
+}
+
+static void on_fifo_close(struct watch *x)
+{
+	char a[64];
+
+	if (!read_token(x, a, sizeof(a)))
 		return;
-	r = read(x->fd, buf, sizeof(buf) - 1);
-	if (r <= 0)
-		return;
-	buf[r] = 0;
-	for (s = buf; next_addr(&s, a, sizeof(a));) {
+	if (x->kind == K_PROBE)
+		do_probe(a);
+	else if (x->kind == K_BIND)
+		do_bind(a, x->name);
+	else
+		do_unbind(a, x->name);
+}
+
+/* Everything still in a FIFO (at stop). */
+static void drain_fifo(struct watch *x)
+{
+	int k;
+
+	for (k = 0; k < 4096; k++) {
+		char a[64];
+		if (!read_token(x, a, sizeof(a)))
+			break;
 		if (x->kind == K_PROBE)
 			do_probe(a);
 		else if (x->kind == K_BIND)
@@ -877,26 +940,21 @@ static void on_override(struct watch *x)
 
 /* ---- control ---- */
 
+/* Answers go to STATE/ans.TOKEN (written whole, then renamed into place),
+ * which the client waits for. */
+static char token[64];
+
 static int reply(const char *s)
 {
-	char p[PATH_MAX];
-	int fd = -1, i;
+	char p[PATH_MAX], tmp[PATH_MAX + 8];
 
-	snprintf(p, sizeof(p), "%s/reply", state);
-	for (i = 0; i < 400 && fd < 0; i++) {
-		fd = open(p, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-		if (fd < 0) {
-			struct timespec ts = { 0, 5000000 };
-			nanosleep(&ts, NULL);
-		}
-	}
-	if (fd < 0)
+	if (!token[0])
 		return -1;
-	if (write(fd, s, strlen(s)) < 0) {
-		close(fd);
+	snprintf(p, sizeof(p), "%s/ans.%s", state, token);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", p);
+	if (writefile(tmp, s) < 0 || rename(tmp, p) < 0)
 		return -1;
-	}
-	close(fd);
+	token[0] = 0;
 	return 0;
 }
 
@@ -944,8 +1002,14 @@ static int command(char *line)
 	char *argv[8], *save = NULL, *t, err[256] = "";
 	int argc = 0, i;
 
-	for (t = strtok_r(line, " \t", &save); t && argc < 8; t = strtok_r(NULL, " \t", &save))
+	token[0] = 0;
+	for (t = strtok_r(line, " \t", &save); t && argc < 8; t = strtok_r(NULL, " \t", &save)) {
+		if (t[0] == '@' && !argc && !token[0]) {
+			snprintf(token, sizeof(token), "%s", t + 1);
+			continue;
+		}
 		argv[argc++] = t;
+	}
 	if (!argc) {
 		reply("err empty command\n");
 		return 0;
@@ -985,6 +1049,13 @@ static int command(char *line)
 		writefile(p, strcmp(argv[1], "on") ? "N\n" : "Y\n");
 	} else if (!strcmp(argv[0], "load") && argc == 2) {
 		if (load_module(argv[1], err, sizeof(err)) < 0) {
+			char r[300];
+			snprintf(r, sizeof(r), "err %s\n", err);
+			reply(r);
+			return 0;
+		}
+	} else if (!strcmp(argv[0], "rmmod") && argc == 2) {
+		if (unload_module(argv[1], err, sizeof(err)) < 0) {
 			char r[300];
 			snprintf(r, sizeof(r), "err %s\n", err);
 			reply(r);
@@ -1044,10 +1115,6 @@ static int setup(void)
 	fd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 || !add_watch(p, IN_MODIFY, K_CTL, "ctl", fd))
 		return -EIO;
-	snprintf(p, sizeof(p), "%s/reply", state);
-	unlink(p);
-	if (mkfifo(p, 0600) < 0)
-		return -errno;
 	add_watch(sysd, IN_DELETE_SELF | IN_MOVE_SELF, K_ROOT, "sys", -1);
 	sp(p, sizeof(p), "bus/pci/drivers_probe");
 	if (fifo_watch(p, K_PROBE, "drivers_probe") < 0)
@@ -1059,6 +1126,15 @@ static int setup(void)
 			if (e->d_name[0] != '.')
 				setup_driver(e->d_name);
 		closedir(d);
+	}
+	/* vfio-pci loaded: so are vfio and its container node. */
+	if (driver_loaded("vfio-pci")) {
+		mark_loaded("vfio");
+		snprintf(p, sizeof(p), "%s/dev/vfio", root);
+		mkdirs(p);
+		snprintf(p, sizeof(p), "%s/dev/vfio/vfio", root);
+		if (!exists(p))
+			writefile(p, "");
 	}
 	sp(p, sizeof(p), "bus/pci/devices");
 	if ((d = opendir(p))) {
@@ -1128,7 +1204,8 @@ static void loop(void)
 			case K_PROBE:
 			case K_BIND:
 			case K_UNBIND:
-				drain_fifo(x);
+				if (ev->mask & IN_CLOSE_WRITE)
+					on_fifo_close(x);
 				break;
 			case K_OVERRIDE:
 				on_override(x);
@@ -1195,7 +1272,15 @@ static int start(const char *rootarg, const char *statearg, const char *self)
 	close(pfd[0]);
 	setsid();
 	{
-		int nul = open("/dev/null", O_RDWR);
+		/* Hold nothing of the caller's: a test harness waits for EOF on
+		 * the pipes it gave the test. */
+		long fd, max = sysconf(_SC_OPEN_MAX);
+		int nul;
+
+		for (fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+			if (fd != pfd[1])
+				close((int)fd);
+		nul = open("/dev/null", O_RDWR);
 		if (nul >= 0) {
 			dup2(nul, 0);
 			dup2(nul, 1);
@@ -1228,62 +1313,39 @@ static int start(const char *rootarg, const char *statearg, const char *self)
 
 static int send_cmd(const char *st, const char *line, char *ans, size_t n, int timeout_ms)
 {
-	char p[PATH_MAX];
-	int lk, rfd, cfd;
-	ssize_t r;
-	size_t got = 0;
-	struct pollfd pf;
+	static int seq;
+	char p[PATH_MAX], msg[1200];
+	struct timespec t0, t1;
+	long us = 50;
+	int cfd, r;
 
-	snprintf(p, sizeof(p), "%s/lock", st);
-	lk = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lk < 0 || flock(lk, LOCK_EX) < 0)
-		return -errno;
-	snprintf(p, sizeof(p), "%s/reply", st);
-	rfd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (rfd < 0) {
-		close(lk);
-		return -ENOTCONN;
-	}
 	snprintf(p, sizeof(p), "%s/ctl", st);
 	cfd = open(p, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	if (cfd < 0) {
-		close(rfd);
-		close(lk);
+	if (cfd < 0)
 		return -ENOTCONN;
-	}
-	if (write(cfd, line, strlen(line)) != (ssize_t)strlen(line)) {
-		close(cfd);
-		close(rfd);
-		close(lk);
-		return -EIO;
-	}
+	snprintf(msg, sizeof(msg), "@%d-%d %s", (int)getpid(), ++seq, line);
+	r = write(cfd, msg, strlen(msg)) == (ssize_t)strlen(msg) ? 0 : -EIO;
 	close(cfd);
-	ans[0] = 0;
-	pf.fd = rfd;
-	pf.events = POLLIN;
-	while (!strchr(ans, '\n')) {
-		int pr = poll(&pf, 1, timeout_ms);
-		if (pr <= 0)
-			break;
-		r = read(rfd, ans + got, n - 1 - got);
-		if (r <= 0) {
-			if (r == 0 && !(pf.revents & POLLIN))
-				break;
-			if (r < 0 && errno == EAGAIN)
-				continue;
-			if (r == 0)
-				break;
-			break;
+	if (r < 0)
+		return r;
+	snprintf(p, sizeof(p), "%s/ans.%d-%d", st, (int)getpid(), seq);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if (readfile(p, ans, n) >= 0) {
+			unlink(p);
+			chomp(ans);
+			return 0;
 		}
-		got += (size_t)r;
-		ans[got] = 0;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 > timeout_ms)
+			return -ETIMEDOUT;
+		{
+			struct timespec ts = { 0, us * 1000 };
+			nanosleep(&ts, NULL);
+		}
+		if (us < 20000)
+			us *= 2;
 	}
-	close(rfd);
-	close(lk);
-	if (!strchr(ans, '\n'))
-		return -ETIMEDOUT;
-	chomp(ans);
-	return 0;
 }
 
 int main(int argc, char **argv)
@@ -1316,15 +1378,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc == 3 && !strcmp(argv[1], "stop")) {
-		char p[PATH_MAX], pid[32];
-		int k;
-		snprintf(p, sizeof(p), "%s/pid", argv[2]);
-		readfile(p, pid, sizeof(pid));
+		/* The answer comes after the files are restored; the exit itself
+		 * is not waited for (a zombie may linger until init reaps it). */
 		r = send_cmd(argv[2], "stop\n", ans, sizeof(ans), 5000);
-		for (k = 0; atoi(pid) > 0 && k < 200 && kill(atoi(pid), 0) == 0; k++) {
-			struct timespec ts = { 0, 10000000 };
-			nanosleep(&ts, NULL);
-		}
 		return r < 0 ? 1 : 0;
 	}
 	if (argc >= 3 && !strcmp(argv[1], "modprobe")) {

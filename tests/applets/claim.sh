@@ -1,0 +1,41 @@
+# tests/applets/claim.sh: helpers shared by vfio-claim.test and
+# vfio-release.test (sourced after lib.sh, so ROOT, WORK and friends exist).
+#
+#   fk_start          start tests/tools/fakekernel on $ROOT (state in $WORK/fkN);
+#                     without it a fake tree binds nothing by itself
+#   fk WORDS...       a fakekernel command: native, refuse, allow, hang,
+#                     release, vanish, modfail, noiommu, rmmod, sync (see the
+#                     top of tests/tools/fakekernel.c)
+#   fk_stop           stop it (blocked unbinds are let through first)
+#   fk_log            what the fake kernel did so far, one action a line
+#   drv ADDR          the device's driver, "" when unbound
+#   ovr ADDR          its driver_override file ("(null)" when unset)
+#   expect_dev NAME ADDR DRIVER OVERRIDE   both at once
+#   variant SED-ARGS...  a fresh tree from examples/omen17.desc edited by sed
+#                     (newtree cannot be the end of a pipeline: that would run
+#                     it in a subshell and lose ROOT)
+FK=${FAKEKERNEL:-$TOP/build/fakekernel}
+[ -x "$FK" ] || { echo "claim.sh: $FK is missing (make build/fakekernel)" >&2; exit 1; }
+FK_ALL=""
+FKS=""
+
+fk_start() {
+	FKS=$WORK/fk$_n
+	"$FK" start "$ROOT" "$FKS" || { echo "claim.sh: fakekernel did not start" >&2; exit 1; }
+	FK_ALL="$FK_ALL $FKS"
+}
+fk() { "$FK" ctl "$FKS" "$@" 2>"$WORK/fk.err" || fail "fakekernel $*" "$(cat "$WORK/fk.err")" "$(tail -5 "$FKS/log")"; }
+fk_stop() { "$FK" stop "$FKS"; }
+fk_log() { cat "$FKS/log"; }
+trap 'for s in $FK_ALL; do "$FK" stop "$s" >/dev/null 2>&1; done' EXIT
+
+drv() { l=$(readlink "$ROOT/sys/bus/pci/devices/$1/driver") && echo "${l##*/}"; return 0; }
+ovr() { head -n 1 "$ROOT/sys/bus/pci/devices/$1/driver_override"; }
+expect_dev() {
+	got="$(drv "$2")/$(ovr "$2")"
+	if [ "$got" = "$3/$4" ]; then pass "$1"; else fail "$1" "$2: driver/override '$got', expected '$3/$4'"; fi
+}
+variant() {
+	sed "$@" "$TOP/examples/omen17.desc" >"$WORK/variant.desc" || exit 1
+	newtree "$WORK/variant.desc"
+}
