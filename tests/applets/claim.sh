@@ -9,7 +9,7 @@
 #   fk_stop           stop it (blocked unbinds are let through first)
 #   fk_log            what the fake kernel did so far, one action a line
 #   drv ADDR          the device's driver, "" when unbound
-#   ovr ADDR          its driver_override file ("(null)" when unset)
+#   ovr ADDR          its driver_override ("(null)" when unset)
 #   expect_dev NAME ADDR DRIVER OVERRIDE   both at once
 #   variant SED-ARGS...  a fresh tree from examples/omen17.desc edited by sed
 #                     (newtree cannot be the end of a pipeline: that would run
@@ -30,7 +30,10 @@ fk_log() { cat "$FKS/log"; }
 trap 'for s in $FK_ALL; do "$FK" stop "$s" >/dev/null 2>&1; done' EXIT
 
 drv() { l=$(readlink "$ROOT/sys/bus/pci/devices/$1/driver") && echo "${l##*/}"; return 0; }
-ovr() { head -n 1 "$ROOT/sys/bus/pci/devices/$1/driver_override"; }
+ovr() {	# the kernel shows an unset override as "(null)"; fakekernel keeps "\n"
+	v=$(head -n 1 "$ROOT/sys/bus/pci/devices/$1/driver_override")
+	echo "${v:-(null)}"
+}
 expect_dev() {
 	got="$(drv "$2")/$(ovr "$2")"
 	if [ "$got" = "$3/$4" ]; then pass "$1"; else fail "$1" "$2: driver/override '$got', expected '$3/$4'"; fi

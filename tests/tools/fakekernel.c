@@ -14,8 +14,11 @@
  *
  * Semantics (Documentation/ABI/testing/sysfs-bus-pci, drivers/pci/pci-driver.c,
  * drivers/base/bus.c, drivers/vfio/pci/vfio_pci.c; FACTS.md):
- * - driver_override: cut at the first newline; an empty value clears it and
- *   it reads "(null)". Writing it binds and unbinds nothing.
+ * - driver_override: cut at the first newline; an empty value clears it.
+ *   Writing it binds and unbinds nothing. The kernel shows an unset override
+ *   as "(null)"; here the file keeps what was written ("\n" clears), because
+ *   rewriting it after a write would race with the next write; at start the
+ *   files are put in that form ("(null)\n" -> "\n", "NAME\n" -> "NAME").
  * - drivers/NAME/unbind ADDR: unbinds if ADDR is bound to NAME, else nothing
  *   (the kernel says ENODEV).
  * - drivers/NAME/bind ADDR: binds if ADDR is unbound and NAME may drive it:
@@ -922,20 +925,30 @@ static void drain_fifo(struct watch *x)
 	}
 }
 
+/* driver_override keeps what was written (see the top); this only logs. */
 static void on_override(struct watch *x)
 {
-	char v[8192], want[8192];
+	char v[128];
 
 	if (readfile(x->path, v, sizeof(v)) < 0)
 		return;
-	snprintf(want, sizeof(want), "%.*s", (int)strcspn(v, "\n"), v);
-	if (!want[0] || !strcmp(want, "(null)"))
-		snprintf(want, sizeof(want), "(null)");
-	strcat(want, "\n");
-	if (strcmp(v, want)) {
-		writefile(x->path, want);
-		logmsg("override %s %.*s", x->name, (int)strcspn(want, "\n"), want);
-	}
+	v[strcspn(v, "\n")] = 0;
+	logmsg("override %s %s", x->name, v[0] && strcmp(v, "(null)") ? v : "(null)");
+}
+
+/* At start: the form writers use ("\n" unset, "NAME" set) instead of the
+ * kernel's "(null)\n" and "NAME\n", so that a state put back by writes
+ * compares equal byte for byte with the state before. */
+static void canon_override(const char *addr)
+{
+	char p[PATH_MAX], v[128], want[130];
+
+	sp(p, sizeof(p), "bus/pci/devices/%s/driver_override", addr);
+	if (readfile(p, v, sizeof(v)) < 0)
+		return;
+	v[strcspn(v, "\n")] = 0;
+	snprintf(want, sizeof(want), "%s", !v[0] || !strcmp(v, "(null)") ? "\n" : v);
+	writefile(p, want);
 }
 
 /* ---- control ---- */
@@ -1141,6 +1154,7 @@ static int setup(void)
 		while ((e = readdir(d))) {
 			if (e->d_name[0] == '.')
 				continue;
+			canon_override(e->d_name);
 			watch_device(e->d_name);
 			dev_driver(e->d_name, drv, sizeof(drv));
 			if (drv[0] && !is_vfio(drv))

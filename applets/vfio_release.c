@@ -1,0 +1,361 @@
+/* vfio-release: give devices held by vfio-pci (or parked with
+ * driver_override none) back to their host drivers.
+ *
+ * Kernel ABI: /sys/bus/pci/devices/ADDR/{driver_override,driver,iommu_group},
+ * /sys/bus/pci/drivers/vfio-pci/unbind, /sys/bus/pci/drivers_probe,
+ * /sys/kernel/iommu_groups/N/devices, /proc/PID/fd (who holds /dev/vfio/N
+ * when the unbind blocks), /proc/cmdline and /etc/vfiobox.conf for the
+ * selectors, the claim records /run/vfiobox/ADDR and the lock
+ * /run/vfiobox.lock. The steps and their undo are in lib/claim.c. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "act.h"
+#include "applet.h"
+#include "claim.h"
+#include "pcidev.h"
+#include "record.h"
+#include "sysfs.h"
+#include "util.h"
+
+const char vfio_release_usage[] =
+	"usage: vfio-release [-n] [--no-group] [--timeout=SEC] [ids=LIST] [BDF...]\n"
+	"\n"
+	"Give devices back to their host drivers: clear driver_override, unbind\n"
+	"from vfio-pci, write the address to drivers_probe, then report which\n"
+	"driver holds each device now (or that no loaded driver takes it). The\n"
+	"other members of the selected devices' IOMMU groups that vfio-pci holds\n"
+	"(or that vfio-claim --hda=none parked) are released too. A failure\n"
+	"undoes the whole group. A device not held by vfio-pci is left as is.\n"
+	"\n"
+	"Selectors as for vfio-claim: ids=LIST and addresses; without any, the\n"
+	"kernel command line (vfiobox.ids=, vfiobox.claim=), else\n"
+	"/etc/vfiobox.conf. Nothing selected: exit 0.\n"
+	"\n"
+	"  -n, --dry-run      print every write as a shell line, change nothing\n"
+	"      --no-group     release only the selected devices\n"
+	"      --timeout=SEC  wait at most SEC (default 10) for the lock and for\n"
+	"                     each unbind (a running VM blocks it)\n"
+	"  -h, --help         this text\n"
+	"\n"
+	"The claim records in /run/vfiobox/ are removed. Exit: 0 done (or nothing\n"
+	"selected), 1 failed and restored, 2 usage error (nothing touched), 3\n"
+	"failed and the undo failed too (the message says what state is left).\n";
+
+struct release_opts {
+	int dry_run, no_group;
+	long timeout_ms;
+};
+
+struct item {
+	struct vb_claim_dev *dev;
+	struct vb_rebind rb;
+	int work;
+};
+
+/* A result line: stdout, or in early boot stderr and /dev/kmsg. */
+static void result(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void result(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (vb_msg_kmsg())
+		vb_info("%s", line);
+	else
+		printf("%s\n", line);
+}
+
+static int has_record(const char *addr)
+{
+	struct vb_record rec;
+
+	return vb_record_read(addr, &rec) != -ENOENT;
+}
+
+/* Held: on vfio-pci, waiting for it, parked by --hda=none, or recorded. */
+static int held(const struct vb_claim_dev *e)
+{
+	return !strncmp(e->d.driver, "vfio", 4) || !strcmp(e->d.override, "vfio-pci") ||
+	       !strcmp(e->d.override, VB_TARGET_NONE) || has_record(e->d.addr);
+}
+
+static int plan_all(struct item *it, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int r = vb_rebind_plan(&it[i].rb, it[i].dev->d.addr, VB_TARGET_BACK);
+		if (r < 0) {
+			vb_err("%s: %s", it[i].dev->d.addr,
+			       r == -ENODEV ? "gone from the bus" : vb_sysfs_strerror(r, NULL));
+			return r;
+		}
+		it[i].work = r;
+	}
+	return 0;
+}
+
+static void report(const struct item *x)
+{
+	const struct vb_rebind *v = &x->rb;
+	const char *was = v->old_driver[0] ? v->old_driver :
+			  v->old_override[0] ? "no driver, driver_override " : "no driver";
+	const char *ov = !v->old_driver[0] && v->old_override[0] ? v->old_override : "";
+	struct vb_record rec;
+	char p[VB_PATH_MAX];
+
+	if (v->driver[0]) {
+		result("%s: %s (was %s%s)", v->addr, v->driver, was, ov);
+		return;
+	}
+	if (vb_record_read(v->addr, &rec) == 0 && rec.driver[0] && strncmp(rec.driver, "vfio", 4) &&
+	    vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers/%s", rec.driver) == 0 &&
+	    !vb_sysfs_exists(p))
+		result("%s: no driver (was %s%s): it came from %s, which is not loaded", v->addr,
+		       was, ov, rec.driver);
+	else
+		result("%s: no driver (was %s%s): no loaded driver takes %04x:%04x", v->addr, was,
+		       ov, x->dev->d.id.vendor, x->dev->d.id.device);
+}
+
+static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int group)
+{
+	struct vb_rebind *v = vb_xcalloc(n, sizeof(*v));
+	char plan[VB_CLAIM_TEXT] = "";
+	size_t i;
+	int r, rc;
+
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(plan);
+		snprintf(plan + l, sizeof(plan) - l, "%s%s %s", i ? ", " : "", it[i].rb.addr,
+			 it[i].rb.old_driver[0] ? it[i].rb.old_driver : "no driver");
+		v[i] = it[i].rb;
+	}
+	if (group >= 0)
+		vb_act_note(ctx->act, "IOMMU group %d: %s -> host driver", group, plan);
+	else
+		vb_act_note(ctx->act, "no IOMMU group: %s -> host driver", plan);
+	r = vb_rebind_run(ctx, v, n);
+	for (i = 0; i < n; i++)
+		it[i].rb = v[i];
+	free(v);
+	if (r == 0) {
+		if (ctx->act->dry_run) {
+			vb_act_note(ctx->act, "then: see which driver took each, remove the records "
+				    "in /run/vfiobox/");
+			return VB_EXIT_OK;
+		}
+		for (i = 0; i < n; i++) {
+			report(&it[i]);
+			if ((r = vb_record_remove(ctx->act, it[i].rb.addr)) < 0)
+				vb_warn("%s: claim record /run/vfiobox/%s not removed: %s",
+					it[i].rb.addr, it[i].rb.addr, strerror(-r));
+		}
+		return VB_EXIT_OK;
+	}
+	vb_err("%s: %s: %s", ctx->fail_addr, ctx->fail_step, ctx->fail_detail);
+	if (!ctx->stuck) {
+		vb_err("%s: undone, every device is back as it was (%s)",
+		       group >= 0 ? "IOMMU group" : "device", plan);
+		return VB_EXIT_FAIL;
+	}
+	rc = VB_EXIT_STUCK;
+	for (i = 0; i < n; i++) {
+		if (it[i].rb.stuck)
+			vb_err("%s: undo failed, state left: %s", it[i].rb.addr, it[i].rb.state);
+		else if (it[i].rb.done_override || it[i].rb.done_unbind)
+			vb_err("%s: undone, back as it was", it[i].rb.addr);
+	}
+	return rc;
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+	const struct item *x = a, *y = b;
+
+	if (x->dev->d.group != y->dev->d.group)
+		return x->dev->d.group < y->dev->d.group ? -1 : 1;
+	return vb_bdf_cmp(x->dev->d.addr, y->dev->d.addr);
+}
+
+static int release(const struct release_opts *o, struct vb_claim_sel *sel)
+{
+	struct vb_act act = { o->dry_run, 0, stdout };
+	struct vb_rebind_ctx ctx;
+	struct vb_claim_set set;
+	struct item *it;
+	char bad[VB_BDF_LEN];
+	size_t i, j, n = 0;
+	int r, rc = VB_EXIT_OK, lock = -1, any_sel = 0;
+
+	r = vb_claim_select(sel, o->no_group, &set, bad);
+	if (r == -ENODEV) {
+		vb_err("%s: no such device (not on the bus); nothing released", bad);
+		return VB_EXIT_FAIL;
+	}
+	if (r < 0) {
+		vb_err("cannot read the PCI devices: %s", strerror(-r));
+		return VB_EXIT_FAIL;
+	}
+	for (j = 0; j < set.n; j++)
+		any_sel |= set.v[j].why != VB_WHY_GROUP;
+	if (!any_sel) {
+		vb_err("no device matches ids=%s; nothing released", sel->ids_text);
+		vb_claim_set_free(&set);
+		return VB_EXIT_FAIL;
+	}
+	it = vb_xcalloc(set.n, sizeof(*it));
+	for (j = 0; j < set.n; j++) {
+		struct vb_claim_dev *e = &set.v[j];
+
+		if (e->bridge) {
+			if (e->why != VB_WHY_GROUP)
+				vb_info("%s is a bridge (%s): vfio-claim never takes one, nothing to "
+					"release", e->d.addr, vb_class_name(e->d.id.class));
+			continue;
+		}
+		if (!held(e)) {
+			if (e->why != VB_WHY_GROUP)
+				vb_info("%s: not held by vfio-pci (%s%s, no driver_override): nothing "
+					"to release", e->d.addr, e->d.driver[0] ? "on " : "no driver",
+					e->d.driver);
+			continue;
+		}
+		if (e->why == VB_WHY_GROUP)
+			vb_info("%s (%s, %s) joins: same IOMMU group %d as %s", e->d.addr,
+				vb_class_name(e->d.id.class), e->d.driver[0] ? e->d.driver : "no driver",
+				e->d.group, e->via);
+		it[n++].dev = e;
+	}
+	if (plan_all(it, n) < 0) {
+		rc = VB_EXIT_FAIL;
+		goto out;
+	}
+	for (i = 0; i < n && !it[i].work; i++)
+		;
+	if (i < n && !o->dry_run) {
+		lock = vb_record_lock(o->timeout_ms);
+		if (lock < 0) {
+			if (lock == -ETIMEDOUT)
+				vb_err("another vfiobox is rebinding devices (/run/vfiobox.lock held "
+				       "for %ld.%03ld s); nothing released", o->timeout_ms / 1000,
+				       o->timeout_ms % 1000);
+			else
+				vb_err("/run/vfiobox.lock: %s; nothing released", strerror(-lock));
+			rc = VB_EXIT_FAIL;
+			goto out;
+		}
+		if (plan_all(it, n) < 0) {
+			rc = VB_EXIT_FAIL;
+			goto out;
+		}
+	}
+	qsort(it, n, sizeof(*it), cmp_group);
+	for (i = 0; i < n; i++) {
+		if (it[i].work)
+			continue;
+		if (o->dry_run)
+			vb_act_note(&act, "%s: already released (%s), nothing to do", it[i].rb.addr,
+				    it[i].rb.old_driver[0] ? it[i].rb.old_driver : "no driver");
+		else
+			result("%s: released already (%s%s)", it[i].rb.addr,
+			       it[i].rb.old_driver[0] ? "on " : "no driver", it[i].rb.old_driver);
+	}
+	vb_rebind_ctx_init(&ctx, &act);
+	ctx.unbind_timeout_ms = o->timeout_ms;
+	for (i = 0; i < n; i = j) {
+		int g = it[i].dev->d.group;
+		struct item *grp;
+		size_t k = 0, m;
+
+		for (j = i + 1; g >= 0 && j < n && it[j].dev->d.group == g; j++)
+			;
+		grp = vb_xcalloc(j - i, sizeof(*grp));
+		for (m = i; m < j; m++)
+			if (it[m].work)
+				grp[k++] = it[m];
+		if (k)
+			rc = vb_worst(rc, run_group(&ctx, grp, k, g));
+		free(grp);
+	}
+out:
+	vb_record_unlock(lock);
+	free(it);
+	vb_claim_set_free(&set);
+	return rc;
+}
+
+int vfio_release_main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "no-group", no_argument, NULL, 'G' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct release_opts o = { 0, 0, 10000 };
+	struct vb_claim_sel sel;
+	char err[VB_CLAIM_TEXT];
+	int c, r, rc;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":nh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			o.dry_run = 1;
+			break;
+		case 'G':
+			o.no_group = 1;
+			break;
+		case 'T':
+			if (vb_claim_parse_seconds(optarg, &o.timeout_ms) < 0)
+				return vb_usage_err("--timeout=%s: want seconds, e.g. 10 or 0.5 "
+						    "(at most 86400)", optarg);
+			break;
+		case 'h':
+			vb_print_usage(vfio_release_usage);
+			return VB_EXIT_OK;
+		case ':':
+			return vb_usage_err("option '%s' needs a value", argv[optind - 1]);
+		default:
+			return vb_usage_err("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	r = vb_claim_sel_load(&sel, argv + optind, argc - optind, err, sizeof(err));
+	if (r < 0) {
+		vb_claim_sel_free(&sel);
+		if (optind < argc)
+			return vb_usage_err("%s", err);
+		vb_err("%s; nothing released", err);
+		return VB_EXIT_USAGE;
+	}
+	if (r == 0) {
+		vb_info("nothing selected: no ids= or addresses given, none on the kernel command "
+			"line (vfiobox.ids=, vfiobox.claim=), none in /etc/vfiobox.conf");
+		vb_claim_sel_free(&sel);
+		return VB_EXIT_OK;
+	}
+	if (strcmp(sel.source, "arguments")) {
+		char list[VB_CLAIM_TEXT] = "";
+		size_t i;
+		for (i = 0; i < sel.naddrs; i++) {
+			size_t l = strlen(list);
+			snprintf(list + l, sizeof(list) - l, " %s", sel.addrs[i]);
+		}
+		vb_info("from the %s:%s%s%s", sel.source, sel.ids_text[0] ? " ids=" : "",
+			sel.ids_text, list);
+	}
+	rc = release(&o, &sel);
+	vb_claim_sel_free(&sel);
+	return rc;
+}
