@@ -920,37 +920,34 @@ static int wait_driver(const char *addr, const char *want, long ms)
 	}
 }
 
-/* Put one device back as it was; 0, or -errno with v->stuck and v->state. */
-static int undo_one(struct vb_rebind_ctx *c, struct vb_rebind *v)
+/* One pass of putting a device back: unbind from whatever holds it now, the
+ * old override, bind the old driver. why gets the first step that failed. */
+static void undo_pass(struct vb_rebind_ctx *c, struct vb_rebind *v, char *why, size_t n)
 {
-	char cur[VB_DRV_LEN], ov[VB_DRV_LEN], why[160] = "";
+	char cur[VB_DRV_LEN];
 	pid_t pend = 0;
 	int r;
 
-	if (!v->done_override && !v->done_unbind && !v->done_probe && !v->pending)
-		return 0;
-	if (!vb_pcidev_exists(v->addr)) {
-		v->gone = 1;
-		goto stuck;
-	}
 	if (vb_pcidev_driver(v->addr, cur, sizeof(cur)) == 0 && cur[0] &&
 	    strcmp(cur, v->old_driver)) {
 		r = vb_claim_unbind(c->act, v->addr, cur, c->unbind_timeout_ms, &pend);
-		if (r < 0)
-			snprintf(why, sizeof(why), "unbind from %s: %s", cur,
+		if (r < 0 && !why[0])
+			snprintf(why, n, "unbind from %s: %s", cur,
 				 r == -ETIMEDOUT ? "timed out" : vb_sysfs_strerror(r, "unbind"));
 		if (pend && !v->pending)
 			v->pending = pend;
 	}
 	if (v->done_override) {
-		r = vb_act_dev_write(c->act, v->addr, "driver_override",
-				     v->old_override[0] ? v->old_override : "\n");
-		if (r < 0 && !why[0])
-			snprintf(why, sizeof(why), "driver_override: %s",
-				 vb_sysfs_strerror(r, "driver_override"));
+		char ov[VB_DRV_LEN];
+		if (read_override(v->addr, ov, sizeof(ov)) < 0 || strcmp(ov, v->old_override)) {
+			r = vb_act_dev_write(c->act, v->addr, "driver_override",
+					     v->old_override[0] ? v->old_override : "\n");
+			if (r < 0 && !why[0])
+				snprintf(why, n, "driver_override: %s",
+					 vb_sysfs_strerror(r, "driver_override"));
+		}
 	}
-	if (v->old_driver[0] && vb_pcidev_driver(v->addr, cur, sizeof(cur)) == 0 &&
-	    strcmp(cur, v->old_driver) && !cur[0]) {
+	if (v->old_driver[0] && vb_pcidev_driver(v->addr, cur, sizeof(cur)) == 0 && !cur[0]) {
 		char p[VB_PATH_MAX];
 		r = vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers/%s/bind", v->old_driver);
 		if (r == 0)
@@ -958,18 +955,41 @@ static int undo_one(struct vb_rebind_ctx *c, struct vb_rebind *v)
 		if (r == 0)
 			r = wait_driver(v->addr, v->old_driver, c->probe_wait_ms);
 		if (r < 0 && !why[0])
-			snprintf(why, sizeof(why), "bind to %s: %s", v->old_driver,
+			snprintf(why, n, "bind to %s: %s", v->old_driver,
 				 r == -ETIMEDOUT ? "it did not bind" : vb_sysfs_strerror(r, "bind"));
 	}
-	if (!vb_pcidev_exists(v->addr)) {
-		v->gone = 1;
-		goto stuck;
-	}
-	vb_pcidev_driver(v->addr, cur, sizeof(cur));
-	read_override(v->addr, ov, sizeof(ov));
-	vb_strlcpy(v->driver, cur, sizeof(v->driver));
-	if (!strcmp(cur, v->old_driver) && !strcmp(ov, v->old_override) && !v->pending)
+}
+
+/* Put one device back as it was; 0, or -errno with v->stuck and v->state.
+ * Up to three passes: a probe that was still under way when the failure was
+ * seen can bind the device behind the first pass's back. */
+static int undo_one(struct vb_rebind_ctx *c, struct vb_rebind *v)
+{
+	char cur[VB_DRV_LEN], ov[VB_DRV_LEN], why[160] = "";
+	int pass;
+
+	if (!v->done_override && !v->done_unbind && !v->done_probe && !v->pending)
 		return 0;
+	for (pass = 0; pass < 3; pass++) {
+		if (!vb_pcidev_exists(v->addr)) {
+			v->gone = 1;
+			goto stuck;
+		}
+		why[0] = 0;
+		undo_pass(c, v, why, sizeof(why));
+		if (!vb_pcidev_exists(v->addr)) {
+			v->gone = 1;
+			goto stuck;
+		}
+		vb_pcidev_driver(v->addr, cur, sizeof(cur));
+		read_override(v->addr, ov, sizeof(ov));
+		vb_strlcpy(v->driver, cur, sizeof(v->driver));
+		if (!strcmp(cur, v->old_driver) && !strcmp(ov, v->old_override) && !v->pending)
+			return 0;
+		/* Another pass only when some driver took it behind our back. */
+		if (v->pending || !cur[0] || !strcmp(cur, v->old_driver))
+			break;
+	}
 stuck:
 	v->stuck = 1;
 	c->stuck++;

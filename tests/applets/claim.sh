@@ -11,6 +11,8 @@
 #   drv ADDR          the device's driver, "" when unbound
 #   ovr ADDR          its driver_override ("(null)" when unset)
 #   expect_dev NAME ADDR DRIVER OVERRIDE   both at once
+#   wait_drv ADDR DRIVER  wait (up to 5 s) until ADDR's driver is DRIVER ("" none):
+#                     a blocked unbind finishes on its own time once released
 #   variant SED-ARGS...  a fresh tree from examples/omen17.desc edited by sed
 #                     (newtree cannot be the end of a pipeline: that would run
 #                     it in a subshell and lose ROOT)
@@ -41,4 +43,8 @@ expect_dev() {
 variant() {
 	sed "$@" "$TOP/examples/omen17.desc" >"$WORK/variant.desc" || exit 1
 	newtree "$WORK/variant.desc"
+}
+wait_drv() {
+	_i=0
+	while [ "$(drv "$1")" != "$2" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
 }
