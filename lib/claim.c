@@ -856,6 +856,8 @@ static int verify_failed(struct vb_rebind_ctx *c, struct vb_rebind *v)
 	if (!strcmp(v->driver, v->target))
 		return fail(c, v, "verify", -ENOENT, "%s holds it but /dev/vfio/%d did not appear "
 			    "(is /dev a devtmpfs?)", v->driver, v->group);
+	if (v->driver[0] && !strcmp(v->driver, v->unbind))
+		return fail(c, v, "verify", -EBUSY, "still bound to %s after the unbind", v->driver);
 	if (v->driver[0])
 		return fail(c, v, "verify", -EBUSY, "%s took it instead of %s", v->driver, v->target);
 	if (bridge)
