@@ -18,3 +18,12 @@ $(E2E_VFIO_OPEN): tests/e2e/guest/vfio-open.c $(KHDR)/.stamp
 e2e: $(E2E_VFIO_OPEN)
 
 check-extra: e2e
+
+# The harness's own test: scenarios that must fail (a failed assertion, a
+# hang past the deadline, a panic...) and one that must pass.
+e2e-selftest: vfiobox $(E2E_VFIO_OPEN) | need-e2e
+	@tests/e2e/selftest.sh ./vfiobox
+
+check-extra: e2e-selftest
+
+.PHONY: e2e-selftest

@@ -265,9 +265,22 @@ class Vm:
                              stderr=subprocess.STDOUT)
         qmp = ack = None
         done_at = None
+
+        def reap(block):
+            """Wait for QEMU with wait4 (for its peak RSS); True once it is gone.
+            Popen.poll() would reap it and lose the rusage: never call it."""
+            if p.returncode is not None:
+                return True
+            pid, status, ru = os.wait4(p.pid, 0 if block else os.WNOHANG)
+            if pid == 0:
+                return False
+            p.returncode = os.waitstatus_to_exitcode(status)
+            self.rss_kib = ru.ru_maxrss
+            return True
+
         buf = b""
         try:
-            qmp = Qmp(os.path.join(tmp, "qmp"), deadline, lambda: p.poll() is None)
+            qmp = Qmp(os.path.join(tmp, "qmp"), deadline, lambda: not reap(False))
             ack = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             ack.connect(os.path.join(tmp, "ack"))
             fd = p.stdout.fileno()
@@ -319,11 +332,10 @@ class Vm:
                         log.write("# e2e host: %s %s -> %s\n" % (verb, " ".join(args), ans))
                         ack.sendall(("ACK %s %s\n" % (seq, ans)).encode())
         finally:
-            if p.poll() is None:
-                p.send_signal(signal.SIGKILL)
-            _, status, ru = os.wait4(p.pid, 0)
-            p.returncode = os.waitstatus_to_exitcode(status)
-            self.rss_kib = ru.ru_maxrss
+            if not reap(False):
+                os.kill(p.pid, signal.SIGKILL)  # not send_signal: it polls
+                reap(True)
+            p.stdout.close()
             self.wall = time.monotonic() - t0
             for c in (qmp, ack):
                 if c:

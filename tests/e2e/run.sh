@@ -2,7 +2,8 @@
 # tests/e2e/run.sh VFIOBOX [NAME...]: the real-kernel suite (QEMU guests).
 #
 # NAME is a scenario, tests/e2e/scenarios/NAME.sh; none means all of them, or
-# the ones in $E2E (space- or comma-separated) when it is set.
+# the ones in $E2E (space- or comma-separated) when it is set. E2E_DIR picks
+# another directory of scenarios (the harness self-test uses selftest/).
 # Environment: E2E_JOBS (VMs at a time, default 2), E2E_OUT (default
 # build/e2e), E2E_VFIO_OPEN (the guest's vfio-open tool, built by mk/e2e.mk),
 # VFIOBOX_CACHE (kernel cache, see setup.sh), PYTHON (default python3).
@@ -15,20 +16,21 @@ here=$(cd "$(dirname "$0")" && pwd)
 OUT=${E2E_OUT:-build/e2e}
 VFIO_OPEN=${E2E_VFIO_OPEN:-$OUT/vfio-open}
 JOBS=${E2E_JOBS:-2}
+SDIR=$here/${E2E_DIR:-scenarios}
 
 [ $# -gt 0 ] || set -- $(echo "${E2E:-}" | tr ',' ' ')
 files=""
 if [ $# -eq 0 ]; then
-	files=$(ls "$here"/scenarios/*.sh)
+	files=$(ls "$SDIR"/*.sh)
 else
 	for n in "$@"; do
 		n=${n%.sh}
 		n=${n##*/}
-		if [ ! -f "$here/scenarios/$n.sh" ]; then
-			echo "e2e: no scenario '$n'; there are:" $(cd "$here/scenarios" && ls *.sh | sed 's/\.sh$//') >&2
+		if [ ! -f "$SDIR/$n.sh" ]; then
+			echo "e2e: no scenario '$n'; there are:" $(cd "$SDIR" && ls *.sh | sed 's/\.sh$//') >&2
 			exit 2
 		fi
-		files="$files $here/scenarios/$n.sh"
+		files="$files $SDIR/$n.sh"
 	done
 fi
 [ -x "$VFIOBOX" ] || { echo "e2e: $VFIOBOX: no such binary (make vfiobox)" >&2; exit 2; }

@@ -48,6 +48,14 @@ if [ -f "$dir/.done" ]; then
 	echo "$dir"
 	exit 0
 fi
+# Several worktrees may share the cache: one preparation at a time.
+mkdir -p "$CACHE/e2e"
+exec 9>"$CACHE/e2e/.lock"
+flock 9
+if [ -f "$dir/.done" ]; then
+	echo "$dir"
+	exit 0
+fi
 
 say "preparing kernel $kver in $dir"
 rm -rf "$dir.tmp"
@@ -56,11 +64,13 @@ t=$dir.tmp
 if [ -n "${E2E_KERNEL_DEB:-}" ]; then
 	cp "$E2E_KERNEL_DEB" "$t/dl/"
 else
-	# apt-get download writes to the current directory; it may run as the
-	# unprivileged _apt user, so the directory must be writable for it.
-	chmod 0777 "$t/dl"
-	(cd "$t/dl" && apt-get download -q "$pkg" >&2) ||
-		{ apt-get update -q >/dev/null 2>&1 || true; (cd "$t/dl" && apt-get download -q "$pkg" >&2); } ||
+	# apt-get download writes to the current directory, normally as the
+	# unprivileged _apt user, which cannot enter root's home: as root, fetch
+	# as root.
+	sb=
+	[ "$(id -u)" = 0 ] && sb="-o APT::Sandbox::User=root"
+	(cd "$t/dl" && apt-get download -q $sb "$pkg" >&2) ||
+		{ apt-get update -q >/dev/null 2>&1 || true; (cd "$t/dl" && apt-get download -q $sb "$pkg" >&2); } ||
 		die "apt-get download $pkg failed"
 fi
 deb=$(ls "$t"/dl/*.deb | head -n 1)
@@ -82,4 +92,11 @@ rm -rf "$dir"
 mv "$t" "$dir"
 touch "$dir/.done"
 say "kernel $kver ready ($(du -sh "$dir" | cut -f1))"
+# A newer linux-image-amd64 replaces the cached one: drop the older trees.
+if [ -z "${E2E_KERNEL_DEB:-}${E2E_KERNEL_PKG:-}" ]; then
+	for old in "$CACHE"/e2e/*/.done; do
+		old=${old%/.done}
+		[ "$old" = "$dir" ] || { say "removing the older $old"; rm -rf "$old"; }
+	done
+fi
 echo "$dir"

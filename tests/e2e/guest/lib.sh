@@ -47,12 +47,13 @@ note() { echo "E2E: NOTE $*"; }
 die() { fail "$*"; exit 1; }
 
 # check DESC CMD [ARG...]: PASS if CMD exits 0, FAIL with its output if not.
+# CMD runs in this shell (a function's variables, e.g. HOST_REPLY, survive).
 check() {
 	_d=$1; shift
-	if _o=$("$@" 2>&1); then
+	if "$@" > /tmp/e2e.out 2>&1; then
 		pass "$_d"
 	else
-		fail "$_d (exit $?: $(echo "$_o" | tail -n 3 | tr '\n' ' '))"
+		fail "$_d (exit $?: $(tail -n 3 /tmp/e2e.out | tr '\n' ' '))"
 		return 1
 	fi
 }
@@ -60,8 +61,8 @@ check() {
 # check_fails DESC CMD [ARG...]: PASS if CMD exits non-zero.
 check_fails() {
 	_d=$1; shift
-	if _o=$("$@" 2>&1); then
-		fail "$_d (expected a failure, got exit 0: $(echo "$_o" | tail -n 3 | tr '\n' ' '))"
+	if "$@" > /tmp/e2e.out 2>&1; then
+		fail "$_d (expected a failure, got exit 0: $(tail -n 3 /tmp/e2e.out | tr '\n' ' '))"
 		return 1
 	fi
 	pass "$_d"
@@ -210,13 +211,16 @@ boot_ms() {
 # --- host actions ---------------------------------------------------------------------
 # host VERB [ARG...]: ask the runner to do something to the VM and wait for the
 # answer on the second serial port (/dev/ttyS1, opened by /init as fd 3).
-# Sets HOST_REPLY to the answer's text; returns 0 if the host said OK.
+# Sets HOST_REPLY to the answer's text; returns 0 if the host said OK. Call it
+# directly or through check/check_fails, not in $(...): a subshell loses
+# HOST_REPLY.
 # Verbs (tests/e2e/README.md): echo TEXT, unplug ID, plug ID, qmp JSON.
 # HOST_TIMEOUT (seconds, default 30) bounds the wait.
 host() {
 	_seq=$(( $(cat $E2E_HOST_SEQ 2>/dev/null || echo 0) + 1 ))
 	echo $_seq > $E2E_HOST_SEQ
-	echo "E2E: HOST $_seq $*"
+	# To the console itself, even when the caller captures stdout.
+	echo "E2E: HOST $_seq $*" > /dev/console
 	_end=$(( $(cut -d. -f1 /proc/uptime) + ${HOST_TIMEOUT:-30} ))
 	while :; do
 		if IFS= read -r -t 1 _line <&3; then
