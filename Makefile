@@ -98,7 +98,7 @@ MKFAKESYS := $(BUILD)/mkfakesys
 $(MKFAKESYS): tests/tools/mkfakesys.c | need-build
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
-	@$(HOSTCC) $(DEFS) $(WARN) -O2 -o $@ $<
+	@$(HOSTCC) $(DEFS) $(WARN) -Wno-format-truncation -O2 -o $@ $<
 
 # --- demo, tests ------------------------------------------------------------
 DEMO_ROOT := $(BUILD)/demo-root
