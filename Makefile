@@ -127,6 +127,7 @@ check: need-check
 
 # Suites added by later parts (fuzz smoke, hooks, e2e) hang off check-extra.
 check-extra:
+	@:
 
 e2e: vfiobox | need-e2e
 	@tests/e2e/run.sh ./vfiobox
