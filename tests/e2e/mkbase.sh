@@ -24,6 +24,7 @@ st=$(mktemp -d "${TMPDIR:-/tmp}/vfiobox-e2e-base.XXXXXX")
 trap 'rm -rf "$st"' EXIT INT TERM
 mkdir -p "$st/bin" "$st/dev" "$st/e2e/bin" "$st/lib/modules/$kver" "$st/proc" "$st/sys" "$st/tmp"
 cp "$busybox" "$st/bin/busybox"
+ln -s busybox "$st/bin/sh"
 cp "$here/guest/init" "$st/init"
 cp "$here/guest/lib.sh" "$st/e2e/lib.sh"
 cp "$VFIOBOX" "$st/e2e/bin/vfiobox"
