@@ -2,7 +2,8 @@
 # tests/e2e/selftest.sh VFIOBOX: prove the harness can fail. Runs the scenarios
 # in tests/e2e/selftest/ (a failed assertion, a non-zero exit, no assertion at
 # all, a hang past the deadline, a kernel panic, a module that cannot load, and
-# one that must pass using header options and host re-plug) and checks that
+# two that must pass: header options with a host re-plug, and a scenario with
+# an image of its own) and checks that
 # each got the verdict its name announces (fail-* / pass-*) and the reason.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,6 +31,9 @@ expect fail-hang FAIL "deadline: killed after 8 s"
 expect fail-panic FAIL "no RESULT line"
 expect fail-module FAIL "modprobe no_such_module_e2e"
 expect pass-host PASS
+expect pass-image PASS
+grep -q "^E2E: PASS the image's own /init ran" "$out/logs/pass-image.log" ||
+	{ echo "e2e selftest: pass-image: its own /init did not run"; bad=1; }
 n=$(ls "$here"/selftest/*.sh | wc -l)
 [ "$(grep -cE '^(PASS|FAIL) ' "$out/summary.txt")" = "$n" ] || { echo "e2e selftest: not every scenario reported"; bad=1; }
 [ $rc = 1 ] || { echo "e2e selftest: runner exit $rc, want 1"; bad=1; }

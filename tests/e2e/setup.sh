@@ -17,7 +17,7 @@ export LC_ALL=C
 
 CACHE=${VFIOBOX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vfiobox}
 say() { echo "e2e setup: $*" >&2; }
-die() { echo "e2e setup: $*" >&2; exit 1; }
+die() { echo "e2e setup: $*" >&2; [ -z "${t:-}" ] || rm -rf "$t"; exit 1; }
 
 # Which versioned package: linux-image-amd64 depends on linux-image-KVER-amd64.
 pkg_name() {
@@ -69,9 +69,16 @@ else
 	# as root.
 	sb=
 	[ "$(id -u)" = 0 ] && sb="-o APT::Sandbox::User=root"
-	(cd "$t/dl" && apt-get download -q $sb "$pkg" >&2) ||
-		{ apt-get update -q >/dev/null 2>&1 || true; (cd "$t/dl" && apt-get download -q $sb "$pkg" >&2); } ||
-		die "apt-get download $pkg failed"
+	if ! (cd "$t/dl" && apt-get download -q $sb "$pkg" >&2); then
+		# Stale lists name a package the archive no longer has: refresh
+		# them and start over once (linux-image-amd64 may point elsewhere).
+		[ -z "${E2E_SETUP_UPDATED:-}" ] || die "apt-get download $pkg failed"
+		say "apt-get download $pkg failed, running apt-get update and trying again"
+		rm -rf "$t"
+		apt-get update -q >/dev/null 2>&1 || true
+		exec 9>&-
+		E2E_SETUP_UPDATED=1 exec "$0"
+	fi
 fi
 deb=$(ls "$t"/dl/*.deb | head -n 1)
 dpkg-deb -x "$deb" "$t/root"
