@@ -158,6 +158,7 @@ class Vm:
         self.rss_kib = 0
         self.wall = 0.0
         self.error = None
+        self.cause = None
 
     # --- image -------------------------------------------------------------------
     def build_image(self, tmp):
@@ -241,14 +242,15 @@ class Vm:
         try:
             self._run(tmp)
         except Exception as e:  # reported as this scenario's failure
-            self.error = "%s: %s" % (type(e).__name__, e)
+            # QEMU's own last words explain more than a refused QMP socket.
+            self.error = self.cause or "%s: %s" % (type(e).__name__, e)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         if self.error:
             self.result = "FAIL"
         elif self.result is None:
             self.result = "FAIL"
-            self.error = "no RESULT line (guest crashed or hung)"
+            self.error = self.cause or "no RESULT line (guest crashed or hung)"
         elif self.fails:
             self.result = "FAIL"
         return self
@@ -306,6 +308,8 @@ class Vm:
                     text = line.decode(errors="replace").rstrip("\r")
                     log.write(text + "\n")
                     log.flush()
+                    if "Kernel panic - not syncing" in text and not self.cause:
+                        self.cause = "guest " + text[text.index("Kernel panic"):]
                     m = LINE_RE.search(text)
                     if not m:
                         continue
@@ -335,7 +339,14 @@ class Vm:
             if not reap(False):
                 os.kill(p.pid, signal.SIGKILL)  # not send_signal: it polls
                 reap(True)
+            # What QEMU printed and the loop did not read (it failed to start,
+            # or the loop ended early): into the log, last line into the error.
+            rest = (buf + p.stdout.read()).decode(errors="replace").strip()
             p.stdout.close()
+            if rest:
+                log.write(rest + "\n")
+                if self.result is None and not self.error:
+                    self.cause = "QEMU exit %s: %s" % (p.returncode, rest.splitlines()[-1])
             self.wall = time.monotonic() - t0
             for c in (qmp, ack):
                 if c:

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/e2e/selftest.sh VFIOBOX: prove the harness can fail. Runs the scenarios
 # in tests/e2e/selftest/ (a failed assertion, a non-zero exit, no assertion at
-# all, a hang past the deadline, a kernel panic, a module that cannot load, and
+# all, a hang past the deadline, a kernel panic, a module that cannot load,
+# QEMU refusing its arguments, and
 # two that must pass: header options with a host re-plug, and a scenario with
 # an image of its own) and checks that
 # each got the verdict its name announces (fail-* / pass-*) and the reason.
@@ -28,8 +29,9 @@ expect fail-assert FAIL "FAIL  this one does not: want '1', got '2'"
 expect fail-exit FAIL "scenario exited with status 3"
 expect fail-empty FAIL "asserted nothing"
 expect fail-hang FAIL "deadline: killed after 8 s"
-expect fail-panic FAIL "no RESULT line"
+expect fail-panic FAIL "guest Kernel panic - not syncing"
 expect fail-module FAIL "modprobe no_such_module_e2e"
+expect fail-qemu FAIL "QEMU exit 1: .*no-such-device-e2e"
 expect pass-host PASS
 expect pass-image PASS
 grep -q "^E2E: PASS the image's own /init ran" "$out/logs/pass-image.log" ||
