@@ -221,8 +221,12 @@ class Vm:
             t0 = time.monotonic()
             qmp.cmd("device_del", {"id": dev}, deadline=deadline)
             limit = min(deadline, t0 + float(args[1]) if len(args) > 1 else t0 + 15)
-            qmp.wait_event(lambda e: e["event"] == "DEVICE_DELETED"
-                           and e.get("data", {}).get("device") == dev, limit)
+            try:
+                qmp.wait_event(lambda e: e["event"] == "DEVICE_DELETED"
+                               and e.get("data", {}).get("device") == dev, limit)
+            except TimeoutError:
+                raise RuntimeError("no DEVICE_DELETED for %s within %.0f s (held open?)"
+                                   % (dev, limit - t0)) from None
             return "%s deleted in %.2f s" % (dev, time.monotonic() - t0)
         if verb == "plug":
             dev = args[0]

@@ -217,6 +217,10 @@ boot_ms() {
 # Verbs (tests/e2e/README.md): echo TEXT, unplug ID, plug ID, qmp JSON.
 # HOST_TIMEOUT (seconds, default 30) bounds the wait.
 host() {
+	if ! { true <&3; } 2>/dev/null; then
+		HOST_REPLY="fd 3 is not open on /dev/ttyS1 (the host's answers): see /init"
+		return 1
+	fi
 	_seq=$(( $(cat $E2E_HOST_SEQ 2>/dev/null || echo 0) + 1 ))
 	echo $_seq > $E2E_HOST_SEQ
 	# To the console itself, even when the caller captures stdout.
