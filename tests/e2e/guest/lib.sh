@@ -49,7 +49,7 @@ die() { fail "$*"; exit 1; }
 # check DESC CMD [ARG...]: PASS if CMD exits 0, FAIL with its output if not.
 # CMD runs in this shell (a function's variables, e.g. HOST_REPLY, survive).
 check() {
-	_d=$1; shift
+	local _d=$1; shift
 	if "$@" > /tmp/e2e.out 2>&1; then
 		pass "$_d"
 	else
@@ -60,7 +60,7 @@ check() {
 
 # check_fails DESC CMD [ARG...]: PASS if CMD exits non-zero.
 check_fails() {
-	_d=$1; shift
+	local _d=$1; shift
 	if "$@" > /tmp/e2e.out 2>&1; then
 		fail "$_d (expected a failure, got exit 0: $(tail -n 3 /tmp/e2e.out | tr '\n' ' '))"
 		return 1
@@ -129,7 +129,7 @@ sysattr() { cat "/sys/bus/pci/devices/$1/$2" 2>/dev/null; }
 
 # wait_for SECONDS CMD [ARG...]: poll CMD every 50 ms until it succeeds.
 wait_for() {
-	_n=$(( $1 * 20 )); shift
+	local _n=$(( $1 * 20 )); shift
 	while ! "$@" >/dev/null 2>&1; do
 		_n=$((_n - 1))
 		[ $_n -gt 0 ] || return 1
@@ -193,7 +193,7 @@ report_time() { echo "E2E: TIME $1 $2 ms"; }
 # timed NAME CMD [ARG...]: run CMD between two kernel-log marks, report how long
 # it took by the kernel's clock, return CMD's status. Its output goes to stdout.
 timed() {
-	_tn=$1; shift
+	local _tn=$1 _t0 _t1 _ts; shift
 	_t0=$(kmark "begin $_tn")
 	"$@"
 	_ts=$?
