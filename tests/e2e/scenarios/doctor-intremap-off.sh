@@ -7,7 +7,7 @@
 out=$(vfiobox doctor)
 printf '%s\n' "$out"
 check_match "IOMMU on" "^ok +iommu: on" "$out"
-check_match "interrupt remapping reported off" "^(warn|fail) +interrupt remapping: .*off" "$out"
+check_match "interrupt remapping off is a failure" "^fail +interrupt remapping: .*intremap=off" "$out"
 check_match "the fix names the command line option" "^ +-> .*intremap=off" "$out"
 check "modprobe vfio_pci" modprobe vfio_pci
 check "modprobe vfio_iommu_type1" modprobe vfio_iommu_type1

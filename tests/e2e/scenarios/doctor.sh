@@ -20,6 +20,11 @@ check_match "summary line" "^doctor: [0-9]+ ok, [0-9]+ warn, 0 fail$" "$out"
 check "modprobe vfio_pci" modprobe vfio_pci
 check "modprobe vfio_iommu_type1" modprobe vfio_iommu_type1
 check "sysfs bind GPU to vfio-pci" sysfs_bind $E2E_GPU vfio-pci
+out=$(vfiobox doctor)
+printf '%s\n' "$out"
+check_match "half the group on vfio-pci: not viable" "^warn +group: $E2E_GPU's IOMMU group $g is not viable now: .*$E2E_HDA .*snd_hda_intel" "$out"
+out=$(vfio-open $E2E_GPU 2>&1)
+check_match "kernel agrees: group not viable" "not viable" "$out"
 check "sysfs bind HDA to vfio-pci" sysfs_bind $E2E_HDA vfio-pci
 check "kernel: group $g viable (vfio-open)" vfio-open $E2E_GPU $E2E_HDA
 out=$(vfiobox doctor); rc=$?
