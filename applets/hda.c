@@ -31,7 +31,7 @@ const char hda_usage[] =
 	"of the GPU (function 0) exposes it as function 1.\n"
 	"  status  the bit, the header's multifunction bit, function 1 and its driver\n"
 	"  on      set the bit; if function 1 is not listed yet, remove the GPU and\n"
-	"          rescan its bus (the kernel reads the multifunction bit only when it\n"
+	"          rescan below its bridge (the kernel reads the multifunction bit when it\n"
 	"          creates a device), check the multifunction bit and function 1, and\n"
 	"          put the GPU back on its driver (the kernel forgets driver_override)\n"
 	"  off     remove function 1, then clear the bit\n"

@@ -25,8 +25,9 @@ const char pci_rescan_usage[] =
 	"bus (/sys/bus/pci/rescan). With BDF, present or not, the bus it sits on:\n"
 	"through the rescan attribute of its parent bridge (the bridge whose\n"
 	"secondary bus is BDF's bus), which also rescans the buses below that\n"
-	"bridge; for a device on a root bus, that root bus. With BDF, it is an\n"
-	"error if BDF is not there afterwards.\n"
+	"bridge; for a device on a root bus, that bus (/sys/class/pci_bus/DDDD:BB/\n"
+	"rescan), and every bus when neither is there. With BDF, it is an error if\n"
+	"BDF is not there afterwards.\n"
 	"\n"
 	"  -n, --dry-run  print the write, change nothing\n"
 	"  -h, --help     this text\n";

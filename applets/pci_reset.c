@@ -197,6 +197,13 @@ static int bus_reset(const struct opts *o, struct vb_pci *p, const char *bridge)
 		       strchr(busy, ',') ? "are" : "is");
 		return VB_EXIT_FAIL;
 	}
+	if (busy[0]) {
+		if (o->act.dry_run)
+			vb_act_note(&o->act, "--force: %s not told of the reset", busy);
+		else
+			vb_warn("%s: --force: %s not told of the reset; their drivers may need to be "
+				"bound again", bridge, busy);
+	}
 	vb_act_note(&o->act, "secondary bus reset of %s: resets %s", bridge, list);
 	memset(&s, 0, sizeof(s));
 	vb_strlcpy(s.bridge, bridge, sizeof(s.bridge));

@@ -64,9 +64,10 @@ const char recover_usage[] =
 	"  -n, --dry-run      print the plan, change nothing\n"
 	"  -h, --help         this text\n"
 	"\n"
-	"Exit: 0 back and on its driver; 1 failed with nothing changed (refused, or it\n"
-	"was gone and stayed gone); 3 failed after changing things (the message says\n"
-	"what is left).\n";
+	"Exit: 0 every function back and on its driver; 1 failed, nothing left worse\n"
+	"than before (refused; gone and still gone; a removal failed and was undone;\n"
+	"--sbr could not reset, the rest done); 3 failed after changing things (the\n"
+	"message says what is left).\n";
 
 /* One function of the slot being recovered. */
 struct fn {
@@ -560,8 +561,9 @@ static int check_others(const struct ctx *c, const struct unit *u)
 		return VB_EXIT_FAIL;
 	}
 	if (list[0])
-		step(c, "%s also %s %s, below the same bridge", c->sbr ? "--sbr" : "--bridge",
-		     c->sbr ? "resets" : "removes", list);
+		step(c, "%s also %s %s, below the same bridge%s%s%s", c->sbr ? "--sbr" : "--bridge",
+		     c->sbr ? "resets" : "removes", list, busy[0] ? "; --force: " : "", busy,
+		     busy[0] ? " not told" : "");
 	return VB_EXIT_OK;
 }
 
