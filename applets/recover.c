@@ -205,7 +205,7 @@ static void fill_fn(const struct ctx *c, struct unit *u, struct fn *f)
 	if (f->present) {
 		f->answers = vb_pciops_answers(c->p, f->addr, VB_ANY, VB_ANY) == 1;
 		vb_binding_get(f->addr, &f->start);
-		vb_pciops_power_on(NULL, f->addr, &f->pw);	/* reads only: no act */
+		vb_pciops_power_get(f->addr, &f->pw);
 	}
 	if (has_rec) {
 		vb_strlcpy(f->want.override, rec.target, sizeof(f->want.override));
@@ -462,7 +462,8 @@ static void power_back(const struct ctx *c, struct unit *u, struct vb_power_save
 	}
 	for (i = 0; i < u->nf; i++) {
 		struct fn *f = &u->f[i];
-		if (!f->back || !f->pw.control[0] || !strcmp(f->pw.control, "on"))
+		if ((!f->back && !c->act.dry_run) || !f->pw.control[0] ||
+		    !strcmp(f->pw.control, "on"))
 			continue;
 		f->pw.changed = 1;
 		if (vb_pciops_power_restore(&c->act, &f->pw) == 0)
@@ -686,6 +687,7 @@ static int recover_unit(struct ctx *c, struct unit *u)
 			vb_err("%s: remove: %s; rescanning below it instead", u->bridge, r == -EEXIST ?
 			       "the kernel took the write but the bridge is still listed" :
 			       vb_sysfs_strerror(r, "remove"));
+			rc = vb_worst(rc, VB_EXIT_FAIL);	/* --bridge not done */
 		} else {
 			bridge_gone = 1;
 			bridge_pw.changed = 0;	/* the bridge comes back as a new device */

@@ -258,6 +258,22 @@ int vb_pciops_answers(struct vb_pci *p, const char *addr, unsigned vendor, unsig
 	return 1;
 }
 
+int vb_pciops_power_get(const char *addr, struct vb_power_save *s)
+{
+	char p[VB_PATH_MAX];
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	if (vb_bdf_canon(addr, s->addr) < 0)
+		return -EINVAL;
+	if ((r = vb_pcidev_path(p, sizeof(p), s->addr, "power/control")) < 0)
+		return r;
+	r = vb_sysfs_read(p, s->control, sizeof(s->control));
+	if (r < 0)
+		s->control[0] = 0;
+	return r == -ENOENT ? 0 : r < 0 ? r : 0;
+}
+
 int vb_pciops_power_on(const struct vb_act *a, const char *addr, struct vb_power_save *s)
 {
 	char p[VB_PATH_MAX];

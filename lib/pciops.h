@@ -61,6 +61,8 @@ struct vb_power_save {
 	int changed;		/* we wrote "on" */
 };
 
+/* Remember power/control without writing anything ("" when absent). */
+int vb_pciops_power_get(const char *addr, struct vb_power_save *s);
 /* Write power/control=on unless it already reads "on". */
 int vb_pciops_power_on(const struct vb_act *a, const char *addr, struct vb_power_save *s);
 /* Put back what vb_pciops_power_on changed (nothing when it changed
