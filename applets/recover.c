@@ -25,7 +25,7 @@
 #include "pciconf.h"
 #include "pcidev.h"
 #include "pciops.h"
-#include "rebind.h"
+#include "bind.h"
 #include "record.h"
 #include "sysfs.h"
 #include "util.h"
@@ -204,7 +204,7 @@ static void fill_fn(const struct ctx *c, struct unit *u, struct fn *f)
 	}
 	if (f->present) {
 		f->answers = vb_pciops_answers(c->p, f->addr, VB_ANY, VB_ANY) == 1;
-		vb_binding_get(f->addr, &f->start);
+		vb_bind_get(f->addr, &f->start);
 		vb_pciops_power_get(f->addr, &f->pw);
 	}
 	if (has_rec) {
@@ -412,17 +412,17 @@ static const char *drv(const char *d)
 /* Put f where it should be, saying if the host driver took it meanwhile. */
 static int bind_fn(const struct ctx *c, struct fn *f, const struct vb_binding *to, const char *why)
 {
-	struct vb_rebind rb;
+	struct vb_bind_result rb;
 	int r;
 
 	if (c->act.dry_run) {
-		vb_rebind_plan_fresh(&c->act, f->addr, to, f->host_guess);
+		vb_bind_plan_fresh(&c->act, f->addr, to, f->host_guess);
 		return VB_EXIT_OK;
 	}
 	if (f->took[0] && strcmp(f->took, to->driver))
 		step(c, "%s: %s took it when it came back (the kernel forgot driver_override); "
 		     "moving it to %s", f->addr, f->took, drv(to->driver));
-	r = vb_rebind(&c->act, f->addr, to->override, to->driver, 3000, &rb);
+	r = vb_bind_to(&c->act, f->addr, to->override, to->driver, 3000, &rb);
 	if (r < 0) {
 		char st[64];
 		const char *how = r == -EPROTO ? "it is on another driver" :

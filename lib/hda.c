@@ -8,7 +8,7 @@
 #include "hda.h"
 #include "pciconf.h"
 #include "pciops.h"
-#include "rebind.h"
+#include "bind.h"
 #include "sysfs.h"
 #include "util.h"
 
@@ -131,7 +131,7 @@ static int hda_on(const struct vb_act *a, struct vb_pci *p, struct vb_hda_op *op
 	/* Function 1 is not listed: the kernel has to scan the GPU again. */
 	op->changed = 1;
 	if ((r = vb_pcidev_ids(op->gpu, &id)) < 0 ||
-	    (r = vb_binding_get(op->gpu, &op->binding)) < 0 ||
+	    (r = vb_bind_get(op->gpu, &op->binding)) < 0 ||
 	    (r = vb_pciops_rescan_attr(op->gpu, rescan, sizeof(rescan))) < 0) {
 		op->step = VB_HDA_REMOVE;
 		goto undo_bit;
@@ -184,9 +184,9 @@ static int hda_on(const struct vb_act *a, struct vb_pci *p, struct vb_hda_op *op
 	/* The kernel dropped driver_override with the old device, and the host
 	 * driver may have bound the new one: put the GPU back where it was. */
 	if (dry) {
-		vb_rebind_plan_fresh(a, op->gpu, &op->binding, NULL);
+		vb_bind_plan_fresh(a, op->gpu, &op->binding, NULL);
 	} else if (op->binding.driver[0] || op->binding.override[0]) {
-		int rb = vb_rebind_back(a, op->gpu, &op->binding, 2000, &op->rb);
+		int rb = vb_bind_back(a, op->gpu, &op->binding, 2000, &op->rb);
 		if (rb < 0 && !r) {
 			op->step = VB_HDA_BIND;
 			return rb;

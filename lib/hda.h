@@ -15,7 +15,7 @@
 
 #include "pcidev.h"
 #include "pciops.h"
-#include "rebind.h"
+#include "bind.h"
 
 struct vb_act;
 struct vb_pci;
@@ -63,7 +63,7 @@ struct vb_hda_op {
 	const char *left;		/* words for the state left (undo_failed) */
 	struct vb_binding binding;	/* what held the GPU before */
 	char took[64];			/* the driver that bound the GPU when it came back */
-	struct vb_rebind rb;		/* putting it back */
+	struct vb_bind_result rb;		/* putting it back */
 	int multifunction_after;	/* header type bit 7 after the rescan */
 };
 

@@ -1,5 +1,5 @@
 /* fakesys.h: a fake sysfs tree from a mkfakesys description, for the unit
- * tests of lib/pciops, lib/hda and lib/rebind (mk/pciops.mk exports
+ * tests of lib/pciops, lib/hda and lib/bind (mk/pciops.mk exports
  * VB_MKFAKESYS, the builder the applet tests use too). */
 #ifndef VB_FAKESYS_H
 #define VB_FAKESYS_H

@@ -1,4 +1,4 @@
-/* rebind: driver_override + unbind + drivers_probe + verify. See rebind.h.
+/* bind: driver_override + unbind + drivers_probe + verify. See bind.h.
  *
  * Kernel ABI: /sys/bus/pci/devices/ADDR/driver_override ("(null)" when
  * unset, "\n" clears it), /sys/bus/pci/drivers/NAME/unbind,
@@ -9,7 +9,7 @@
 #include "act.h"
 #include "kmod.h"
 #include "pcidev.h"
-#include "rebind.h"
+#include "bind.h"
 #include "sysfs.h"
 #include "util.h"
 
@@ -23,8 +23,8 @@ static int driver_registered(const char *name)
 	       vb_sysfs_exists(p);
 }
 
-int vb_rebind(const struct vb_act *a, const char *addr, const char *override,
-	      const char *expect, long verify_ms, struct vb_rebind *res)
+int vb_bind_to(const struct vb_act *a, const char *addr, const char *override,
+	       const char *expect, long verify_ms, struct vb_bind_result *res)
 {
 	char canon[VB_BDF_LEN], p[VB_PATH_MAX], cur_ovr[64];
 	int dry = a && a->dry_run, r;
@@ -111,7 +111,7 @@ int vb_rebind(const struct vb_act *a, const char *addr, const char *override,
 	return 0;
 }
 
-int vb_binding_get(const char *addr, struct vb_binding *b)
+int vb_bind_get(const char *addr, struct vb_binding *b)
 {
 	char p[VB_PATH_MAX];
 	int r;
@@ -127,16 +127,16 @@ int vb_binding_get(const char *addr, struct vb_binding *b)
 	return 0;
 }
 
-int vb_rebind_back(const struct vb_act *a, const char *addr, const struct vb_binding *b,
-		   long verify_ms, struct vb_rebind *res)
+int vb_bind_back(const struct vb_act *a, const char *addr, const struct vb_binding *b,
+		 long verify_ms, struct vb_bind_result *res)
 {
 	const char *expect = b->driver[0] || b->override[0] ? b->driver : NULL;
 
-	return vb_rebind(a, addr, b->override, expect, verify_ms, res);
+	return vb_bind_to(a, addr, b->override, expect, verify_ms, res);
 }
 
-void vb_rebind_plan_fresh(const struct vb_act *a, const char *addr, const struct vb_binding *b,
-			  const char *host_guess)
+void vb_bind_plan_fresh(const struct vb_act *a, const char *addr, const struct vb_binding *b,
+			const char *host_guess)
 {
 	char p[VB_PATH_MAX];
 	int st;
