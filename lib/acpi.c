@@ -333,8 +333,8 @@ static int resolve(const unsigned char *t, const struct npath *scope, const stru
 			return -1;
 		out->n -= ns->carets;
 	}
-	if (!ns->nseg || out->n + ns->nseg > MAX_DEPTH)
-		return -1;
+	if (out->n + ns->nseg > MAX_DEPTH)
+		return -1;		/* no segments: the scope itself, Scope (\) */
 	for (i = 0; i < ns->nseg; i++)
 		memcpy(out->seg[out->n++], t + ns->first + 4 * i, 4);
 	return 0;

@@ -338,6 +338,7 @@ static void test_find_bytes(void **state)
 	static const struct want ref3[] = { { 42, "reference", "\\_ROM" } };
 	static const struct want name[] = { { 37, "Name", "\\_ROM" } };
 	static const struct want scoped[] = { { 45, "Method", "\\_SB.XROM" } };
+	static const struct want root_rom[] = { { 42, "Method", "\\_ROM" } };
 	static const struct want up[] = { { 45, "Name", "\\ABCD" } };
 
 	(void)state;
@@ -369,6 +370,9 @@ static void test_find_bytes(void **state)
 	expect_hits(t, 64, "_ROM", name, 1);
 	body(t, "\x10\x0d\\_SB_\x14\x06XROM\x00", 14);
 	expect_hits(t, 64, "XROM", scoped, 1);
+	/* Scope (\) is RootChar and NullName */
+	body(t, "\x10\x0c\\\x00\x14\x08_ROM\x00\xa4\x00", 14);
+	expect_hits(t, 64, "_ROM", root_rom, 1);
 	/* '^' goes up a level from \_SB */
 	body(t, "\x10\x0d\\_SB_\x08^ABCD\x01", 14);
 	expect_hits(t, 64, "ABCD", up, 1);
