@@ -115,6 +115,7 @@ int vb_blob_write_atomic(const char *path, const void *buf, size_t len, mode_t m
 	char dir[PATH_MAX], tmp[PATH_MAX];
 	const char *base = strrchr(path, '/');
 	size_t done = 0;
+	unsigned i;
 	int fd, dfd, e;
 
 	base = base ? base + 1 : path;
@@ -122,11 +123,16 @@ int vb_blob_write_atomic(const char *path, const void *buf, size_t len, mode_t m
 		return -EISDIR;
 	if ((e = dir_of(path, dir, sizeof(dir))) < 0)
 		return e;
-	if (vb_fmt(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, base) < 0)
-		return -ENAMETOOLONG;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	/* a name of our own next to the target: pid and a counter, O_EXCL */
+	for (i = 0;; i++) {
+		if (vb_fmt(tmp, sizeof(tmp), "%s/.%s.%ld.%u.tmp", dir, base, (long)getpid(), i) < 0)
+			return -ENAMETOOLONG;
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			break;
+		if (errno != EEXIST || i == 100)
+			return -errno;
+	}
 	while (done < len) {
 		ssize_t w = write(fd, (const char *)buf + done, len - done);
 		if (w < 0 && errno == EINTR)
