@@ -117,7 +117,8 @@ static int report(const char *addr, const struct vb_pciids *id, const unsigned c
 	return rc;
 }
 
-/* Hints for a ROM that reads as nothing: the device's power state. */
+/* Hints for a ROM that reads as nothing: the device's power state, and
+ * whether anything enabled it (memory decoding off: the BAR answers 0xFF). */
 static void power_hint(const char *addr)
 {
 	char p[VB_PATH_MAX], st[32];
@@ -126,6 +127,10 @@ static void power_hint(const char *addr)
 	    vb_sysfs_read(p, st, sizeof(st)) > 0 && strcmp(st, "D0"))
 		vb_info("%s: note: the device is in %s; a powered-down device answers with "
 			"nothing (wake it: vfiobox power %s on)", addr, st, addr);
+	if (vb_pcidev_path(p, sizeof(p), addr, "enable") == 0 &&
+	    vb_sysfs_read(p, st, sizeof(st)) > 0 && !strcmp(st, "0"))
+		vb_info("%s: note: the device is not enabled (no driver holds it), so its "
+			"memory decoding may be off; read the ROM while a driver is bound", addr);
 }
 
 int rom_main(int argc, char **argv)
