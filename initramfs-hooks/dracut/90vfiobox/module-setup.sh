@@ -10,17 +10,20 @@
 # modules in its cmdline hook (priority 01), before any pre-udev hook.
 # With systemd: vfiobox-claim.service, ordered before systemd-udevd,
 # systemd-modules-load and dracut-pre-udev (which loads rd.driver.pre= there).
+#
+# VFIOBOX_CONF=FILE puts FILE into the image as /etc/vfiobox.conf instead of
+# the host's /etc/vfiobox.conf (an image for another machine).
 
 # called by dracut
 check() {
     require_binaries vfiobox || return 1
-    [[ $hostonly ]] && [[ -f /etc/vfiobox.conf ]] && return 0
+    [[ $hostonly ]] && [[ -f ${VFIOBOX_CONF:-/etc/vfiobox.conf} ]] && return 0
     return 255
 }
 
 # called by dracut
 depends() {
-    echo kernel-modules
+    # Nothing: the module installs modprobe and the vfio modules itself.
     return 0
 }
 
@@ -34,19 +37,21 @@ installkernel() {
 
 # called by dracut
 install() {
-    local unit
+    local unit bin
 
     inst_binary "$(find_binary vfiobox)" /usr/bin/vfiobox
     inst_multiple modprobe
-    [[ -f /etc/vfiobox.conf ]] && inst_simple /etc/vfiobox.conf
+    local conf=${VFIOBOX_CONF:-/etc/vfiobox.conf}
+    [[ -f $conf ]] && inst_simple "$conf" /etc/vfiobox.conf
 
     if dracut_module_included "systemd"; then
         # make install-dracut puts the unit next to this file; else the host's.
         unit="$moddir/vfiobox-claim.service"
         [[ -f $unit ]] || unit="$systemdsystemunitdir/vfiobox-claim.service"
         inst_simple "$unit" "$systemdsystemunitdir/vfiobox-claim.service"
-        # The unit may name the binary where the host has it (PREFIX).
-        inst_binary "$(find_binary vfiobox)"
+        # The unit names the binary where make install put it (PREFIX).
+        bin=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$unit")
+        [[ $bin && $bin != /usr/bin/vfiobox ]] && inst_binary "$(find_binary vfiobox)" "$bin"
         $SYSTEMCTL -q --root "$initdir" add-wants sysinit.target vfiobox-claim.service
     else
         inst_hook cmdline 00 "$moddir/vfiobox-claim.sh"
