@@ -20,7 +20,7 @@ dracut_image() {
 		done
 		for _f in /usr/lib/dracut/modules.d/*; do ln -s "$_f" "$_b/modules.d/"; done
 		ln -s "$STAGE/usr/lib/dracut/modules.d/90vfiobox" "$_b/modules.d/"
-		[ -n "${DRACUT_EXTRA_MODULE:-}" ] && ln -s "$DRACUT_EXTRA_MODULE" "$_b/modules.d/"
+		[ -n "${DRACUT_EXTRA_MODULE:-}" ] && ln -s "$DRACUT_EXTRA_MODULE" "$_b/modules.d/99vfioboxtest"
 		: >"$WORK/dracut.conf"
 	fi
 	mkdir -p "$WORK/dracut-tmp"

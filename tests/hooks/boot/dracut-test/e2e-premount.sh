@@ -1,0 +1,2 @@
+#!/bin/sh
+/usr/bin/e2e-check dracut
