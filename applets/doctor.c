@@ -154,29 +154,50 @@ static void check_iommu(struct doctor *d)
 	}
 
 	/* Interrupt remapping: vfio's type1 backend refuses a container without
-	 * it unless allow_unsafe_interrupts is set. */
-	if (ndmar) {
-		unsigned long ecap;
-		if (vb_sysfs_path(p, sizeof(p), "/sys/class/iommu/%s/intel-iommu/ecap", dmar) == 0 &&
-		    vb_sysfs_read_ulong(p, 16, &ecap) == 0) {
-			if (!(ecap & 0x8))
-				line(d, WARN, "vfio needs vfio_iommu_type1.allow_unsafe_interrupts=1 "
-				     "here (less isolation)", "interrupt remapping: not supported by %s", dmar);
-			else if (vb_cmdline_has(d->cmdline, "intremap") &&
-				 vb_cmdline_get(d->cmdline, "intremap", v, sizeof(v)) > 0 &&
-				 !strcmp(v, "off"))
-				line(d, WARN, "remove intremap=off from the kernel command line",
-				     "interrupt remapping: supported by %s but turned off (intremap=off)", dmar);
-			else
-				line(d, OK, NULL, "interrupt remapping: supported by %s", dmar);
+	 * it (EPERM) unless allow_unsafe_interrupts is set. */
+	{
+		int unsafe = 0, ir = -1;	/* -1 not visible, 0 off, 1 on */
+		const char *why = NULL;
+
+		if (vb_sysfs_path(p, sizeof(p), "/sys/module/vfio_iommu_type1/parameters/"
+				  "allow_unsafe_interrupts") == 0 &&
+		    vb_sysfs_read(p, v, sizeof(v)) > 0 && (v[0] == 'Y' || v[0] == '1'))
+			unsafe = 1;
+		if (vb_cmdline_get(d->cmdline, "vfio_iommu_type1.allow_unsafe_interrupts", v,
+				   sizeof(v)) > 0 && (v[0] == '1' || v[0] == 'Y' || v[0] == 'y'))
+			unsafe = 1;
+		if (ndmar) {
+			unsigned long ecap;
+			if (vb_sysfs_path(p, sizeof(p), "/sys/class/iommu/%s/intel-iommu/ecap", dmar) == 0 &&
+			    vb_sysfs_read_ulong(p, 16, &ecap) == 0) {
+				ir = (ecap & 0x8) != 0;
+				if (!ir)
+					why = "not supported by the IOMMU";
+				else if (vb_cmdline_get(d->cmdline, "intremap", v, sizeof(v)) > 0 &&
+					 !strcmp(v, "off")) {
+					ir = 0;
+					why = "supported but turned off (intremap=off)";
+				}
+			}
+		} else if (nivhd) {
+			ir = 1;
 		}
-	} else if (nivhd) {
-		line(d, OK, NULL, "interrupt remapping: part of AMD-Vi (%s)", ivhd);
+		if (ir == 1 && ndmar)
+			line(d, OK, NULL, "interrupt remapping: supported by %s", dmar);
+		else if (ir == 1)
+			line(d, OK, NULL, "interrupt remapping: part of AMD-Vi (%s)", ivhd);
+		else if (ir == 0 && unsafe)
+			line(d, WARN, NULL, "interrupt remapping: %s; vfio runs only because "
+			     "allow_unsafe_interrupts is on (less isolation)", why);
+		else if (ir == 0)
+			line(d, FAIL, strstr(why, "intremap=off") ?
+			     "remove intremap=off from the kernel command line" :
+			     "boot with vfio_iommu_type1.allow_unsafe_interrupts=1 (less isolation)",
+			     "interrupt remapping: %s: vfio refuses to use the IOMMU", why);
+		if (unsafe && ir != 0)
+			line(d, WARN, NULL, "vfio_iommu_type1.allow_unsafe_interrupts is on: "
+			     "devices are not isolated from interrupt injection");
 	}
-	if (vb_sysfs_path(p, sizeof(p), "/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts") == 0 &&
-	    vb_sysfs_read(p, v, sizeof(v)) > 0 && (v[0] == 'Y' || v[0] == '1'))
-		line(d, WARN, NULL, "vfio_iommu_type1.allow_unsafe_interrupts is on: "
-		     "devices are not isolated from interrupt injection");
 }
 
 static void kernel_version(const char *rel, int *maj, int *min)
@@ -251,7 +272,7 @@ static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 {
 	char **m = NULL, buf[768] = "", fixbuf[256];
 	size_t nm = 0, i, len;
-	int sel = selected(d, g->addr, &g->id), others = 0, blocking = 0;
+	int sel = selected(d, g->addr, &g->id), others = 0, blocking = 0, busy = 0;
 
 	/* Which driver holds it. */
 	if (!g->driver[0])
@@ -299,26 +320,33 @@ static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 		if (vb_pcidev_ids(m[i], &id) < 0)
 			continue;
 		vb_pcidev_driver(m[i], drv, sizeof(drv));
-		if (vb_class_is_bridge(id.class))
+		if (vb_class_is_bridge(id.class)) {
 			role = "bridge, stays";
-		else if (same_slot(g->addr, m[i]))
-			role = "same card, goes with it";
-		else if (is_vfio_ok_driver(drv))
+		} else if (is_vfio_ok_driver(drv)) {
 			role = "goes with it";
-		else {
-			role = "must go with it";
-			blocking++;
+		} else {
+			role = same_slot(g->addr, m[i]) ? "same card, goes with it" : "must go with it";
+			busy++;
+			if (!same_slot(g->addr, m[i]))
+				blocking++;
 		}
 		len = strlen(buf);
 		snprintf(buf + len, sizeof(buf) - len, "%s%s %s%s%s (%s)", others++ ? ", " : "",
 			 m[i], vb_class_name(id.class), drv[0] ? " on " : "", drv, role);
 	}
 	vb_sysfs_list_free(m, nm);
-	if (!others)
+	if (!others) {
 		line(d, OK, NULL, "group: %s is alone in IOMMU group %d: viable", g->addr, g->group);
-	else if (!blocking)
+	} else if (is_vfio_ok_driver(g->driver) && busy) {
+		/* The GPU is claimed but the rest of its group is not: vfio
+		 * refuses to open the group until every endpoint is. */
+		snprintf(fixbuf, sizeof(fixbuf), "vfiobox vfio-claim %s (it takes the whole group)",
+			 g->addr);
+		line(d, WARN, fixbuf, "group: %s's IOMMU group %d is not viable now: %s", g->addr,
+		     g->group, buf);
+	} else if (!blocking) {
 		line(d, OK, NULL, "group: %s's IOMMU group %d is viable: %s", g->addr, g->group, buf);
-	else {
+	} else {
 		snprintf(fixbuf, sizeof(fixbuf), "vfio-claim takes the whole group to vfio-pci; "
 			 "if those devices are needed by the host, try another slot");
 		line(d, WARN, fixbuf, "group: %s's IOMMU group %d also holds devices in use by the "
