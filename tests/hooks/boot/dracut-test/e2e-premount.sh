@@ -1,2 +1,2 @@
 #!/bin/sh
-/usr/bin/e2e-check dracut
+/e2e/run "dracut pre-mount hook"

@@ -1,12 +1,10 @@
 #!/bin/bash
-# Test-only dracut module (tests/hooks/boot.test): the guest-side checker
-# (check.sh) run after udev coldplug, and a root= stand-in so dracut's /init
-# gets that far without a root device.
+# Test-only dracut module (tests/hooks/boot/e2e-image.sh): runs the e2e
+# scenario (/e2e/run, appended to the image) once udev coldplug is done, and
+# gives dracut's /init a root= stand-in so it gets that far without a root.
 check() { return 255; }
 depends() { echo vfiobox; }
 install() {
-    inst_script "$moddir/check.sh" /usr/bin/e2e-check
-    inst_multiple grep sed readlink dmesg cat cut sync sleep
     inst_hook cmdline 99 "$moddir/e2e-root.sh"
     if dracut_module_included "systemd"; then
         inst_simple "$moddir/vfiobox-e2e.service" "$systemdsystemunitdir/vfiobox-e2e.service"
