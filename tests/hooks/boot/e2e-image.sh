@@ -66,7 +66,8 @@ cp "$here/hookcheck.sh" "$p/e2e/hookcheck.sh"
 cp "$E2E_GUEST/lib.sh" "$p/e2e/lib.sh"
 cp "$E2E_SCENARIO" "$p/e2e/scenario.sh"
 echo "$E2E_NAME" >"$p/e2e/name"
-[ -x "${E2E_VFIO_OPEN:-}" ] && cp "$E2E_VFIO_OPEN" "$p/e2e/bin/vfio-open"
+vo=${E2E_VFIO_OPEN:-build/e2e/vfio-open}
+[ -x "$vo" ] && cp "$vo" "$p/e2e/bin/vfio-open"
 chmod 0755 "$p/e2e/run" "$p/e2e/bin/busybox"
 cp "$WORK/img" "$out"
 # The kernel takes the next archive only at a 4-byte aligned offset after a
