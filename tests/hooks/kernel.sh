@@ -35,6 +35,10 @@ else
 fi
 kver=${pkg#linux-image-}
 dir=$CACHE/hooks/$kver
+# The e2e runner builds images two at a time: one fetch, the others wait.
+mkdir -p "$CACHE/hooks"
+exec 9>"$CACHE/hooks/.lock"
+flock 9
 if [ -f "$dir/.done" ]; then
 	echo "$dir"
 	exit 0
