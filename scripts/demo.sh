@@ -13,11 +13,12 @@ run() {
 }
 echo "vfiobox demo: an HP OMEN 17 (Optimus: Intel iGPU + NVIDIA RTX 3070 Laptop GPU)"
 echo "as a fake sysfs tree in $root. Nothing on this machine is touched."
-for a in $("$bin" --list); do
-	case $a in
-	list) run "$bin" list ;;
-	doctor) run "$bin" doctor ;;
-	vfio-claim) run "$bin" vfio-claim -n ids=10de:249d ;;
-	esac
-done
+has() { "$bin" --list | grep -qx "$1"; }
+run "$bin" list
+run "$bin" doctor
+if has vfio-claim; then
+	echo
+	echo "# What the initramfs hook would do with vfiobox.ids=10de:249d (dry run):"
+	run "$bin" vfio-claim -n ids=10de:249d
+fi
 exit 0

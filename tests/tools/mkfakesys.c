@@ -109,60 +109,55 @@ static void rootpath(char *out, size_t n, const char *fmt, va_list ap)
 	snprintf(out, n, "%s/%s", root, rel);
 }
 
-static void putfile_bin(const void *data, size_t len, const char *fmt, ...)
+/* Open ROOT/REL (REL from fmt) with mode, making its directories. */
+static FILE *open_under(const char *mode, const char *fmt, va_list ap)
 {
 	char p[4096], d[4096];
 	FILE *f;
-	va_list ap;
 
-	va_start(ap, fmt);
 	rootpath(p, sizeof(p), fmt, ap);
-	va_end(ap);
 	snprintf(d, sizeof(d), "%s", p);
 	*strrchr(d, '/') = 0;
 	mkdirs(d);
-	f = fopen(p, "w");
+	f = fopen(p, mode);
 	if (!f)
 		die("%s: %s", p, strerror(errno));
+	return f;
+}
+
+static void putfile_bin(const void *data, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	FILE *f;
+
+	va_start(ap, fmt);
+	f = open_under("w", fmt, ap);
+	va_end(ap);
 	if (len && fwrite(data, 1, len, f) != len)
-		die("%s: write failed", p);
+		die("write failed");
 	fclose(f);
 }
 
 static void putfile(const char *text, const char *fmt, ...)
 {
-	char p[4096], d[4096];
-	FILE *f;
 	va_list ap;
+	FILE *f;
 
 	va_start(ap, fmt);
-	rootpath(p, sizeof(p), fmt, ap);
+	f = open_under("w", fmt, ap);
 	va_end(ap);
-	snprintf(d, sizeof(d), "%s", p);
-	*strrchr(d, '/') = 0;
-	mkdirs(d);
-	f = fopen(p, "w");
-	if (!f)
-		die("%s: %s", p, strerror(errno));
 	fputs(text, f);
 	fclose(f);
 }
 
 static void appendfile(const char *text, const char *fmt, ...)
 {
-	char p[4096], d[4096];
-	FILE *f;
 	va_list ap;
+	FILE *f;
 
 	va_start(ap, fmt);
-	rootpath(p, sizeof(p), fmt, ap);
+	f = open_under("a", fmt, ap);
 	va_end(ap);
-	snprintf(d, sizeof(d), "%s", p);
-	*strrchr(d, '/') = 0;
-	mkdirs(d);
-	f = fopen(p, "a");
-	if (!f)
-		die("%s: %s", p, strerror(errno));
 	fputs(text, f);
 	fclose(f);
 }
