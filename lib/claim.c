@@ -739,11 +739,12 @@ int vb_rebind_plan(struct vb_rebind *v, const char *addr, const char *target)
 	vb_strlcpy(v->driver, v->old_driver, sizeof(v->driver));
 	v->set_override = strcmp(v->old_override, target) != 0;
 	if (back) {
-		/* Off vfio-pci; a device that is unbound is probed only when its
-		 * override was set (it was parked or waiting for vfio-pci). */
+		/* Off vfio-pci, and an unbound device is probed (the caller plans
+		 * only devices vfio-claim had: a parked one, or one whose unbind
+		 * from vfio-pci finished after a release gave up waiting). */
 		if (is_vfio_driver(v->old_driver))
 			vb_strlcpy(v->unbind, v->old_driver, sizeof(v->unbind));
-		v->probe = v->unbind[0] || (!v->old_driver[0] && v->set_override);
+		v->probe = v->unbind[0] || !v->old_driver[0];
 	} else if (none) {
 		vb_strlcpy(v->unbind, v->old_driver, sizeof(v->unbind));
 	} else {
@@ -936,8 +937,12 @@ static void undo_pass(struct vb_rebind_ctx *c, struct vb_rebind *v, char *why, s
 		if (r < 0 && !why[0])
 			snprintf(why, n, "unbind from %s: %s", cur,
 				 r == -ETIMEDOUT ? "timed out" : vb_sysfs_strerror(r, "unbind"));
-		if (pend && !v->pending)
-			v->pending = pend;
+		if (pend) {
+			if (!v->pending)
+				v->pending = pend;
+			vb_strlcpy(v->unbind, cur, sizeof(v->unbind));
+			return;	/* the device is locked until that unbind completes */
+		}
 	}
 	if (v->done_override) {
 		char ov[VB_DRV_LEN];
@@ -962,6 +967,33 @@ static void undo_pass(struct vb_rebind_ctx *c, struct vb_rebind *v, char *why, s
 	}
 }
 
+/* A device whose unbind is still blocked in the kernel: that unbind holds
+ * the device lock, and driver_override can be neither read nor written (both
+ * take it) until it completes. So the device is left as it is, described
+ * from what was written; the driver link reads without the lock. */
+static int stuck_pending(struct vb_rebind_ctx *c, struct vb_rebind *v)
+{
+	const char *ov = v->done_override ? v->target : v->old_override;
+	char cur[VB_DRV_LEN];
+
+	v->stuck = 1;
+	c->stuck++;
+	if (vb_pcidev_driver(v->addr, cur, sizeof(cur)) < 0)
+		vb_strlcpy(cur, "?", sizeof(cur));
+	vb_strlcpy(v->driver, cur, sizeof(v->driver));
+	v->state[0] = 0;
+	appendf(v->state, sizeof(v->state), "%s%s, %s%s (before: %s%s, %s%s); an unbind (pid %d) "
+		 "is still waiting in the kernel and holds the device, so driver_override could "
+		 "not be put back: once nothing holds %s the device is left with no driver",
+		 ov[0] ? "driver_override " : "no driver_override", ov,
+		 cur[0] ? "bound to " : "no driver link (the kernel drops it before the "
+		 "driver's remove() returns)", cur,
+		 v->old_override[0] ? "driver_override " : "no driver_override", v->old_override,
+		 v->old_driver[0] ? "bound to " : "no driver", v->old_driver, (int)v->pending,
+		 v->unbind[0] ? v->unbind : cur[0] ? cur : "the driver");
+	return -EIO;
+}
+
 /* Put one device back as it was; 0, or -errno with v->stuck and v->state.
  * Up to three passes: a probe that was still under way when the failure was
  * seen can bind the device behind the first pass's back. */
@@ -972,6 +1004,8 @@ static int undo_one(struct vb_rebind_ctx *c, struct vb_rebind *v)
 
 	if (!v->done_override && !v->done_unbind && !v->done_probe && !v->pending)
 		return 0;
+	if (v->pending)
+		return stuck_pending(c, v);
 	for (pass = 0; pass < 3; pass++) {
 		if (!vb_pcidev_exists(v->addr)) {
 			v->gone = 1;
@@ -983,13 +1017,15 @@ static int undo_one(struct vb_rebind_ctx *c, struct vb_rebind *v)
 			v->gone = 1;
 			goto stuck;
 		}
+		if (v->pending)
+			return stuck_pending(c, v);	/* the undo's own unbind blocked */
 		vb_pcidev_driver(v->addr, cur, sizeof(cur));
 		read_override(v->addr, ov, sizeof(ov));
 		vb_strlcpy(v->driver, cur, sizeof(v->driver));
-		if (!strcmp(cur, v->old_driver) && !strcmp(ov, v->old_override) && !v->pending)
+		if (!strcmp(cur, v->old_driver) && !strcmp(ov, v->old_override))
 			return 0;
 		/* Another pass only when some driver took it behind our back. */
-		if (v->pending || !cur[0] || !strcmp(cur, v->old_driver))
+		if (!cur[0] || !strcmp(cur, v->old_driver))
 			break;
 	}
 stuck:
@@ -1004,11 +1040,7 @@ stuck:
 	appendf(v->state, sizeof(v->state), " (before: %s%s, %s%s)",
 		v->old_override[0] ? "driver_override " : "no driver_override", v->old_override,
 		v->old_driver[0] ? "bound to " : "no driver", v->old_driver);
-	if (v->pending)
-		appendf(v->state, sizeof(v->state), "; an unbind (pid %d) is still waiting in the "
-			"kernel: once nothing holds %s the device is left with no driver",
-			(int)v->pending, v->unbind[0] ? v->unbind : "the driver");
-	else if (why[0])
+	if (why[0])
 		appendf(v->state, sizeof(v->state), "; %s", why);
 	return -EIO;
 }

@@ -157,8 +157,8 @@ struct vb_rebind {
 /* Plan moving addr to target: read its driver and driver_override and decide
  * which writes are needed. Returns 1 when there is work, 0 when the device is
  * already there (bound to target with the override set; for VB_TARGET_NONE
- * unbound with override none; for VB_TARGET_BACK no override and not on
- * vfio-pci), -ENODEV when the device is not on the bus, -EINVAL for a bad
+ * unbound with override none; for VB_TARGET_BACK no override and bound to a
+ * driver other than vfio-pci), -ENODEV when the device is not on the bus, -EINVAL for a bad
  * address or target. */
 int vb_rebind_plan(struct vb_rebind *v, const char *addr, const char *target);
 

@@ -60,7 +60,14 @@
  *   refuse DRIVER [ADDR]     DRIVER's probe fails (for ADDR only)
  *   allow DRIVER [ADDR]      undo refuse
  *   hang DRIVER              writes to DRIVER's unbind block (no reader, as
- *                            when remove() waits for users) until...
+ *                            when remove() waits for users) until... (the
+ *                            kernel's blocked unbind also holds the device
+ *                            lock, so driver_override reads and writes block
+ *                            too; a plain file cannot do that: vfio-claim
+ *                            does not touch the override of such a device;
+ *                            and the kernel drops the driver link before
+ *                            remove() returns, while here it stays until the
+ *                            unbind is let through)
  *   release DRIVER           ...this: the blocked unbind then completes
  *   vanish ADDR              ADDR leaves the bus at its next drivers_probe
  *   modfail MODULE           modprobe MODULE fails
