@@ -38,6 +38,8 @@
 #include "util.h"
 
 #define VFIO_DRIVER "vfio-pci"
+/* Polling the driver link: 20 us doubling up to this, a few syscalls a look. */
+#define POLL_MAX_US 320
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -327,7 +329,37 @@ static struct vb_claim_dev *find_dev(struct vb_claim_set *set, const char *addr)
 	return NULL;
 }
 
-/* Load addr into the set; 0, or -errno from vb_pcidev_load. */
+/* What selection needs of a device, and nothing else (vb_pcidev_load reads
+ * some twenty attributes; on a machine with many devices in the groups that
+ * adds up): address, ids, driver, driver_override, IOMMU group, boot_vga. */
+static int load_light(const char *addr, struct vb_pcidev *d)
+{
+	char p[VB_PATH_MAX], v[16];
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	d->revision = -1;
+	d->d3cold_allowed = -1;
+	d->boot_vga = -1;
+	if (vb_bdf_canon(addr, d->addr) < 0)
+		return -EINVAL;
+	if ((r = vb_pcidev_ids(d->addr, &d->id)) < 0)
+		return r == -ENOENT ? -ENODEV : r;
+	if ((r = vb_pcidev_driver(d->addr, d->driver, sizeof(d->driver))) < 0)
+		return r;
+	if ((r = read_override(d->addr, d->override, sizeof(d->override))) < 0)
+		return r;
+	d->group = vb_pcidev_group(d->addr);
+	if (d->group < 0)
+		d->group = -1;
+	if (vb_class_is_display(d->id.class) &&
+	    vb_pcidev_path(p, sizeof(p), d->addr, "boot_vga") == 0 &&
+	    vb_sysfs_read(p, v, sizeof(v)) > 0)
+		d->boot_vga = !strcmp(v, "1");
+	return 0;
+}
+
+/* Load addr into the set; 0, or -errno. */
 static int add_dev(struct vb_claim_set *set, const char *addr, int why, const char *via)
 {
 	struct vb_claim_dev *e;
@@ -338,7 +370,7 @@ static int add_dev(struct vb_claim_set *set, const char *addr, int why, const ch
 	set->v = vb_xrealloc(set->v, (set->n + 1) * sizeof(*set->v));
 	e = &set->v[set->n];
 	memset(e, 0, sizeof(*e));
-	if ((r = vb_pcidev_load(addr, &e->d)) < 0)
+	if ((r = load_light(addr, &e->d)) < 0)
 		return r;
 	e->why = why;
 	if (via)
@@ -346,6 +378,116 @@ static int add_dev(struct vb_claim_set *set, const char *addr, int why, const ch
 	e->bridge = vb_claim_is_bridge(e->d.addr, e->d.id.class);
 	e->hda = vb_claim_is_hda(e->d.addr, e->d.id.class);
 	set->n++;
+	return 0;
+}
+
+/* "pci:v000010DEd0000249Dsv0000103Csd000088D1bc03sc00i00" */
+static int modalias_ids(const char *m, struct vb_pciids *id)
+{
+	unsigned v, d, sv, sd, bc, sc, pi;
+	int end = 0;
+
+	if (sscanf(m, "pci:v%8xd%8xsv%8xsd%8xbc%2xsc%2xi%2x%n", &v, &d, &sv, &sd, &bc, &sc,
+		   &pi, &end) != 7 || end != 53)
+		return -EINVAL;
+	id->vendor = v;
+	id->device = d;
+	id->subvendor = sv;
+	id->subdevice = sd;
+	id->class = bc << 16 | sc << 8 | pi;
+	return 0;
+}
+
+/* Candidates from /proc/bus/pci/devices, which lists every function's
+ * vendor and device in one read ("BBDF\tVVVVDDDD\t..."; no domain, so a hit
+ * stands for that bus/devfn in every domain): bit bus << 8 | devfn is set
+ * when some ids= entry could match it. Returns 1, or 0 when the file cannot
+ * be used (then every device is read). */
+static int proc_candidates(const struct vb_idlist *ids, unsigned char *map)
+{
+	char p[VB_PATH_MAX], line[512];
+	size_t i;
+	FILE *f;
+	int any = 0;
+
+	for (i = 0; i < ids->n; i++)
+		if (ids->v[i].vendor == VB_ANY && ids->v[i].device == VB_ANY)
+			return 0;	/* every device is a candidate */
+	if (vb_sysfs_path(p, sizeof(p), "/proc/bus/pci/devices") < 0 || !(f = fopen(p, "re")))
+		return 0;
+	memset(map, 0, 8192);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned bus, devfn, v, d;
+		if (sscanf(line, "%2x%2x %4x%4x", &bus, &devfn, &v, &d) != 4) {
+			fclose(f);
+			return 0;	/* not the format this knows: read them all */
+		}
+		any = 1;
+		for (i = 0; i < ids->n; i++) {
+			const struct vb_id *e = &ids->v[i];
+			if ((e->vendor == VB_ANY || e->vendor == v) &&
+			    (e->device == VB_ANY || e->device == d)) {
+				unsigned k = bus << 8 | devfn;
+				map[k >> 3] |= (unsigned char)(1u << (k & 7));
+				break;
+			}
+		}
+	}
+	fclose(f);
+	return any;
+}
+
+/* Every device the ids= list matches. One readdir; the modalias of each
+ * candidate (every device, or those /proc/bus/pci/devices says could match)
+ * read with openat from the directory (a short path walk, one syscall to
+ * open: musl's open() adds an fcntl for O_CLOEXEC, openat() does not); no
+ * sorting, the set is sorted afterwards. With a thousand devices this is the
+ * whole cost of an ids= selection. */
+static int scan_ids(const struct vb_idlist *ids, struct vb_claim_set *set)
+{
+	unsigned char *map = vb_xmalloc(8192);
+	char p[VB_PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+	int r, pre = proc_candidates(ids, map);
+
+	if ((r = vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/devices")) < 0 || !(d = opendir(p))) {
+		r = r < 0 ? r : -errno;
+		free(map);
+		return r;
+	}
+	while ((e = readdir(d))) {
+		char c[VB_BDF_LEN], rel[VB_BDF_LEN + 16], buf[128];
+		struct vb_pciids id;
+		struct vb_bdf b;
+		ssize_t n = -1;
+		unsigned k;
+		int fd;
+
+		if (vb_bdf_parse(e->d_name, &b) < 0)
+			continue;
+		vb_bdf_format(&b, c);
+		if (strcmp(c, e->d_name))
+			continue;
+		k = b.bus << 8 | b.dev << 3 | b.fn;
+		if (pre && !(map[k >> 3] & (1u << (k & 7))))
+			continue;
+		snprintf(rel, sizeof(rel), "%s/modalias", c);
+		fd = openat(dirfd(d), rel, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			n = read(fd, buf, sizeof(buf) - 1);
+			close(fd);
+		}
+		if (n > 0)
+			buf[n] = 0;
+		/* No modalias (or an odd one): the vendor/device/class files. */
+		if ((n <= 0 || modalias_ids(buf, &id) < 0) && vb_pcidev_ids(c, &id) < 0)
+			continue;	/* left the bus meanwhile */
+		if (vb_ids_match(ids, &id))
+			add_dev(set, c, VB_WHY_IDS, NULL);
+	}
+	closedir(d);
+	free(map);
 	return 0;
 }
 
@@ -372,21 +514,9 @@ int vb_claim_select(const struct vb_claim_sel *s, int no_group, struct vb_claim_
 			return r == -ENOENT ? -ENODEV : r;
 		}
 	}
-	if (s->ids.n) {
-		char **all;
-		size_t n;
-
-		if ((r = vb_pcidev_list(&all, &n)) < 0) {
-			vb_claim_set_free(set);
-			return r;
-		}
-		for (i = 0; i < n; i++) {
-			struct vb_pciids id;
-			/* A device that left the bus meanwhile is not selected. */
-			if (vb_pcidev_ids(all[i], &id) == 0 && vb_ids_match(&s->ids, &id))
-				add_dev(set, all[i], VB_WHY_IDS, NULL);
-		}
-		vb_sysfs_list_free(all, n);
+	if (s->ids.n && (r = scan_ids(&s->ids, set)) < 0) {
+		vb_claim_set_free(set);
+		return r;
 	}
 	if (!no_group) {
 		nsel = set->n;
@@ -635,68 +765,121 @@ static void close_all_but(int keep)
 			close((int)i);
 }
 
-int vb_claim_unbind(const struct vb_act *a, const char *addr, const char *driver,
-		    long timeout_ms, pid_t *pending)
+/* Unbind addrs[i] from drivers[i], i = 0..k-1 in order, from one child
+ * process, waiting at most timeout_ms for each write. The child stops after
+ * the first write that fails. Returns how many results res[] holds: the
+ * writes done, plus the one that failed or did not finish (-ETIMEDOUT, with
+ * *pending set to the child, left blocked in the kernel). A dry run prints
+ * the writes. */
+static size_t unbind_batch(const struct vb_act *a, char *const *addrs, char *const *drivers,
+			   size_t k, long timeout_ms, int *res, pid_t *pending)
 {
-	char p[VB_PATH_MAX], c[VB_BDF_LEN];
+	char (*paths)[VB_PATH_MAX], (*canon)[VB_BDF_LEN];
 	struct vb_act show;
-	long long end;
-	int fds[2], r, res;
+	size_t i, got = 0;
+	int fds[2], r, bad = 0;
 	pid_t pid;
 
 	*pending = 0;
-	if (vb_bdf_canon(addr, c) < 0 || !valid_driver(driver))
-		return -EINVAL;
-	if ((r = vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers/%s/unbind", driver)) < 0)
-		return r;
-	if (a && a->dry_run)
-		return vb_act_write(a, p, c);
+	if (!k)
+		return 0;
+	paths = vb_xcalloc(k, sizeof(*paths));
+	canon = vb_xcalloc(k, sizeof(*canon));
+	/* A bad entry (none come from vb_rebind_plan) ends the batch there. */
+	for (i = 0; i < k; i++) {
+		r = vb_bdf_canon(addrs[i], canon[i]) < 0 || !valid_driver(drivers[i]) ? -EINVAL :
+		    vb_sysfs_path(paths[i], sizeof(paths[i]), "/sys/bus/pci/drivers/%s/unbind",
+				  drivers[i]);
+		if (r < 0) {
+			bad = r;
+			k = i;
+			break;
+		}
+	}
+	if (a && a->dry_run) {
+		for (i = 0; i < k; i++) {
+			res[got++] = vb_act_write(a, paths[i], canon[i]);
+			if (res[i] < 0)
+				goto out;
+		}
+		goto done;
+	}
 	if (a && a->echo) {
 		show = *a;
 		show.dry_run = 1;
-		vb_act_write(&show, p, c);
+		for (i = 0; i < k; i++)
+			vb_act_write(&show, paths[i], canon[i]);
 	}
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
+	if (!k)
+		goto done;
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		res[got++] = -errno;
+		goto out;
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		r = -errno;
+		res[got++] = -errno;
 		close(fds[0]);
 		close(fds[1]);
-		return r;
+		goto out;
 	}
 	if (pid == 0) {
 		signal(SIGPIPE, SIG_IGN);
 		close_all_but(fds[1]);
-		res = vb_sysfs_write(p, c);
-		if (write(fds[1], &res, sizeof(res)) < 0)
-			_exit(1);
+		for (i = 0; i < k; i++) {
+			int w = vb_sysfs_write(paths[i], canon[i]);
+			if (write(fds[1], &w, sizeof(w)) < 0 || w < 0)
+				_exit(1);
+		}
 		_exit(0);
 	}
 	close(fds[1]);
-	end = vb_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
-	for (;;) {
-		struct pollfd pf = { fds[0], POLLIN, 0 };
-		long long left = end - vb_now_ms();
-		int pr = poll(&pf, 1, left > 0 ? (int)left : 0);
+	while (got < k) {
+		long long end = vb_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+		int pr;
 
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr > 0) {
-			ssize_t got = read(fds[0], &res, sizeof(res));
-			r = got == (ssize_t)sizeof(res) ? res : -EIO;
-			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-				;
+		for (;;) {
+			struct pollfd pf = { fds[0], POLLIN, 0 };
+			long long left = end - vb_now_ms();
+			pr = poll(&pf, 1, left > 0 ? (int)left : 0);
+			if (pr < 0 && errno == EINTR)
+				continue;
 			break;
 		}
-		/* Time is up: leave the child blocked in the kernel. */
-		*pending = pid;
-		r = -ETIMEDOUT;
-		break;
+		if (pr <= 0) {
+			/* Time is up: leave the child blocked in the kernel. */
+			*pending = pid;
+			res[got++] = -ETIMEDOUT;
+			close(fds[0]);
+			goto out;
+		}
+		res[got] = read(fds[0], &r, sizeof(r)) == (ssize_t)sizeof(r) ? r : -EIO;
+		if (res[got++] < 0)
+			break;
 	}
 	close(fds[0]);
-	return r;
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (res[got - 1] < 0)
+		goto out;
+done:
+	if (bad)
+		res[got++] = bad;
+out:
+	free(paths);
+	free(canon);
+	return got;
+}
+
+int vb_claim_unbind(const struct vb_act *a, const char *addr, const char *driver,
+		    long timeout_ms, pid_t *pending)
+{
+	char *ad = (char *)addr, *dr = (char *)driver;
+	int res = 0;
+
+	unbind_batch(a, &ad, &dr, 1, timeout_ms, &res, pending);
+	return res;
 }
 
 /* ---- rebind ---------------------------------------------------------------- */
@@ -881,7 +1064,7 @@ static int verify_failed(struct vb_rebind_ctx *c, struct vb_rebind *v)
 static int verify(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 {
 	long long end = vb_now_ms() + c->probe_wait_ms;
-	long us = 50;
+	long us = 20;
 	size_t i;
 
 	for (;;) {
@@ -901,7 +1084,7 @@ static int verify(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 		if (all)
 			return 0;
 		sleep_us(us);
-		if (us < 10000)
+		if (us < POLL_MAX_US)
 			us *= 2;
 	}
 }
@@ -910,7 +1093,7 @@ static int wait_driver(const char *addr, const char *want, long ms)
 {
 	long long end = vb_now_ms() + ms;
 	char drv[VB_DRV_LEN];
-	long us = 50;
+	long us = 20;
 
 	for (;;) {
 		if (vb_pcidev_driver(addr, drv, sizeof(drv)) == 0 && !strcmp(drv, want))
@@ -918,7 +1101,7 @@ static int wait_driver(const char *addr, const char *want, long ms)
 		if (vb_now_ms() >= end)
 			return -ETIMEDOUT;
 		sleep_us(us);
-		if (us < 10000)
+		if (us < POLL_MAX_US)
 			us *= 2;
 	}
 }
@@ -1073,24 +1256,51 @@ int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 		}
 		v[i].done_override = 1;
 	}
-	/* 2. Unbind, each with a bounded wait. */
-	for (i = 0; i < n; i++) {
-		if (!v[i].unbind[0])
-			continue;
-		r = vb_claim_unbind(c->act, v[i].addr, v[i].unbind, c->unbind_timeout_ms,
-				    &v[i].pending);
-		if (r == -ENODEV && vb_pcidev_exists(v[i].addr)) {
-			char now[VB_DRV_LEN];
-			/* Not bound to that driver any more: it let go by itself. */
-			if (vb_pcidev_driver(v[i].addr, now, sizeof(now)) == 0 &&
-			    strcmp(now, v[i].unbind))
-				r = 0;
+	/* 2. Unbind, each with a bounded wait, all from one child process. */
+	{
+		char **ad = vb_xcalloc(n, sizeof(*ad)), **dr = vb_xcalloc(n, sizeof(*dr));
+		size_t *idx = vb_xcalloc(n, sizeof(*idx)), k = 0, j = 0, m;
+		int *res = vb_xcalloc(n, sizeof(*res));
+
+		for (i = 0; i < n; i++) {
+			if (!v[i].unbind[0])
+				continue;
+			ad[k] = v[i].addr;
+			dr[k] = v[i].unbind;
+			idx[k++] = i;
 		}
-		if (r < 0) {
-			unbind_failed(c, &v[i], r);
+		r = 0;
+		while (j < k && r == 0) {
+			pid_t pend = 0;
+			size_t got = unbind_batch(c->act, ad + j, dr + j, k - j, c->unbind_timeout_ms,
+						  res, &pend);
+			for (m = 0; m < got && r == 0; m++) {
+				struct vb_rebind *x = &v[idx[j + m]];
+				r = res[m];
+				if (r == -ETIMEDOUT)
+					x->pending = pend;
+				if (r == -ENODEV && vb_pcidev_exists(x->addr)) {
+					char now[VB_DRV_LEN];
+					/* Not bound to that driver any more: it let go by itself. */
+					if (vb_pcidev_driver(x->addr, now, sizeof(now)) == 0 &&
+					    strcmp(now, x->unbind))
+						r = 0;
+				}
+				if (r < 0)
+					unbind_failed(c, x, r);
+				else
+					x->done_unbind = 1;
+			}
+			j += got;
+			if (!got)
+				break;
+		}
+		free(ad);
+		free(dr);
+		free(idx);
+		free(res);
+		if (r < 0)
 			goto undo;
-		}
-		v[i].done_unbind = 1;
 	}
 	/* 3. vfio-pci loaded (modprobe by execve; built in counts as loaded).
 	 * Loading it binds every unbound device whose override names it. */

@@ -74,7 +74,8 @@ enum vb_claim_why {
 };
 
 struct vb_claim_dev {
-	struct vb_pcidev d;		/* the state when selected */
+	struct vb_pcidev d;		/* the state when selected: addr, id, driver,
+					 * override, group, boot_vga (the rest unread) */
 	int why;
 	char via[VB_BDF_LEN];		/* VB_WHY_GROUP: the selected device that pulled it in */
 	int bridge;			/* not an endpoint: bridge class or bridge header */

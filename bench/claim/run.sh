@@ -1,0 +1,81 @@
+#!/bin/sh
+# bench/claim/run.sh VFIOBOX MKFAKESYS: how long vfio-claim takes from exec
+# to a verified claim on a fake tree of 1000 PCI devices (bench/claim/gen.sh),
+# next to today's shell approach (bench/claim/vfio-pci-override.sh, the Arch
+# wiki's driver_override loop plus the unbind, probe and check a running
+# system needs) on the same tree. Prints a table; asserts nothing.
+#
+# What is measured: each run starts with the GPU 0000:40:00.0 and its HDA
+# function on nvidia and snd_hda_intel, vfio-pci loaded (a vfio-release,
+# not timed, puts them back). The timed command writes the overrides, unbinds,
+# probes and waits until the driver links name vfio-pci. A fake tree binds
+# nothing by itself: tests/tools/fakekernel (a daemon, inotify) applies the
+# writes, so its reaction time is inside every figure, for both tools. The
+# -n row is the plan alone (selection, group expansion, checks; no writes, no
+# daemon). BENCH_RUNS (default 40) runs per row, with hyperfine -N.
+set -eu
+[ $# -ge 2 ] || { echo "usage: $0 VFIOBOX MKFAKESYS" >&2; exit 2; }
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+VFIOBOX=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+MKFAKESYS=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+FK=${FAKEKERNEL:-$TOP/build/fakekernel}
+RUNS=${BENCH_RUNS:-40}
+for t in hyperfine python3; do
+	command -v $t >/dev/null || { echo "bench/claim: $t is missing (scripts/need bench)" >&2; exit 2; }
+done
+[ -x "$FK" ] || { echo "bench/claim: $FK is missing (make build/fakekernel)" >&2; exit 2; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/vfiobox-bench-claim.XXXXXX")
+cleanup() { "$FK" stop "$WORK/fk" >/dev/null 2>&1 || :; rm -rf "$WORK"; }
+trap cleanup EXIT INT TERM
+
+"$HERE/gen.sh" >"$WORK/big.desc"
+"$MKFAKESYS" "$WORK/big.desc" "$WORK/root"
+ndev=$(ls "$WORK/root/sys/bus/pci/devices" | wc -l)
+# What a real kernel also has and mkfakesys does not write: /proc/bus/pci/devices
+# (bus and devfn, vendor and device, irq), which vfio-claim reads to narrow an
+# ids= scan.
+python3 - "$WORK/root" <<'PY'
+import os, sys
+root = sys.argv[1]
+base = root + "/sys/bus/pci/devices"
+os.makedirs(root + "/proc/bus/pci", exist_ok=True)
+with open(root + "/proc/bus/pci/devices", "w") as f:
+    for a in sorted(os.listdir(base)):
+        dom, bus, sf = a.split(":")
+        slot, fn = sf.split(".")
+        rd = lambda n: open("%s/%s/%s" % (base, a, n)).read().strip()
+        f.write("%s%02x\t%04x%04x\t%x\n" % (bus, int(slot, 16) << 3 | int(fn, 16),
+                int(rd("vendor"), 16), int(rd("device"), 16), int(rd("irq"))))
+PY
+"$FK" start "$WORK/root" "$WORK/fk"
+export VFIOBOX_SYSROOT="$WORK/root" VFIOBOX_KMSG=0
+
+# Load vfio-pci once (the first claim), then back: every run starts there.
+"$VFIOBOX" vfio-claim 0000:40:00.0 >/dev/null
+"$VFIOBOX" vfio-release 0000:40:00.0 >/dev/null
+
+hyperfine -N --style none --warmup 3 --runs "$RUNS" \
+	--prepare "$VFIOBOX vfio-release 0000:40:00.0" \
+	--export-json "$WORK/h.json" \
+	-n "vfio-claim 0000:40:00.0" "$VFIOBOX vfio-claim 0000:40:00.0" \
+	-n "vfio-claim ids=10de:249d" "$VFIOBOX vfio-claim ids=10de:249d" \
+	-n "vfio-claim -n ids=10de:249d (plan only)" "$VFIOBOX vfio-claim -n ids=10de:249d" \
+	-n "shell: vfio-pci-override.sh" "sh $HERE/vfio-pci-override.sh" >/dev/null
+
+python3 - "$WORK/h.json" "$ndev" "$RUNS" <<'PY'
+import json, sys
+res = json.load(open(sys.argv[1]))["results"]
+shell = next(r for r in res if r["command"].startswith("shell"))
+print("vfio-claim, exec to verified claim, fake tree of %s devices through "
+      "tests/tools/fakekernel, %s runs each (hyperfine -N)" % (sys.argv[2], sys.argv[3]))
+print("%-42s %9s %9s %9s %9s %10s" % ("", "mean ms", "median", "min", "stddev", "vs shell"))
+for r in res:
+    ms = lambda v: v * 1000
+    print("%-42s %9.2f %9.2f %9.2f %9.2f %9.1fx" % (r["command"], ms(r["mean"]), ms(r["median"]),
+          ms(r["min"]), ms(r["stddev"]), shell["median"] / r["median"]))
+claim = next(r for r in res if r["command"] == "vfio-claim 0000:40:00.0")
+print("goal: <= 3 ms and >= 20x faster than the shell loop; vfio-claim by address: "
+      "median %.2f ms, %.1fx" % (claim["median"] * 1000, shell["median"] / claim["median"]))
+PY
