@@ -182,7 +182,7 @@ bad:
 
 int vb_conf_load(struct vb_conf *c, int *errline)
 {
-	char cmdline[4096], p[VB_PATH_MAX];
+	char cmdline[4096], p[VB_PATH_MAX], hda[sizeof(c->hda)] = "";
 	int r;
 
 	memset(c, 0, sizeof(*c));
@@ -192,12 +192,16 @@ int vb_conf_load(struct vb_conf *c, int *errline)
 			return 1;
 		if (r < 0)
 			return r;
+		/* vfiobox.hda= alone still overrides the file's hda= */
+		vb_strlcpy(hda, c->hda, sizeof(hda));
 	}
 	memset(c, 0, sizeof(*c));
 	if ((r = vb_sysfs_path(p, sizeof(p), "/etc/vfiobox.conf")) < 0)
 		return r;
 	r = vb_conf_from_file(p, c, errline);
 	if (r == -ENOENT)
-		return 0;
+		r = 0;
+	if (r >= 0 && hda[0])
+		vb_strlcpy(c->hda, hda, sizeof(c->hda));
 	return r;
 }

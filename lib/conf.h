@@ -34,7 +34,8 @@ int vb_conf_from_cmdline(const char *cmdline, struct vb_conf *c);
  * none, -ENOENT when absent, -EINVAL with *errline for a bad line. */
 int vb_conf_from_file(const char *path, struct vb_conf *c, int *errline);
 /* The rule the applets use: the kernel command line if it names any vfiobox.*
- * selector, else ROOT/etc/vfiobox.conf. Returns 1 when something was found,
+ * selector, else ROOT/etc/vfiobox.conf (a vfiobox.hda= on the command line
+ * still overrides the file's hda=). Returns 1 when something was found,
  * 0 when neither has selectors, or a negative error from the file (with
  * *errline). c->source says which one was used. */
 int vb_conf_load(struct vb_conf *c, int *errline);

@@ -19,15 +19,15 @@
 
 /* A fresh empty directory under $TMPDIR (or /tmp); the caller frees it with
  * unit_rmtree(). */
-static inline char *unit_tmpdir(void)
+static inline __attribute__((returns_nonnull)) char *unit_tmpdir(void)
 {
 	const char *t = getenv("TMPDIR");
 	char *p = malloc(PATH_MAX);
 
 	snprintf(p, PATH_MAX, "%s/vfiobox-unit.XXXXXX", t && *t ? t : "/tmp");
 	if (!mkdtemp(p)) {
-		free(p);
-		return NULL;
+		fprintf(stderr, "unit: mkdtemp %s: %s\n", p, strerror(errno));
+		abort();
 	}
 	return p;
 }

@@ -1,0 +1,498 @@
+/* doctor: read-only checks of what GPU passthrough needs, one line each with
+ * ok/warn/fail and, where something is wrong, what to do.
+ *
+ * Reads: /sys/kernel/iommu_groups, /sys/class/iommu/{dmar*,ivhd*} (Intel's
+ * ecap bit 3 = interrupt remapping), /sys/module/vfio_iommu_type1/parameters,
+ * /proc/cmdline, /proc/sys/kernel/osrelease, /lib/modules/RELEASE/modules.{dep,
+ * builtin}, /sys/bus/pci/devices (class, boot_vga, driver, iommu_group),
+ * /etc/vfiobox.conf. vfio's viability rule (drivers/vfio/group.c): every
+ * endpoint in a group must be on a vfio driver, pci-stub, or no driver;
+ * bridges may keep their driver. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "applet.h"
+#include "conf.h"
+#include "ids.h"
+#include "kmod.h"
+#include "pcidev.h"
+#include "sysfs.h"
+#include "util.h"
+
+const char doctor_usage[] =
+	"usage: doctor [-q]\n"
+	"\n"
+	"Check, without changing anything, what VFIO GPU passthrough needs: the\n"
+	"IOMMU and interrupt remapping, each GPU's IOMMU group (which devices\n"
+	"would have to go to vfio-pci with it), which GPU is the boot console,\n"
+	"which driver holds each GPU, the vfio modules of the running kernel,\n"
+	"the selectors vfio-claim would use, and kernel command line hints.\n"
+	"Each line starts with ok, warn or fail; a '->' line says what to do.\n"
+	"Exit 0 when nothing failed, 1 otherwise.\n"
+	"\n"
+	"  -q, --quiet   print only warnings and failures\n"
+	"  -h, --help    this text\n";
+
+struct doctor {
+	int quiet;
+	int n_ok, n_warn, n_fail;
+	char cmdline[4096];
+	char release[128];
+	int groups;		/* number of IOMMU groups */
+	struct vb_conf conf;
+	int have_conf;		/* selectors found */
+	struct vb_idlist ids;
+	char **claim;		/* canonical addresses from conf */
+	size_t nclaim;
+};
+
+enum { OK, WARN, FAIL };
+
+static void line(struct doctor *d, int level, const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void line(struct doctor *d, int level, const char *fix, const char *fmt, ...)
+{
+	static const char *const tag[] = { "ok  ", "warn", "fail" };
+	va_list ap;
+
+	if (level == OK)
+		d->n_ok++;
+	else if (level == WARN)
+		d->n_warn++;
+	else
+		d->n_fail++;
+	if (d->quiet && level == OK)
+		return;
+	printf("%s  ", tag[level]);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	if (fix)
+		printf("      -> %s\n", fix);
+}
+
+static int count_dir(const char *fmt_path, const char *prefix, char *first, size_t n)
+{
+	char p[VB_PATH_MAX], **v;
+	size_t nv, i;
+	int count = 0;
+
+	if (vb_sysfs_path(p, sizeof(p), "%s", fmt_path) < 0 || vb_sysfs_list(p, &v, &nv) < 0)
+		return 0;
+	for (i = 0; i < nv; i++) {
+		if (prefix && strncmp(v[i], prefix, strlen(prefix)))
+			continue;
+		if (!count && first)
+			vb_strlcpy(first, v[i], n);
+		count++;
+	}
+	vb_sysfs_list_free(v, nv);
+	return count;
+}
+
+static int cpu_vendor(void)
+{
+	char p[VB_PATH_MAX], buf[2048];
+
+	if (vb_sysfs_path(p, sizeof(p), "/proc/cpuinfo") < 0)
+		return 0;
+	{
+		FILE *f = fopen(p, "re");
+		size_t n;
+		if (!f)
+			return 0;
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = 0;
+	}
+	if (strstr(buf, "GenuineIntel"))
+		return 1;
+	if (strstr(buf, "AuthenticAMD"))
+		return 2;
+	return 0;
+}
+
+static void check_iommu(struct doctor *d)
+{
+	char dmar[64] = "", ivhd[64] = "", p[VB_PATH_MAX], v[64];
+	int ndmar = count_dir("/sys/class/iommu", "dmar", dmar, sizeof(dmar));
+	int nivhd = count_dir("/sys/class/iommu", "ivhd", ivhd, sizeof(ivhd));
+	int intel_off = 0, amd_off = 0;
+
+	d->groups = count_dir("/sys/kernel/iommu_groups", NULL, NULL, 0);
+	if (vb_cmdline_get(d->cmdline, "intel_iommu", v, sizeof(v)) > 0 && strstr(v, "off"))
+		intel_off = 1;
+	if (vb_cmdline_get(d->cmdline, "amd_iommu", v, sizeof(v)) > 0 && strstr(v, "off"))
+		amd_off = 1;
+	if (d->groups > 0) {
+		if (ndmar)
+			line(d, OK, NULL, "iommu: on (Intel VT-d, %s), %d groups", dmar, d->groups);
+		else if (nivhd)
+			line(d, OK, NULL, "iommu: on (AMD-Vi, %s), %d groups", ivhd, d->groups);
+		else
+			line(d, OK, NULL, "iommu: on, %d groups", d->groups);
+	} else {
+		int cpu = ndmar ? 1 : nivhd ? 2 : cpu_vendor();
+		const char *fix;
+		if (intel_off)
+			fix = "remove intel_iommu=off from the kernel command line";
+		else if (amd_off)
+			fix = "remove amd_iommu=off from the kernel command line";
+		else if (cpu == 1)
+			fix = "enable VT-d in the firmware setup and boot with intel_iommu=on";
+		else if (cpu == 2)
+			fix = "enable AMD-Vi/IOMMU (often \"SVM\" and \"IOMMU\") in the firmware setup";
+		else
+			fix = "enable the IOMMU in the firmware setup; on Intel also boot with intel_iommu=on";
+		line(d, FAIL, fix, "iommu: off (no IOMMU groups in /sys/kernel/iommu_groups): "
+		     "vfio-pci cannot be used");
+	}
+
+	/* Interrupt remapping: vfio's type1 backend refuses a container without
+	 * it (EPERM) unless allow_unsafe_interrupts is set. */
+	{
+		int unsafe = 0, ir = -1;	/* -1 not visible, 0 off, 1 on */
+		const char *why = NULL;
+
+		if (vb_sysfs_path(p, sizeof(p), "/sys/module/vfio_iommu_type1/parameters/"
+				  "allow_unsafe_interrupts") == 0 &&
+		    vb_sysfs_read(p, v, sizeof(v)) > 0 && (v[0] == 'Y' || v[0] == '1'))
+			unsafe = 1;
+		if (vb_cmdline_get(d->cmdline, "vfio_iommu_type1.allow_unsafe_interrupts", v,
+				   sizeof(v)) > 0 && (v[0] == '1' || v[0] == 'Y' || v[0] == 'y'))
+			unsafe = 1;
+		if (ndmar) {
+			unsigned long ecap;
+			if (vb_sysfs_path(p, sizeof(p), "/sys/class/iommu/%s/intel-iommu/ecap", dmar) == 0 &&
+			    vb_sysfs_read_ulong(p, 16, &ecap) == 0) {
+				ir = (ecap & 0x8) != 0;
+				if (!ir)
+					why = "not supported by the IOMMU";
+				else if (vb_cmdline_get(d->cmdline, "intremap", v, sizeof(v)) > 0 &&
+					 !strcmp(v, "off")) {
+					ir = 0;
+					why = "supported but turned off (intremap=off)";
+				}
+			}
+		} else if (nivhd) {
+			ir = 1;
+		}
+		if (ir == 1 && ndmar)
+			line(d, OK, NULL, "interrupt remapping: supported by %s", dmar);
+		else if (ir == 1)
+			line(d, OK, NULL, "interrupt remapping: part of AMD-Vi (%s)", ivhd);
+		else if (ir == 0 && unsafe)
+			line(d, WARN, NULL, "interrupt remapping: %s; vfio runs only because "
+			     "allow_unsafe_interrupts is on (less isolation)", why);
+		else if (ir == 0)
+			line(d, FAIL, strstr(why, "intremap=off") ?
+			     "remove intremap=off from the kernel command line" :
+			     "boot with vfio_iommu_type1.allow_unsafe_interrupts=1 (less isolation)",
+			     "interrupt remapping: %s: vfio refuses to use the IOMMU", why);
+		if (unsafe && ir != 0)
+			line(d, WARN, NULL, "vfio_iommu_type1.allow_unsafe_interrupts is on: "
+			     "devices are not isolated from interrupt injection");
+	}
+}
+
+static void kernel_version(const char *rel, int *maj, int *min)
+{
+	*maj = *min = 0;
+	if (sscanf(rel, "%d.%d", maj, min) < 2)
+		*maj = *min = 0;
+}
+
+static void check_modules(struct doctor *d)
+{
+	static const char *const need[] = { "vfio", "vfio_iommu_type1", "vfio_pci_core", "vfio_pci" };
+	char have[256] = "", miss[256] = "";
+	int maj, min;
+	size_t i;
+
+	if (!d->release[0]) {
+		line(d, WARN, NULL, "vfio modules: cannot read the kernel release "
+		     "(/proc/sys/kernel/osrelease)");
+		return;
+	}
+	kernel_version(d->release, &maj, &min);
+	for (i = 0; i < VB_ARRAY_SIZE(need); i++) {
+		int st = vb_kmod_state(need[i]);
+		char *dst;
+		size_t len;
+
+		/* vfio_pci_core is a module of its own only since 5.15. */
+		if (!strcmp(need[i], "vfio_pci_core") && st == VB_KMOD_MISSING &&
+		    maj && (maj < 5 || (maj == 5 && min < 15)))
+			continue;
+		dst = st > VB_KMOD_MISSING ? have : miss;
+		len = strlen(dst);
+		if (st < 0)
+			snprintf(dst + len, 256 - len, "%s%s (unreadable)", len ? ", " : "", need[i]);
+		else if (st == VB_KMOD_MISSING)
+			snprintf(dst + len, 256 - len, "%s%s", len ? ", " : "", need[i]);
+		else
+			snprintf(dst + len, 256 - len, "%s%s (%s)", len ? ", " : "", need[i],
+				 vb_kmod_state_name(st));
+	}
+	if (miss[0])
+		line(d, FAIL, "install the kernel's vfio modules (CONFIG_VFIO_PCI) or a kernel "
+		     "that has them", "vfio modules for %s: missing %s%s%s", d->release, miss,
+		     have[0] ? "; present " : "", have);
+	else
+		line(d, OK, NULL, "vfio modules for %s: %s", d->release, have);
+}
+
+static int selected(const struct doctor *d, const char *addr, const struct vb_pciids *id)
+{
+	size_t i;
+
+	for (i = 0; i < d->nclaim; i++)
+		if (!strcmp(d->claim[i], addr))
+			return 1;
+	return vb_ids_match(&d->ids, id);
+}
+
+static int same_slot(const char *a, const char *b)
+{
+	return !strncmp(a, b, strlen(a) - 1);	/* DDDD:BB:DD. prefix */
+}
+
+static int is_vfio_ok_driver(const char *drv)
+{
+	return !*drv || !strcmp(drv, "vfio-pci") || !strcmp(drv, "pci-stub") ||
+	       !strncmp(drv, "vfio", 4);
+}
+
+static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
+{
+	char **m = NULL, buf[768] = "", fixbuf[256];
+	size_t nm = 0, i, len;
+	int sel = selected(d, g->addr, &g->id), others = 0, blocking = 0, busy = 0;
+
+	/* Which driver holds it. */
+	if (!g->driver[0])
+		line(d, OK, NULL, "gpu %s (%04x:%04x): no driver bound", g->addr, g->id.vendor,
+		     g->id.device);
+	else if (!strcmp(g->driver, "vfio-pci"))
+		line(d, OK, NULL, "gpu %s (%04x:%04x): held by vfio-pci%s", g->addr, g->id.vendor,
+		     g->id.device, g->override[0] ? " (driver_override set)" : "");
+	else if (sel)
+		line(d, WARN, "claim it before that driver loads: the vfiobox initramfs hook "
+		     "(README \"Early boot\") runs vfio-claim", "gpu %s (%04x:%04x): selected for "
+		     "passthrough but held by %s", g->addr, g->id.vendor, g->id.device, g->driver);
+	else
+		line(d, OK, NULL, "gpu %s (%04x:%04x): held by %s", g->addr, g->id.vendor,
+		     g->id.device, g->driver);
+
+	/* The boot console. */
+	if (g->boot_vga == 1) {
+		if (sel)
+			line(d, FAIL, "select the other GPU; vfio-claim refuses this one without --force",
+			     "console: %s is the boot console (boot_vga=1) and is selected for "
+			     "passthrough: claiming it blanks the host console", g->addr);
+		else
+			line(d, OK, NULL, "console: %s is the boot console (boot_vga=1): the host "
+			     "keeps it, do not pass it through", g->addr);
+	}
+
+	/* The IOMMU group. */
+	if (g->group < 0) {
+		if (d->groups > 0)
+			line(d, WARN, NULL, "group: %s has no IOMMU group", g->addr);
+		return;
+	}
+	if (vb_pcidev_group_members(g->group, &m, &nm) < 0) {
+		line(d, WARN, NULL, "group: %s: cannot read IOMMU group %d", g->addr, g->group);
+		return;
+	}
+	for (i = 0; i < nm; i++) {
+		struct vb_pciids id;
+		char drv[64];
+		const char *role;
+
+		if (!strcmp(m[i], g->addr))
+			continue;
+		if (vb_pcidev_ids(m[i], &id) < 0)
+			continue;
+		vb_pcidev_driver(m[i], drv, sizeof(drv));
+		if (vb_class_is_bridge(id.class)) {
+			role = "bridge, stays";
+		} else if (is_vfio_ok_driver(drv)) {
+			role = "goes with it";
+		} else {
+			role = same_slot(g->addr, m[i]) ? "same card, goes with it" : "must go with it";
+			busy++;
+			if (!same_slot(g->addr, m[i]))
+				blocking++;
+		}
+		len = strlen(buf);
+		snprintf(buf + len, sizeof(buf) - len, "%s%s %s%s%s (%s)", others++ ? ", " : "",
+			 m[i], vb_class_name(id.class), drv[0] ? " on " : "", drv, role);
+	}
+	vb_sysfs_list_free(m, nm);
+	if (!others) {
+		line(d, OK, NULL, "group: %s is alone in IOMMU group %d: viable", g->addr, g->group);
+	} else if (is_vfio_ok_driver(g->driver) && busy) {
+		/* The GPU is claimed but the rest of its group is not: vfio
+		 * refuses to open the group until every endpoint is. */
+		snprintf(fixbuf, sizeof(fixbuf), "vfiobox vfio-claim %s (it takes the whole group)",
+			 g->addr);
+		line(d, WARN, fixbuf, "group: %s's IOMMU group %d is not viable now: %s", g->addr,
+		     g->group, buf);
+	} else if (!blocking) {
+		line(d, OK, NULL, "group: %s's IOMMU group %d is viable: %s", g->addr, g->group, buf);
+	} else {
+		snprintf(fixbuf, sizeof(fixbuf), "vfio-claim takes the whole group to vfio-pci; "
+			 "if those devices are needed by the host, try another slot");
+		line(d, WARN, fixbuf, "group: %s's IOMMU group %d also holds devices in use by the "
+		     "host: %s", g->addr, g->group, buf);
+	}
+}
+
+static void check_gpus(struct doctor *d)
+{
+	char **all;
+	size_t n, i;
+	int gpus = 0, matched = 0;
+
+	if (vb_pcidev_list(&all, &n) < 0) {
+		line(d, FAIL, NULL, "pci: cannot read /sys/bus/pci/devices");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct vb_pcidev dev;
+
+		if (vb_pcidev_load(all[i], &dev) < 0)
+			continue;
+		if (d->have_conf && selected(d, dev.addr, &dev.id))
+			matched++;
+		if (!vb_class_is_display(dev.id.class))
+			continue;
+		gpus++;
+		check_gpu(d, &dev);
+	}
+	vb_sysfs_list_free(all, n);
+	if (!gpus)
+		line(d, WARN, NULL, "gpu: no display devices found");
+	if (d->have_conf && !matched)
+		line(d, WARN, "check the ids (list -a shows every device's vendor:device)",
+		     "selectors: nothing on this machine matches the selectors from %s",
+		     d->conf.source);
+}
+
+static void check_selectors(struct doctor *d)
+{
+	int errline = 0, r = vb_conf_load(&d->conf, &errline);
+	size_t errpos;
+
+	if (r < 0) {
+		if (r == -EINVAL)
+			line(d, FAIL, "fix the line (README \"/etc/vfiobox.conf\")",
+			     "selectors: /etc/vfiobox.conf line %d is not KEY=VALUE with a known key",
+			     errline);
+		else
+			line(d, FAIL, NULL, "selectors: /etc/vfiobox.conf: %s", vb_sysfs_strerror(r, NULL));
+		return;
+	}
+	if (r == 0) {
+		line(d, OK, NULL, "selectors: none (no vfiobox.ids=/vfiobox.claim= on the kernel "
+		     "command line, no /etc/vfiobox.conf): vfio-claim needs ids= or addresses");
+		return;
+	}
+	if (vb_ids_parse(d->conf.ids, &d->ids, &errpos) < 0) {
+		line(d, FAIL, "ids are vendor:device[:subvendor:subdevice[:class[:mask]]], hex, "
+		     "comma-separated", "selectors: bad ids '%s' from %s", d->conf.ids, d->conf.source);
+		return;
+	}
+	if (d->conf.claim[0]) {
+		char tmp[VB_CONF_VAL], *save = NULL, *a;
+		vb_strlcpy(tmp, d->conf.claim, sizeof(tmp));
+		for (a = strtok_r(tmp, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
+			char c[VB_BDF_LEN];
+			if (vb_bdf_canon(a, c) < 0) {
+				line(d, FAIL, "addresses are DDDD:BB:DD.F or BB:DD.F", "selectors: bad "
+				     "address '%s' from %s", a, d->conf.source);
+				return;
+			}
+			d->claim = vb_xrealloc(d->claim, (d->nclaim + 1) * sizeof(*d->claim));
+			d->claim[d->nclaim++] = vb_xstrdup(c);
+		}
+	}
+	if (d->conf.hda[0] && strcmp(d->conf.hda, "vfio") && strcmp(d->conf.hda, "none") &&
+	    strcmp(d->conf.hda, "host")) {
+		line(d, FAIL, "hda is vfio, none or host", "selectors: bad hda '%s' from %s",
+		     d->conf.hda, d->conf.source);
+		return;
+	}
+	d->have_conf = 1;
+	line(d, OK, NULL, "selectors from %s:%s%s%s%s%s%s", d->conf.source,
+	     d->conf.ids[0] ? " ids=" : "", d->conf.ids, d->conf.claim[0] ? " claim=" : "",
+	     d->conf.claim, d->conf.hda[0] ? " hda=" : "", d->conf.hda);
+}
+
+static void check_cmdline(struct doctor *d)
+{
+	char v[1024];
+
+	if (vb_cmdline_has(d->cmdline, "pcie_acs_override"))
+		line(d, WARN, NULL, "cmdline: pcie_acs_override is set: IOMMU groups are split "
+		     "without hardware isolation");
+	if (vb_cmdline_get(d->cmdline, "vfio.enable_unsafe_noiommu_mode", v, sizeof(v)) > 0 &&
+	    (v[0] == '1' || v[0] == 'Y' || v[0] == 'y'))
+		line(d, WARN, NULL, "cmdline: vfio no-IOMMU mode is on: no DMA isolation, the "
+		     "kernel is tainted");
+	if (vb_cmdline_get(d->cmdline, "vfio-pci.ids", v, sizeof(v)) > 0 ||
+	    vb_cmdline_get(d->cmdline, "vfio_pci.ids", v, sizeof(v)) > 0)
+		line(d, OK, NULL, "cmdline: vfio-pci.ids=%s also set: vfio-pci binds those ids "
+		     "when it loads", v);
+	if (vb_cmdline_get(d->cmdline, "iommu", v, sizeof(v)) > 0 && !strcmp(v, "pt"))
+		line(d, OK, NULL, "cmdline: iommu=pt (host devices bypass translation; "
+		     "passthrough unaffected)");
+	if (vb_cmdline_get(d->cmdline, "modprobe.blacklist", v, sizeof(v)) > 0)
+		line(d, OK, NULL, "cmdline: modprobe.blacklist=%s", v);
+}
+
+int doctor_main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct doctor d;
+	size_t i;
+	int c;
+
+	memset(&d, 0, sizeof(d));
+	while ((c = getopt_long(argc, argv, "qh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'q': d.quiet = 1; break;
+		case 'h': vb_print_usage(doctor_usage); return 0;
+		default: return vb_usage_err("unknown option");
+		}
+	}
+	if (optind < argc)
+		return vb_usage_err("'%s': doctor takes no operands", argv[optind]);
+	if (vb_cmdline_read(d.cmdline, sizeof(d.cmdline)) < 0)
+		d.cmdline[0] = 0;
+	if (vb_kmod_release(d.release, sizeof(d.release)) < 0)
+		d.release[0] = 0;
+
+	check_iommu(&d);
+	check_modules(&d);
+	check_selectors(&d);
+	check_gpus(&d);
+	check_cmdline(&d);
+	printf("doctor: %d ok, %d warn, %d fail\n", d.n_ok, d.n_warn, d.n_fail);
+
+	vb_ids_free(&d.ids);
+	for (i = 0; i < d.nclaim; i++)
+		free(d.claim[i]);
+	free(d.claim);
+	return d.n_fail ? VB_EXIT_FAIL : VB_EXIT_OK;
+}

@@ -1,0 +1,202 @@
+/* record: claim records under /run/vfiobox and the applets' lock. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "act.h"
+#include "pcidev.h"
+#include "record.h"
+#include "sysfs.h"
+#include "util.h"
+
+static int rec_path(char *p, size_t n, const char *addr)
+{
+	char c[VB_BDF_LEN];
+
+	if (vb_bdf_canon(addr, c) < 0)
+		return -EINVAL;
+	return vb_sysfs_path(p, n, "/run/vfiobox/%s", c);
+}
+
+static int mkdirs(void)
+{
+	char p[VB_PATH_MAX];
+	int r;
+
+	if ((r = vb_sysfs_path(p, sizeof(p), "/run")) < 0)
+		return r;
+	if (mkdir(p, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	if ((r = vb_sysfs_path(p, sizeof(p), "/run/vfiobox")) < 0)
+		return r;
+	if (mkdir(p, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int vb_record_write(const struct vb_act *a, const struct vb_record *rec)
+{
+	char p[VB_PATH_MAX], tmp[VB_PATH_MAX + 8];
+	FILE *f;
+	int r, fd;
+
+	if (a && a->dry_run)
+		return 0;
+	if ((r = rec_path(p, sizeof(p), rec->addr)) < 0)
+		return r;
+	if ((r = mkdirs()) < 0)
+		return r;
+	if ((r = vb_fmt(tmp, sizeof(tmp), "%s.tmp", p)) < 0)
+		return r;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
+		r = -errno;
+		close(fd);
+		unlink(tmp);
+		return r;
+	}
+	fprintf(f, "addr=%s\nids=%04x:%04x:%04x:%04x\nclass=%06x\ndriver=%s\ntarget=%s\nhda=%s\n",
+		rec->addr, rec->id.vendor, rec->id.device, rec->id.subvendor, rec->id.subdevice,
+		rec->id.class, rec->driver, rec->target, rec->hda);
+	if (fflush(f) == EOF || ferror(f)) {
+		r = -EIO;
+		fclose(f);
+		unlink(tmp);
+		return r;
+	}
+	if (fclose(f) == EOF) {
+		unlink(tmp);
+		return -EIO;
+	}
+	if (rename(tmp, p) < 0) {
+		r = -errno;
+		unlink(tmp);
+		return r;
+	}
+	return 0;
+}
+
+int vb_record_read(const char *addr, struct vb_record *rec)
+{
+	char p[VB_PATH_MAX], line[256];
+	FILE *f;
+	int r, have_addr = 0;
+
+	memset(rec, 0, sizeof(*rec));
+	if ((r = rec_path(p, sizeof(p), addr)) < 0)
+		return r;
+	f = fopen(p, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *eq = strchr(line, '=');
+		if (!eq)
+			continue;
+		*eq++ = 0;
+		vb_chomp(eq);
+		if (!strcmp(line, "addr")) {
+			have_addr = vb_bdf_canon(eq, rec->addr) == 0;
+		} else if (!strcmp(line, "ids")) {
+			if (sscanf(eq, "%x:%x:%x:%x", &rec->id.vendor, &rec->id.device,
+				   &rec->id.subvendor, &rec->id.subdevice) != 4)
+				have_addr = -1;
+		} else if (!strcmp(line, "class")) {
+			rec->id.class = (unsigned)strtoul(eq, NULL, 16);
+		} else if (!strcmp(line, "driver")) {
+			vb_strlcpy(rec->driver, eq, sizeof(rec->driver));
+		} else if (!strcmp(line, "target")) {
+			vb_strlcpy(rec->target, eq, sizeof(rec->target));
+		} else if (!strcmp(line, "hda")) {
+			vb_strlcpy(rec->hda, eq, sizeof(rec->hda));
+		}
+	}
+	fclose(f);
+	if (have_addr != 1)
+		return -EINVAL;
+	return 0;
+}
+
+int vb_record_remove(const struct vb_act *a, const char *addr)
+{
+	char p[VB_PATH_MAX];
+	int r;
+
+	if (a && a->dry_run)
+		return 0;
+	if ((r = rec_path(p, sizeof(p), addr)) < 0)
+		return r;
+	if (unlink(p) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+int vb_record_list(char ***addrs, size_t *n)
+{
+	char p[VB_PATH_MAX];
+	size_t i, k = 0;
+	int r;
+
+	*addrs = NULL;
+	*n = 0;
+	if ((r = vb_sysfs_path(p, sizeof(p), "/run/vfiobox")) < 0)
+		return r;
+	r = vb_sysfs_list(p, addrs, n);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	for (i = 0; i < *n; i++) {
+		char c[VB_BDF_LEN];
+		if (vb_bdf_canon((*addrs)[i], c) == 0 && !strcmp(c, (*addrs)[i]))
+			(*addrs)[k++] = (*addrs)[i];
+		else
+			free((*addrs)[i]);
+	}
+	*n = k;
+	return 0;
+}
+
+int vb_record_lock(long timeout_ms)
+{
+	char p[VB_PATH_MAX];
+	long long end = vb_now_ms() + timeout_ms;
+	int fd, r;
+
+	if ((r = vb_sysfs_path(p, sizeof(p), "/run")) < 0)
+		return r;
+	if (mkdir(p, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	if ((r = vb_sysfs_path(p, sizeof(p), "/run/vfiobox.lock")) < 0)
+		return r;
+	fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return fd;
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			r = -errno;
+			close(fd);
+			return r;
+		}
+		if (vb_now_ms() >= end) {
+			close(fd);
+			return -ETIMEDOUT;
+		}
+		vb_sleep_ms(20);
+	}
+}
+
+void vb_record_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}

@@ -1,0 +1,57 @@
+#!/bin/sh
+# tests/e2e/mkbase.sh KDIR OUT VFIOBOX VFIO_OPEN [MODULE...]
+#
+# Build the part of the guest initramfs that every scenario shares, as an
+# uncompressed newc cpio (the runner appends a small per-scenario archive; the
+# kernel unpacks concatenated archives in order):
+#   /bin/busybox (static; /init makes the applet links)   /init
+#   /e2e/lib.sh   /e2e/bin/vfiobox   /e2e/bin/vfio-open
+#   /lib/modules/KVER/...: MODULE... and everything they depend on, as
+#   `modprobe --show-depends` computes it against the unpacked kernel in KDIR,
+#   with a fresh depmod index (busybox modprobe reads modules.dep)
+# A MODULE that this kernel does not have (vfio_virqfd on 6.2+) is skipped with
+# a note on stderr. Not compressed: the guest unpacks it faster than it could
+# inflate it under TCG.
+set -eu
+export LC_ALL=C
+KDIR=$1 OUT=$2 VFIOBOX=$3 VFIO_OPEN=$4
+shift 4
+here=$(cd "$(dirname "$0")" && pwd)
+kver=$(cat "$KDIR/kver")
+busybox=${E2E_BUSYBOX:-/bin/busybox}
+
+st=$(mktemp -d "${TMPDIR:-/tmp}/vfiobox-e2e-base.XXXXXX")
+trap 'rm -rf "$st"' EXIT INT TERM
+mkdir -p "$st/bin" "$st/dev" "$st/e2e/bin" "$st/lib/modules/$kver" "$st/proc" "$st/sys" "$st/tmp"
+cp "$busybox" "$st/bin/busybox"
+ln -s busybox "$st/bin/sh"
+cp "$here/guest/init" "$st/init"
+cp "$here/guest/lib.sh" "$st/e2e/lib.sh"
+cp "$VFIOBOX" "$st/e2e/bin/vfiobox"
+cp "$VFIO_OPEN" "$st/e2e/bin/vfio-open"
+chmod 0755 "$st/init" "$st/bin/busybox" "$st/e2e/bin/vfiobox" "$st/e2e/bin/vfio-open"
+# The kernel opens /dev/console for /init before devtmpfs is mounted.
+mknod -m 0600 "$st/dev/console" c 5 1 2>/dev/null || true
+
+mroot=$KDIR/root
+for m in "$@"; do
+	if ! deps=$(modprobe -d "$mroot" -S "$kver" --show-depends "$m" 2>/dev/null); then
+		echo "e2e mkbase: module $m: not in kernel $kver, skipped" >&2
+		continue
+	fi
+	printf '%s\n' "$deps" | while read -r kind path _rest; do
+		[ "$kind" = insmod ] || continue # "builtin NAME": nothing to copy
+		rel=${path#"$mroot"}
+		[ -f "$st$rel" ] && continue
+		mkdir -p "$st$(dirname "$rel")"
+		cp "$path" "$st$rel"
+	done
+done
+for f in modules.order modules.builtin modules.builtin.modinfo; do
+	[ -f "$mroot/lib/modules/$kver/$f" ] && cp "$mroot/lib/modules/$kver/$f" "$st/lib/modules/$kver/"
+done
+depmod -b "$st" "$kver"
+
+mkdir -p "$(dirname "$OUT")"
+(cd "$st" && find . | sort | cpio -o -H newc -R 0:0 --quiet) > "$OUT.tmp"
+mv "$OUT.tmp" "$OUT"

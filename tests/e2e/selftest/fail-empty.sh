@@ -1,0 +1,2 @@
+# e2e-desc: harness self-test: a scenario that asserts nothing -> FAIL
+true

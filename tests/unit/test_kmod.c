@@ -1,0 +1,85 @@
+/* Unit tests for lib/kmod: module states from a fake tree, loading through a
+ * fake modprobe. */
+#include "unit.h"
+
+#include "act.h"
+#include "kmod.h"
+#include "sysfs.h"
+
+static char *tree(void)
+{
+	char *r = unit_tmpdir();
+
+	unit_puts(r, "proc/sys/kernel/osrelease", "6.1.0-13-amd64\n");
+	unit_puts(r, "lib/modules/6.1.0-13-amd64/modules.dep",
+		  "kernel/drivers/vfio/vfio.ko: kernel/virt/lib/irqbypass.ko\n"
+		  "kernel/drivers/vfio/pci/vfio-pci.ko.xz: kernel/drivers/vfio/pci/vfio-pci-core.ko.xz\n"
+		  "kernel/drivers/vfio/pci/vfio-pci-core.ko.xz:\n"
+		  "kernel/drivers/gpu/drm/nouveau/nouveau.ko.zst: kernel/drivers/gpu/drm/drm.ko.zst\n");
+	unit_puts(r, "lib/modules/6.1.0-13-amd64/modules.builtin", "kernel/drivers/vfio/vfio_iommu_type1.ko\n");
+	unit_puts(r, "sys/module/nouveau/initstate", "live\n");
+	unit_puts(r, "sys/module/vfio/parameters/enable_unsafe_noiommu_mode", "N\n");
+	unit_puts(r, "sys/module/snd_hda_intel/initstate", "coming\n");
+	vb_sysfs_set_root(r);
+	return r;
+}
+
+static void test_state(void **state)
+{
+	char *r = tree(), rel[64];
+
+	(void)state;
+	assert_int_equal(vb_kmod_release(rel, sizeof(rel)), 0);
+	assert_string_equal(rel, "6.1.0-13-amd64");
+	assert_int_equal(vb_kmod_state("nouveau"), VB_KMOD_LOADED);
+	assert_int_equal(vb_kmod_state("vfio-pci"), VB_KMOD_AVAILABLE);
+	assert_int_equal(vb_kmod_state("vfio_pci"), VB_KMOD_AVAILABLE);
+	assert_int_equal(vb_kmod_state("vfio_pci_core"), VB_KMOD_AVAILABLE);
+	assert_int_equal(vb_kmod_state("vfio_iommu_type1"), VB_KMOD_BUILTIN);
+	assert_int_equal(vb_kmod_state("vfio"), VB_KMOD_BUILTIN);	/* dir, no initstate */
+	assert_int_equal(vb_kmod_state("snd_hda_intel"), VB_KMOD_MISSING);	/* coming, not in dep */
+	assert_int_equal(vb_kmod_state("vfio_virqfd"), VB_KMOD_MISSING);
+	assert_int_equal(vb_kmod_state("../etc"), -EINVAL);
+	assert_string_equal(vb_kmod_state_name(VB_KMOD_BUILTIN), "built in");
+	unit_rmtree(r);
+	vb_sysfs_set_root(NULL);
+}
+
+static void test_load(void **state)
+{
+	char *r = tree(), mp[VB_PATH_MAX], **dummy = NULL;
+	struct vb_act real = { 0, 0, NULL };
+	int st;
+
+	(void)state;
+	(void)dummy;
+	assert_int_equal(vb_kmod_modprobe(mp, sizeof(mp)), -ENOENT);
+	assert_int_equal(vb_kmod_load(&real, "vfio-pci", &st), -ENOENT);
+	assert_int_equal(vb_kmod_load(&real, "nouveau", &st), 0);	/* loaded: no modprobe needed */
+	/* A modprobe that "loads" what it is asked for. */
+	unit_puts(r, "sbin/modprobe", "#!/bin/sh\n[ \"$1\" = broken ] && exit 1\n"
+		  "n=$(echo \"$1\" | tr - _)\nmkdir -p \"$VFIOBOX_SYSROOT/sys/module/$n\"\n"
+		  "[ \"$1\" = lazy ] || echo live > \"$VFIOBOX_SYSROOT/sys/module/$n/initstate\"\n");
+	vb_sysfs_path(mp, sizeof(mp), "/sbin/modprobe");
+	chmod(mp, 0755);
+	assert_int_equal(vb_kmod_load(&real, "vfio-pci", &st), 0);
+	assert_int_equal(vb_kmod_state("vfio_pci"), VB_KMOD_LOADED);
+	assert_int_equal(vb_kmod_load(&real, "broken", &st), -ENOPKG);
+	assert_int_equal(st, 1);
+	setenv("VFIOBOX_MODPROBE", "/nonexistent/modprobe", 1);
+	assert_int_equal(vb_kmod_modprobe(mp, sizeof(mp)), 0);
+	assert_string_equal(mp, "/nonexistent/modprobe");
+	assert_int_equal(vb_kmod_load(&real, "vfio_pci_core", &st), -ENOEXEC);
+	unsetenv("VFIOBOX_MODPROBE");
+	unit_rmtree(r);
+	vb_sysfs_set_root(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest t[] = {
+		cmocka_unit_test(test_state),
+		cmocka_unit_test(test_load),
+	};
+	return cmocka_run_group_tests_name("kmod", t, NULL, NULL);
+}

@@ -1,0 +1,101 @@
+/* Unit tests for lib/util, lib/json and lib/msg. */
+#include "unit.h"
+
+#include "json.h"
+#include "msg.h"
+#include "sysfs.h"
+#include "util.h"
+
+static void test_strings(void **state)
+{
+	char b[8];
+	unsigned long v;
+
+	(void)state;
+	assert_int_equal(vb_strlcpy(b, "abc", sizeof(b)), 0);
+	assert_string_equal(b, "abc");
+	assert_int_equal(vb_strlcpy(b, "abcdefghij", sizeof(b)), -ENAMETOOLONG);
+	assert_string_equal(b, "abcdefg");
+	assert_int_equal(vb_fmt(b, sizeof(b), "%d", 1234567), 0);
+	assert_int_equal(vb_fmt(b, sizeof(b), "%d", 12345678), -ENAMETOOLONG);
+	strcpy(b, "ab \n\t");
+	assert_int_equal(vb_chomp(b), 2);
+	assert_int_equal(vb_parse_ulong("0x10de", 0, 0xffff, &v), 0);
+	assert_int_equal(v, 0x10de);
+	assert_int_equal(vb_parse_ulong("10", 10, 9, &v), -ERANGE);
+	assert_int_equal(vb_parse_ulong("-1", 10, 100, &v), -EINVAL);
+	assert_int_equal(vb_parse_ulong(" 1", 10, 100, &v), -EINVAL);
+	assert_int_equal(vb_parse_ulong("1x", 10, 100, &v), -EINVAL);
+	assert_int_equal(vb_parse_ulong("", 10, 100, &v), -EINVAL);
+	assert_int_equal(vb_parse_ulong("99999999999999999999999", 10, (unsigned long)-1, &v), -ERANGE);
+}
+
+static void test_json(void **state)
+{
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	vb_json_str(f, "a\"b\\c\n\x01", 0);
+	putc(' ', f);
+	vb_json_str(f, "", 1);
+	putc(' ', f);
+	vb_json_str(f, NULL, 0);
+	fclose(f);
+	assert_string_equal(buf, "\"a\\\"b\\\\c\\n\\u0001\" null null");
+	free(buf);
+}
+
+static void test_worst(void **state)
+{
+	(void)state;
+	assert_int_equal(vb_worst(0, 1), 1);
+	assert_int_equal(vb_worst(1, 3), 3);
+	assert_int_equal(vb_worst(3, 1), 3);
+	assert_int_equal(vb_worst(2, 1), 1);
+	assert_int_equal(vb_worst(0, 0), 0);
+}
+
+static void test_kmsg_copy(void **state)
+{
+	char *r = unit_tmpdir(), p[PATH_MAX], line[256];
+	FILE *f;
+
+	(void)state;
+	unit_puts(r, "dev/kmsg", "");
+	vb_sysfs_set_root(r);
+	setenv("VFIOBOX_KMSG", "1", 1);
+	vb_msg_init("vfio-claim");
+	assert_true(vb_msg_kmsg());
+	vb_err("%s: unbind: %s", "0000:01:00.0", "busy");
+	vb_warn("x");
+	unsetenv("VFIOBOX_KMSG");
+	setenv("VFIOBOX_KMSG", "0", 1);
+	vb_msg_init("vfio-claim");
+	assert_false(vb_msg_kmsg());
+	vb_err("not copied");
+	unsetenv("VFIOBOX_KMSG");
+	snprintf(p, sizeof(p), "%s/dev/kmsg", r);
+	f = fopen(p, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_string_equal(line, "<3>vfiobox vfio-claim: 0000:01:00.0: unbind: busy\n");
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_string_equal(line, "<4>vfiobox vfio-claim: warning: x\n");
+	assert_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	unit_rmtree(r);
+	vb_sysfs_set_root(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest t[] = {
+		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_worst),
+		cmocka_unit_test(test_kmsg_copy),
+	};
+	return cmocka_run_group_tests_name("util", t, NULL, NULL);
+}
