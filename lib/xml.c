@@ -15,6 +15,7 @@
 
 #define MORE 1000
 #define AGAIN 1001
+#define ATEOF 1002	/* name(): the input ended inside the name */
 #define U(p) ((const unsigned char *)(p))
 
 enum { ST_START, ST_DECL, ST_PROLOG, ST_CONTENT, ST_EPILOG, ST_DONE };
@@ -265,7 +266,7 @@ static const unsigned char *name_slow(struct vb_xml *x, const unsigned char *p, 
 			while (cls[*p] & C_NC)	/* the sentinel NUL at e stops this */
 				p++;
 		if (p == e) {
-			*st = x->eof ? fail(x, VB_XML_ESYNTAX, s, "unexpected end of input in %s", what) : MORE;
+			*st = x->eof ? ATEOF : MORE;
 			return NULL;
 		}
 		if (*p >= 0x80) {
@@ -539,12 +540,10 @@ static int scan_text(struct vb_xml *x, struct vb_xml_tok *t, const unsigned char
 			break;
 		p += n;
 	}
-	if (p == s) {
-		if (!last)
-			return MORE;
-		x->chunk = 0;		/* an earlier chunk ended right before '<' or the end */
-		return AGAIN;
-	}
+	if (!last && !x->eof && (const char *)s != x->buf)
+		return MORE;		/* scan it again whole after the refill */
+	if (p == s && !last)
+		return MORE;
 	for (q = s; q < p; q++)
 		if (!(cls[*q] & C_WS)) {
 			ws = 0;
@@ -639,15 +638,22 @@ static int scan_body(struct vb_xml *x, struct vb_xml_tok *t, int type, const uns
 		p += n;
 	}
 	if (!last && x->eof)
-		return fail_at(x, VB_XML_ESYNTAX, line, col, "%s is not closed before the end of input",
+		return fail_at(x, VB_XML_ESYNTAX, first ? line : x->chunk_line, first ? col : x->chunk_col,
+			       "%s is not closed before the end of input",
 			       type == VB_XML_COMMENT ? "comment" : type == VB_XML_CDATA ?
 			       "CDATA section" : "processing instruction");
+	if (!last && (const char *)s != x->buf)
+		return MORE;		/* scan it again whole after the refill */
 	if (p == s)
 		return MORE;
 	tok(x, t, type, s, p, line, col);
 	t->first = first;
 	t->last = last;
 	x->chunk = last ? 0 : type;
+	if (first && !last) {
+		x->chunk_line = line;
+		x->chunk_col = col;
+	}
 	return type;
 }
 
@@ -809,7 +815,8 @@ static int scan_pi(struct vb_xml *x, struct vb_xml_tok *t, const unsigned char *
 	char b[8];
 
 	if (!(n = name(x, s + 2, e, &st, "a processing instruction")))
-		return st;
+		return st == ATEOF ? fail_at(x, VB_XML_ESYNTAX, line, col,
+					     "processing instruction is not closed before the end of input") : st;
 	if (ieq(s + 2, (size_t)(n - s - 2), "xml")) {
 		if (n - s - 2 == 3 && !memcmp(s + 2, "xml", 3))
 			return fail(x, VB_XML_ESYNTAX, s, "XML declaration is only allowed at the very start");
@@ -847,7 +854,7 @@ static int scan_doctype(struct vb_xml *x, struct vb_xml_tok *t, const unsigned c
 	if (p == w)
 		return fail(x, VB_XML_ESYNTAX, p, "expected whitespace after <!DOCTYPE");
 	if (!(p = name(x, p, e, &st, "the DOCTYPE")))
-		return st;
+		return st == ATEOF ? DT_EOF() : st;
 	w = p;
 	p = skip_ws(x, p, e);
 	if (p == e)
@@ -923,7 +930,7 @@ static int scan_doctype(struct vb_xml *x, struct vb_xml_tok *t, const unsigned c
 				const unsigned char *n = name(x, p + 2, e, &st, "a processing instruction");
 
 				if (!n)
-					return st == MORE ? DT_EOF() : st;
+					return st == MORE || st == ATEOF ? DT_EOF() : st;
 				if (ieq(p + 2, (size_t)(n - p - 2), "xml"))
 					return fail(x, VB_XML_ESYNTAX, p, "processing instruction target 'xml' is reserved");
 				for (p = n;; p++) {
@@ -987,7 +994,8 @@ static int scan_stag(struct vb_xml *x, struct vb_xml_tok *t, const unsigned char
 #define TAG_EOF() (x->eof ? fail_at(x, VB_XML_ESYNTAX, line, col, "start tag <%.*s> is not closed before the end of input", \
 				    (int)(nlen > 60 ? 60 : nlen), (const char *)s + 1) : MORE)
 	if (!(n = name(x, s + 1, e, &st, "a start tag")))
-		return st;
+		return st == ATEOF ? fail_at(x, VB_XML_ESYNTAX, line, col,
+					     "start tag is not closed before the end of input") : st;
 	nlen = (size_t)(n - s - 1);
 	p = n;
 	for (;;) {
@@ -1017,7 +1025,7 @@ static int scan_stag(struct vb_xml *x, struct vb_xml_tok *t, const unsigned char
 				    "expected whitespace before an attribute, found" : "unexpected", show(*p, b));
 		an = p;
 		if (!(ae = name(x, p, e, &st, "an attribute name")))
-			return st == MORE ? TAG_EOF() : st;
+			return st == MORE || st == ATEOF ? TAG_EOF() : st;
 		p = skip_ws(x, ae, e);
 		if (p == e)
 			return TAG_EOF();
@@ -1110,7 +1118,8 @@ static int scan_etag(struct vb_xml *x, struct vb_xml_tok *t, const unsigned char
 	char b[8];
 
 	if (!(n = name(x, s + 2, e, &st, "an end tag")))
-		return st;
+		return st == ATEOF ? fail_at(x, VB_XML_ESYNTAX, line, col,
+					     "end tag is not closed before the end of input") : st;
 	nlen = (size_t)(n - s - 2);
 	p = skip_ws(x, n, e);
 	if (p == e)

@@ -20,8 +20,9 @@
  * (each one refusing the document with a message, never truncating it):
  *   - a tag (start, end, empty-element), the XML declaration and a DOCTYPE
  *     must fit in the buffer (the domxml applet uses 256 KiB);
- *   - text, comments, CDATA sections and processing instructions of any
- *     length are handed out in chunks (tok.first / tok.last);
+ *   - text, comments, CDATA sections and processing instructions longer
+ *     than the buffer are handed out in chunks (tok.first / tok.last; the
+ *     last chunk of a text may be empty); shorter ones come whole;
  *   - at most VB_XML_MAX_DEPTH open elements, whose names together take at
  *     most VB_XML_STACK bytes; a name is at most VB_XML_MAX_NAME bytes;
  *   - at most VB_XML_MAX_ATTRS attributes on one element.
@@ -106,6 +107,7 @@ struct vb_xml {
 	uint64_t cr_next;		/* offset just after the last CR, or 0 */
 	int state;
 	int chunk;			/* type of an unfinished chunked token, or 0 */
+	unsigned long chunk_line, chunk_col;	/* where it started */
 	int doctype;			/* a DOCTYPE was seen */
 	const char *root;
 	unsigned depth;
