@@ -69,9 +69,10 @@ const char domxml_usage[] =
 	"                         on the port of guest bus BUS\n"
 	"  --preset=laptop        the Optimus laptop guide's set: --hide-vm\n"
 	"                         --hostdev=0000:01:00.0 --rom=off --subsys=0000:01:00.0\n"
-	"                         (when sysfs has ids) --shmem=3840x2160 --no-memballoon\n"
-	"                         --acpitable=/etc/ssdt1.dat; explicit options replace\n"
-	"                         their part of it\n"
+	"                         (when sysfs has ids) --shmem=3840x2160 (unless the\n"
+	"                         domain uses kvmfr) --no-memballoon\n"
+	"                         --acpitable=/etc/ssdt1.dat (unless it has one);\n"
+	"                         explicit options replace their part of it\n"
 	"\n"
 	"Output:\n"
 	"  -i, --in-place         rewrite FILE: a temporary file in its directory,\n"
@@ -351,11 +352,14 @@ static int apply_preset(struct domxml_opts *o)
 			e->hostdev[0].rom = VB_DX_ROM_OFF;
 			e->nhostdev = 1;
 		}
-		if (!o->explicit_shmem)
+		if (!o->explicit_shmem) {
 			e->shmem_mib = vb_shmem_mib(3840, 2160, 0);
+			e->shmem_soft = 1;
+		}
 		if (!o->explicit_acpi) {
 			e->acpitable[0] = "/etc/ssdt1.dat";
 			e->nacpi = 1;
+			e->acpi_soft = 1;
 		}
 		if (!o->explicit_subsys) {
 			e->subsys[0].bdf = e->hostdev[0].src;

@@ -225,6 +225,8 @@ struct sc {
 	size_t nqdev;
 	int qdev_cur, qprop_cur;
 
+	uint64_t shmem_mib;		/* --shmem, unless shmem_soft met kvmfr */
+	int any_acpi;			/* some -acpitable pair is there */
 	int want_addr, want_ctrl, want_hd, want_video, want_mb, want_sh, want_fw, want_qcmd, want_qovr;
 
 	/* plan */
@@ -1279,6 +1281,7 @@ static void arg_end(struct sc *c)
 	if (c->prev.present && c->prev_arg != A_OTHER) {
 		switch (c->prev_arg) {
 		case A_ACPI:
+			c->any_acpi = 1;
 			for (i = 0; i < c->e->nacpi && i < 32; i++)
 				if (a->acpi & (1u << i))
 					c->acpi_found[i] = 1;
@@ -1839,7 +1842,7 @@ static void g_shmem(struct sc *c, struct gen *g, const struct lay *L, int lvl)
 	lp(c, g, L, lvl + 1);
 	gs(g, "<size");
 	gattr(c, g, doc_quote(c), "unit", "M");
-	gf(g, ">%llu</size>", (unsigned long long)c->e->shmem_mib);
+	gf(g, ">%llu</size>", (unsigned long long)c->shmem_mib);
 	lp(c, g, L, lvl);
 	gs(g, "</shmem>");
 }
@@ -2109,7 +2112,7 @@ static int g_devchildren(struct sc *c, struct gen *g, const struct lay *L, int l
 		AT(R_MEMBALLOON);
 		g_memballoon(c, g);
 	}
-	if (e->shmem_mib && !c->shmem.present) {
+	if (c->shmem_mib && !c->shmem.present) {
 		AT(R_SHMEM);
 		g_shmem(c, g, L, lvl);
 	}
@@ -2273,7 +2276,7 @@ static int plan_devices(struct sc *c)
 	for (i = 0; i < c->ntg; i++)
 		if (c->tg[i].found && (r = plan_target(c, &c->tg[i])) < 0)
 			return r;
-	if (e->shmem_mib && c->shmem.present) {
+	if (c->shmem_mib && c->shmem.present) {
 		uint64_t have;
 		int ok;
 
@@ -2294,7 +2297,7 @@ static int plan_devices(struct sc *c)
 		}
 		ok = c->shsize.present && !c->shsize_bad &&
 		     scaled(c->shsize_text, c->shsize_unit.present ? (c->shsize_unit.fits ? c->shsize_unit.v : "?") : "",
-			    &have) == 0 && have == e->shmem_mib << 20;
+			    &have) == 0 && have == c->shmem_mib << 20;
 		if (!ok) {
 			struct gen *gg = c->shsize.present ? &g : b_at(&B, 1);
 
@@ -2302,7 +2305,7 @@ static int plan_devices(struct sc *c)
 				lp(c, gg, &B.L, 0);
 			gs(gg, "<size");
 			gattr(c, gg, doc_quote(c), "unit", "M");
-			gf(gg, ">%llu</size>", (unsigned long long)e->shmem_mib);
+			gf(gg, ">%llu</size>", (unsigned long long)c->shmem_mib);
 			if (c->shsize.present && (r = replace_node(c, &c->shsize, &g)) < 0)
 				return b_end(&B), r;
 		}
@@ -2450,7 +2453,7 @@ static int plan_qemu(struct sc *c)
 	size_t i;
 	int r;
 
-	if (e->shmem_mib) {
+	if (c->shmem_mib) {
 		for (i = 0; i < c->nkdev; i++)
 			if ((r = del_node(c, &c->kdev[i][0].n)) < 0 || (r = del_node(c, &c->kdev[i][1].n)) < 0)
 				return r;
@@ -2828,6 +2831,7 @@ static void sc_free(struct sc *c)
 int vb_dx_plan(const struct vb_dx_edits *e, struct vb_xml *x, struct vb_dx_plan *p)
 {
 	struct sc *c = sc_new(e, p);
+	size_t i;
 	int r;
 
 	r = scan(c, x);
@@ -2836,13 +2840,15 @@ int vb_dx_plan(const struct vb_dx_edits *e, struct vb_xml *x, struct vb_dx_plan 
 			memcpy(c->unit, "  ", 2);
 			c->unit_len = 2;
 		}
+		c->shmem_mib = e->shmem_soft && c->nkobj ? 0 : e->shmem_mib;
+		if (e->acpi_soft && c->any_acpi)
+			for (i = 0; i < e->nacpi; i++)
+				c->acpi_found[i] = 1;	/* keep the table the domain has */
 		if ((r = preflight(c)) == 0 && (r = plan_domain(c)) == 0 && (r = plan_features(c)) == 0 &&
 		    (r = plan_devices(c)) == 0 && (r = plan_hotplug(c)) == 0 && (r = plan_sysinfo(c)) == 0)
 			r = plan_qemu(c);
 	}
 	if (r == 0 && p->npatches) {
-		size_t i;
-
 		qsort(p->patches, p->npatches, sizeof(*p->patches), cmp_patch);
 		for (i = 1; i < p->npatches; i++)
 			if (p->patches[i].off < p->patches[i - 1].off + p->patches[i - 1].del)

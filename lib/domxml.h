@@ -63,10 +63,12 @@ struct vb_dx_edits {
 	struct vb_dx_hostdev hostdev[VB_DX_MAX_HOSTDEV];
 	size_t nhostdev;
 	uint64_t shmem_mib;		/* 0: no --shmem */
+	int shmem_soft;			/* ...unless the domain has the kvmfr one */
 	uint64_t kvmfr_mib;		/* 0: no --kvmfr */
 	const char *kvmfr_path;		/* NULL: /dev/kvmfr0 */
 	const char *acpitable[VB_DX_MAX_ACPI];
 	size_t nacpi;
+	int acpi_soft;			/* ...unless the domain has an -acpitable */
 	int no_memballoon, video_none;
 	struct vb_dx_subsys subsys[VB_DX_MAX_SUBSYS];
 	size_t nsubsys;
