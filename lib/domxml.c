@@ -43,6 +43,8 @@ struct node {
 	struct sep sep, csep, esep;
 	int has_child;
 	uint64_t after[NRANK];	/* end of the last child of each rank, 0 none */
+	uint64_t before[NRANK];	/* where the first child of each rank's whitespace starts */
+	uint64_t last_end;	/* end of the last child of any kind */
 };
 
 /* An attribute: where its raw value is and what it decodes to. */
@@ -143,6 +145,7 @@ struct sc {
 	struct node *nodep[VB_XML_MAX_DEPTH + 2];
 	struct sep run;		/* whitespace since the last markup */
 	int run_mixed, run_cr;
+	uint64_t run_start;	/* where it starts: the end of that markup */
 
 	struct nsdecl ns[MAX_NS];
 	size_t nns;
@@ -358,8 +361,9 @@ static int slot_eq(const struct vb_bdf *a, const struct vb_bdf *b)
 
 /* ---- whitespace runs and nodes ------------------------------------------- */
 
-static void run_reset(struct sc *c)
+static void run_reset(struct sc *c, uint64_t off)
 {
+	c->run_start = off;
 	if (!c->nl[0] && c->run_cr)
 		c->nl[0] = '\r';
 	c->run.ok = 1;
@@ -420,6 +424,8 @@ static void node_start(struct sc *c, struct node *n, const struct vb_xml_tok *t,
 	n->esep.nl = 0;
 	n->esep.len = 0;
 	memset(n->after, 0, sizeof(n->after));
+	memset(n->before, 0, sizeof(n->before));
+	n->last_end = 0;
 	if (t->nattrs) {
 		const struct vb_xml_attr *a = &t->attrs[t->nattrs - 1];
 
@@ -1212,13 +1218,15 @@ static int on_start(struct sc *c, const struct vb_xml_tok *t, int empty)
 			pn->csep = c->run;
 			learn_unit(c, pn);
 		}
+		if (r >= 0 && r < NRANK && !pn->before[r])
+			pn->before[r] = c->run_start;
 	}
 	c->kind[d] = (unsigned char)k;
 	c->rank[d] = (unsigned char)(r >= 0 && r < NRANK ? r : NO_RANK);
 	c->nodep[d] = n;
 	if (n)
 		node_start(c, n, t, empty);
-	run_reset(c);
+	run_reset(c, t->off + t->len);
 	return 0;
 }
 
@@ -1326,6 +1334,8 @@ static int on_end(struct sc *c, const struct vb_xml_tok *t, int empty)
 	pn = d > 1 ? c->nodep[d - 1] : NULL;
 	if (pn && c->rank[d] != NO_RANK && t->off + t->len > pn->after[c->rank[d]])
 		pn->after[c->rank[d]] = t->off + t->len;
+	if (pn)
+		pn->last_end = t->off + t->len;
 	switch (k) {
 	case K_HOSTDEV:
 		hostdev_end(c);
@@ -1346,7 +1356,7 @@ static int on_end(struct sc *c, const struct vb_xml_tok *t, int empty)
 	if (d == 3 && c->want_addr && is_device_kind(k) && c->kind[2] == K_DEVICES)
 		device_end(c, k);
 	ns_pop(c, d);
-	run_reset(c);
+	run_reset(c, t->off + t->len);
 	return 0;
 }
 
@@ -1384,7 +1394,7 @@ static int scan(struct sc *c, struct vb_xml *x)
 	struct vb_xml_tok t;
 	int r;
 
-	run_reset(c);
+	run_reset(c, 0);
 	for (;;) {
 		r = vb_xml_next(x, &t);
 		if (r < 0)
@@ -1420,7 +1430,7 @@ static int scan(struct sc *c, struct vb_xml *x)
 			if (c->kind[t.depth] == K_SHSIZE)
 				c->shsize_bad = 1;
 			if (t.last)
-				run_reset(c);
+				run_reset(c, t.off + t.len);
 			break;
 		}
 	}
@@ -1661,12 +1671,19 @@ static int b_flush(struct batch *B)
 static struct gen *b_at(struct batch *B, int rank)
 {
 	const struct node *n = B->n;
-	uint64_t pos = 0, off;
+	uint64_t pos = 0, off = 0;
 	int k;
 
+	/* After the last child libvirt writes earlier, else before the first
+	 * it writes later, else after the last child of any kind. */
 	for (k = 0; k <= rank && k < NRANK; k++)
 		if (n->after[k] > pos)
 			pos = n->after[k];
+	for (k = rank + 1; !pos && k < NRANK; k++)
+		if (n->before[k] && (!off || n->before[k] < off))
+			off = n->before[k];
+	if (!pos)
+		pos = off ? off : n->last_end;
 	off = pos ? pos : n->empty ? n->end - 2 : n->stag_end;
 	if (B->have && off != B->off && B->rc == 0)
 		B->rc = b_flush(B);
