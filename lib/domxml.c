@@ -230,6 +230,7 @@ struct sc {
 
 	uint64_t shmem_mib;		/* --shmem, unless shmem_soft met kvmfr */
 	int any_acpi;			/* some -acpitable pair is there */
+	int qcmd_dangling;		/* qemu:commandline ends with an option (A_*) */
 	int want_addr, want_ctrl, want_hd, want_video, want_mb, want_sh, want_fw, want_qcmd, want_qovr;
 
 	/* plan */
@@ -462,6 +463,20 @@ static int ns_qemu(const struct sc *c, const char *prefix, size_t len)
 	return 0;
 }
 
+/* A prefix we can write element names with (ASCII NCName). */
+static int ncname(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		      s[i] == '_' || s[i] == '-' || s[i] == '.'))
+			return 0;
+	return 1;
+}
+
 /* Note the declarations of an element on a tracked path. */
 static int ns_push(struct sc *c, const struct vb_xml_tok *t)
 {
@@ -489,7 +504,7 @@ static int ns_push(struct sc *c, const struct vb_xml_tok *t)
 			q = vb_xml_attr_decode(a->val, a->val_len, v, sizeof(v)) >= 0 && !strcmp(v, VB_DX_QEMU_NS);
 		}
 		if (t->depth == 1) {
-			if (q && plen && !c->qprefix_found && plen < QNAME_MAX) {
+			if (q && plen && !c->qprefix_found && plen < QNAME_MAX && ncname(pfx, plen)) {
 				memcpy(c->qprefix, pfx, plen);
 				c->qprefix[plen] = 0;
 				c->qprefix_found = 1;
@@ -1345,6 +1360,9 @@ static int on_end(struct sc *c, const struct vb_xml_tok *t, int empty)
 		break;
 	case K_QDEV:
 		c->nqdev++;
+		break;
+	case K_QCMD:
+		c->qcmd_dangling = c->prev_arg;
 		break;
 	case K_SHSIZE:
 		if (empty)
@@ -2484,6 +2502,11 @@ static int plan_qemu(struct sc *c)
 			return r;
 	}
 	if (c->qcmd.present && args_needed(c)) {
+		if (c->qcmd_dangling)
+			return sfail(c, VB_DX_EDOC, c->qcmd.line, c->qcmd.col, "qemu:commandline ends with %s and "
+				     "no value for it: QEMU would not start; fix that first",
+				     c->qcmd_dangling == A_ACPI ? "-acpitable" : c->qcmd_dangling == A_DEVICE ?
+				     "-device" : "-object");
 		prefix_of(&c->qcmd, pfx, sizeof(pfx));
 		b_begin(&B, c, &c->qcmd);
 		g_args(c, b_at(&B, 0), &B.L, 0, pfx);

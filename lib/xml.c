@@ -380,7 +380,8 @@ void vb_xml_init(struct vb_xml *x, char *buf, size_t cap, vb_xml_read_fn fn, voi
 	x->line = 1;
 	x->cr_next = (uint64_t)-1;
 	x->root = root;
-	x->err = 0;
+	x->err = x->err_errno = 0;
+	x->err_line = x->err_col = 0;
 	x->errmsg[0] = 0;
 	if (cap)
 		buf[0] = 0;
@@ -496,6 +497,9 @@ static int scan_text(struct vb_xml *x, struct vb_xml_tok *t, const unsigned char
 		x->chunk = 0;
 		return VB_XML_TEXT;
 	}
+	if (x->state != ST_CONTENT && p != e && *p != '<')
+		return fail(x, VB_XML_ESYNTAX, p, x->state == ST_EPILOG ? "text %s after the root element" :
+			    "text %s before the root element", show(*p, b));
 	for (;;) {
 		p = skip8(p, e, '<', '&', ']');
 		while (!(cls[*p] & (C_GEN | C_LT | C_AMP | C_RB)))
@@ -540,7 +544,7 @@ static int scan_text(struct vb_xml *x, struct vb_xml_tok *t, const unsigned char
 			break;
 		p += n;
 	}
-	if (!last && !x->eof && (const char *)s != x->buf)
+	if (!last && !x->eof && !((const char *)s == x->buf && x->hi == x->cap - 1))
 		return MORE;		/* scan it again whole after the refill */
 	if (p == s && !last)
 		return MORE;
@@ -549,25 +553,6 @@ static int scan_text(struct vb_xml *x, struct vb_xml_tok *t, const unsigned char
 			ws = 0;
 			break;
 		}
-	if (!ws && x->state != ST_CONTENT) {
-		/* Find the line of the offending byte: q is on a line counted
-		 * already, so recount from s. */
-		unsigned long l = line, c = col;
-		const unsigned char *r;
-
-		for (r = s; r < q; r++) {
-			if (*r == '\n' && r > s && r[-1] == '\r')
-				c = 1;
-			else if (*r == '\n' || *r == '\r') {
-				l++;
-				c = 1;
-			} else {
-				c++;
-			}
-		}
-		return fail_at(x, VB_XML_ESYNTAX, l, c, x->state == ST_EPILOG ?
-			       "text %s after the root element" : "text %s before the root element", show(*q, b));
-	}
 	tok(x, t, VB_XML_TEXT, s, p, line, col);
 	t->first = first;
 	t->last = last;
@@ -642,7 +627,7 @@ static int scan_body(struct vb_xml *x, struct vb_xml_tok *t, int type, const uns
 			       "%s is not closed before the end of input",
 			       type == VB_XML_COMMENT ? "comment" : type == VB_XML_CDATA ?
 			       "CDATA section" : "processing instruction");
-	if (!last && (const char *)s != x->buf)
+	if (!last && !((const char *)s == x->buf && x->hi == x->cap - 1))
 		return MORE;		/* scan it again whole after the refill */
 	if (p == s)
 		return MORE;

@@ -405,6 +405,9 @@ static void test_acpitable(void **state)
 		   "<domain xmlns:qemu='" VB_DX_QEMU_NS "'><qemu:commandline><qemu:arg value='-drive'/>"
 		   "<qemu:arg value='file=/etc/ssdt1.dat'/><qemu:arg value='-acpitable'/>"
 		   "<qemu:arg value='file=/etc/ssdt1.dat'/></qemu:commandline></domain>");
+	/* An option left without its value: appending would pair them up. */
+	check_fail(&e, "<domain xmlns:qemu='" VB_DX_QEMU_NS "'>\n<qemu:commandline><qemu:arg value='-acpitable'/>"
+		   "</qemu:commandline></domain>", VB_DX_EDOC, 2, "ends with -acpitable and no value");
 	/* acpi_soft: any -acpitable already there is enough. */
 	e.acpi_soft = 1;
 	check_edit(&e,
