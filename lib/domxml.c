@@ -277,7 +277,7 @@ static int lookup(const char *const *tab, const char *n, size_t len)
 	int i;
 
 	for (i = 0; tab[i]; i++)
-		if (lname_is(n, len, tab[i]))
+		if (tab[i][0] == n[0] && lname_is(n, len, tab[i]))
 			return i;
 	return -1;
 }
@@ -1427,6 +1427,14 @@ static int scan(struct sc *c, struct vb_xml *x)
 		case VB_XML_START:
 			if ((r = on_start(c, &t, 0)) < 0)
 				return r;
+			if (c->kind[t.depth] == K_OTHER) {
+				/* Nothing in it concerns the edits: check it
+				 * without looking at the tokens. */
+				if (vb_xml_skip(x, &t) < 0)
+					return xml_fail(c, x);
+				if ((r = on_end(c, &t, 0)) < 0)
+					return r;
+			}
 			break;
 		case VB_XML_EMPTY:
 			if ((r = on_start(c, &t, 1)) < 0 || (r = on_end(c, &t, 1)) < 0)

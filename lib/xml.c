@@ -128,6 +128,16 @@ static const char *show(unsigned c, char *buf)
 	return buf;
 }
 
+/* Equal byte strings of length n (inline: names are short). */
+static inline int same(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+
+	while (n && *x == *y)
+		x++, y++, n--;
+	return n == 0;
+}
+
 /* ---- UTF-8 and characters -------------------------------------------- */
 
 /* Decode one UTF-8 sequence at p (p < e, *p >= 0x80). Returns its length,
@@ -1044,7 +1054,7 @@ static int scan_stag(struct vb_xml *x, struct vb_xml_tok *t, const unsigned char
 			p += r;
 		}
 		for (i = 0; i < na; i++)
-			if (x->attrs[i].name_len == (size_t)(ae - an) && !memcmp(x->attrs[i].name, an, (size_t)(ae - an)))
+			if (x->attrs[i].name_len == (size_t)(ae - an) && same(x->attrs[i].name, an, (size_t)(ae - an)))
 				return fail(x, VB_XML_ESYNTAX, an, "duplicate attribute %.*s",
 					    (int)(ae - an > 40 ? 40 : ae - an), (const char *)an);
 		if (na == VB_XML_MAX_ATTRS)
@@ -1078,7 +1088,10 @@ static int scan_stag(struct vb_xml *x, struct vb_xml_tok *t, const unsigned char
 	t->attrs = x->attrs;
 	t->nattrs = na;
 	if (type == VB_XML_START) {
-		memcpy(x->names + x->names_used, s + 1, nlen);
+		char *d = x->names + x->names_used;
+
+		for (i = 0; i < nlen; i++)
+			d[i] = (char)s[1 + i];
 		x->name_off[x->depth] = (uint32_t)x->names_used;
 		x->name_len[x->depth] = (uint16_t)nlen;
 		x->name_line[x->depth] = (uint32_t)line;
@@ -1118,7 +1131,7 @@ static int scan_etag(struct vb_xml *x, struct vb_xml_tok *t, const unsigned char
 		return fail_at(x, VB_XML_ESYNTAX, line, col, "end tag </%.*s> without a start tag",
 			       (int)(nlen > 60 ? 60 : nlen), (const char *)s + 2);
 	open = open_name(x, &olen);
-	if ((size_t)olen != nlen || memcmp(open, s + 2, nlen))
+	if ((size_t)olen != nlen || !same(open, s + 2, nlen))
 		return fail_at(x, VB_XML_ESYNTAX, line, col, "mismatched end tag </%.*s>: expected </%.*s> (opened at line %lu)",
 			       (int)(nlen > 60 ? 60 : nlen), (const char *)s + 2, olen > 60 ? 60 : olen, open,
 			       (unsigned long)x->name_line[x->depth - 1]);
@@ -1193,8 +1206,33 @@ static int scan(struct vb_xml *x, struct vb_xml_tok *t)
 		x->state = ST_DONE;
 		return VB_XML_EOF;
 	}
-	if (*s != '<')
+	if (*s != '<') {
+		/* The common case inline: a line end and indentation
+		 * between two tags. */
+		if (x->state == ST_CONTENT && !x->chunk) {
+			const unsigned char *p = s;
+
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (*p == '\n') {
+				unsigned long line = x->line;
+				uint64_t ls = x->line_start;
+				unsigned long c0 = (unsigned long)(offp(x, s) - ls + 1);
+
+				newline(x, p++);
+				while (*p == ' ' || *p == '\t')
+					p++;
+				if (*p == '<') {
+					tok(x, t, VB_XML_TEXT, s, p, line, c0);
+					t->ws = 1;
+					return VB_XML_TEXT;
+				}
+				x->line = line;		/* scan_text counts it again */
+				x->line_start = ls;
+			}
+		}
 		return scan_text(x, t, s, e);
+	}
 	if ((r = have(x, s, e, 2, "markup")) <= 0)
 		return r ? r : MORE;
 	switch (s[1]) {
@@ -1229,7 +1267,7 @@ static int scan(struct vb_xml *x, struct vb_xml_tok *t)
 	}
 }
 
-int vb_xml_next(struct vb_xml *x, struct vb_xml_tok *t)
+static inline int next(struct vb_xml *x, struct vb_xml_tok *t)
 {
 	for (;;) {
 		unsigned long line = x->line;
@@ -1257,6 +1295,24 @@ int vb_xml_next(struct vb_xml *x, struct vb_xml_tok *t)
 		if ((r = fill(x, x->pos)) < 0)
 			return r;
 	}
+}
+
+int vb_xml_next(struct vb_xml *x, struct vb_xml_tok *t)
+{
+	return next(x, t);
+}
+
+int vb_xml_skip(struct vb_xml *x, struct vb_xml_tok *t)
+{
+	unsigned d = x->depth;
+	int r;
+
+	if (!d)
+		return VB_XML_EOF;
+	while ((r = next(x, t)) > 0)
+		if (r == VB_XML_END && t->depth == d)
+			break;
+	return r;
 }
 
 const char *vb_xml_error(const struct vb_xml *x)

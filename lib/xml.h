@@ -138,6 +138,11 @@ ssize_t vb_xml_fd_read(void *ctx, void *buf, size_t n);
  * error. The token's bytes stay valid until the next call. */
 int vb_xml_next(struct vb_xml *x, struct vb_xml_tok *t);
 
+/* Skip to the end of the element the last START opened: everything in it is
+ * checked as vb_xml_next would, nothing handed out; t gets its END token.
+ * Returns VB_XML_END or an error (VB_XML_EOF if no element is open). */
+int vb_xml_skip(struct vb_xml *x, struct vb_xml_tok *t);
+
 /* "what is wrong" for the last error; x->err_line/err_col say where. */
 const char *vb_xml_error(const struct vb_xml *x);
 
