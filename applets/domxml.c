@@ -90,8 +90,19 @@ const char domxml_usage[] =
 
 #define BUF_SIZE (256 * 1024)
 
+/* --list-hostdevs keeps this many addresses from the first pass, and reads
+ * the input a second time only for more. */
+#define KEEP_MAX 256
+
+struct kept {
+	struct vb_bdf b[KEEP_MAX];
+	size_t n;
+	int over;
+};
+
 struct domxml_opts {
 	struct vb_dx_edits e;
+	struct kept kept;
 	int preset, inplace, list;
 	const char *backup, *out, *in;
 	const char *name;		/* the input as messages call it */
@@ -414,6 +425,16 @@ static int spool_open(void)
 	return fd;
 }
 
+static void keep_bdf(void *ctx, const struct vb_bdf *b)
+{
+	struct kept *k = ctx;
+
+	if (k->n < KEEP_MAX)
+		k->b[k->n++] = *b;
+	else
+		k->over = 1;
+}
+
 /* The first pass over the input (spooling a pipe); *fd is left at a
  * seekable copy for the second. */
 static int first_pass(struct domxml_opts *o, int *fd, char *buf, struct vb_xml *x, int list,
@@ -434,7 +455,7 @@ static int first_pass(struct domxml_opts *o, int *fd, char *buf, struct vb_xml *
 	} else {
 		vb_xml_init(x, buf, BUF_SIZE, vb_xml_fd_read, fd, "domain");
 	}
-	r = list ? vb_dx_list(x, NULL, NULL, p) : vb_dx_plan(&o->e, x, p);
+	r = list ? vb_dx_list(x, keep_bdf, &o->kept, p) : vb_dx_plan(&o->e, x, p);
 	if (r == VB_DX_EXML && p->err_io) {
 		vb_err("%s: read error: %s", o->name, strerror(p->err_io));
 		return VB_EXIT_FAIL;
@@ -768,7 +789,10 @@ int domxml_main(int argc, char **argv)
 	buf = vb_xmalloc(BUF_SIZE);
 	x = vb_xmalloc(sizeof(*x));
 	r = first_pass(&o, &fd, buf, x, o.list, &p);
-	if (r == 0 && o.list) {
+	if (r == 0 && o.list && !o.kept.over) {
+		for (i = 0; i < o.kept.n; i++)
+			print_bdf(NULL, &o.kept.b[i]);
+	} else if (r == 0 && o.list) {
 		vb_xml_init(x, buf, BUF_SIZE, vb_xml_fd_read, &fd, "domain");
 		if (vb_dx_list(x, print_bdf, NULL, &p) < 0) {
 			vb_err("%s: %s", o.name, p.msg);

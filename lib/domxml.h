@@ -118,10 +118,10 @@ void vb_dx_plan_free(struct vb_dx_plan *p);
 int vb_dx_apply_mem(const struct vb_dx_plan *p, const char *in, size_t len,
 		    int (*out)(void *ctx, const void *buf, size_t n), void *ctx);
 
-/* Read-only: call fn for the source address of each <hostdev
- * mode='subsystem' type='pci'> under <devices>, in document order. The
- * whole document is checked first only if fn is NULL (use a first pass with
- * fn NULL, then a second one, to print nothing for a malformed document).
+/* Read-only: call fn (if not NULL) for the source address of each <hostdev
+ * mode='subsystem' type='pci'> under <devices>, in document order, while
+ * the document is being checked: a caller that must print nothing for a
+ * malformed document keeps them until this returns 0 (or reads twice).
  * Returns 0 or VB_DX_EXML with p->msg. */
 int vb_dx_list(struct vb_xml *x, void (*fn)(void *ctx, const struct vb_bdf *b), void *ctx,
 	       struct vb_dx_plan *p);
