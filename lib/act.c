@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -47,9 +48,19 @@ static void put_word(FILE *f, const char *s)
 int vb_act_write(const struct vb_act *a, const char *path, const char *val)
 {
 	if (shown(a)) {
+		size_t len = strlen(val);
+
 		if (!strcmp(val, "\n")) {
 			fprintf(a->out, "echo > %s\n", vb_sysfs_unroot(path));
+		} else if (len > 1 && val[len - 1] == '\n' && !memchr(val, '\n', len - 1)) {
+			/* echo writes exactly VALUE plus its newline */
+			char *v = strndup(val, len - 1);
+			fputs("echo ", a->out);
+			put_word(a->out, v ? v : "?");
+			fprintf(a->out, " > %s\n", vb_sysfs_unroot(path));
+			free(v);
 		} else {
+			/* sysfs attributes ignore the newline echo adds */
 			fputs("echo ", a->out);
 			put_word(a->out, val);
 			fprintf(a->out, " > %s\n", vb_sysfs_unroot(path));

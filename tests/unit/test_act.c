@@ -34,6 +34,7 @@ static void test_write_dry_and_real(void **state)
 	vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers/nvidia/unbind");
 	assert_int_equal(vb_act_write(&dry, p, "0000:01:00.0"), 0);
 	assert_int_equal(vb_act_write(&dry, p, "it's"), 0);
+	assert_int_equal(vb_act_write(&dry, p, "0\n"), 0);
 	vb_act_note(&dry, "step %d", 2);
 	vb_act_sleep(&dry, 1500);
 	fclose(f);
@@ -42,6 +43,7 @@ static void test_write_dry_and_real(void **state)
 		"echo > /sys/bus/pci/devices/0000:01:00.0/driver_override\n"
 		"echo 0000:01:00.0 > /sys/bus/pci/drivers/nvidia/unbind\n"
 		"echo 'it'\\''s' > /sys/bus/pci/drivers/nvidia/unbind\n"
+		"echo 0 > /sys/bus/pci/drivers/nvidia/unbind\n"
 		"# step 2\n"
 		"sleep 1.500\n");
 	vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/devices/0000:01:00.0/driver_override");

@@ -1,0 +1,249 @@
+/* rom: dump a PCI device's option ROM (the video BIOS of a GPU) through
+ * sysfs, check it, and save it for libvirt's <rom file='...'/>.
+ *
+ * Kernel ABI: /sys/bus/pci/devices/ADDR/rom (drivers/pci/pci-sysfs.c), mode
+ * 0600, present only when the device has a ROM BAR. Reads fail with EINVAL
+ * until "1" is written to it; "0\n" turns reads off again (kernels before
+ * the kstrtobool() change only took exactly "0\n"). A read maps the ROM and
+ * returns the images the kernel's own walk of the 0x55AA/PCIR chain found
+ * (pci_get_rom_size), EIO when there is none. For the boot VGA device the
+ * kernel returns the shadow copy at 0xC0000. The image checks are lib/rom. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "act.h"
+#include "applet.h"
+#include "blob.h"
+#include "pcidev.h"
+#include "rom.h"
+#include "sysfs.h"
+#include "util.h"
+
+const char rom_usage[] =
+	"usage: rom [-n] [-o FILE] BDF\n"
+	"\n"
+	"Read the option ROM of the PCI device BDF through its sysfs rom\n"
+	"attribute: write 1 to it, read it, write 0 again (also when anything\n"
+	"fails). Check the image chain: the 0x55AA signature and the PCI data\n"
+	"structure (PCIR) of every image, image lengths, the last-image flag, the\n"
+	"checksum of a legacy x86 image, the EFI image header, and that every\n"
+	"image names the device's vendor:device. Print one line per image\n"
+	"(offset, length, type, vendor:device, check).\n"
+	"\n"
+	"  -n        dry run: print the writes, read nothing\n"
+	"  -o FILE   save the ROM to FILE (atomically) when every check passes,\n"
+	"            for libvirt's <rom file='FILE'/> (domxml --rom=FILE)\n"
+	"  -h, --help  this text\n"
+	"\n"
+	"Exit 1 when the device has no ROM BAR, the ROM reads as all 0xFF or\n"
+	"nothing, or a check fails; 3 when turning ROM reads off again failed.\n";
+
+#define MAX_ROM (16u << 20)	/* the ROM BAR decodes at most 16 MiB */
+
+/* "x86", "EFI x64 compressed", "type 0xe0" */
+static void type_name(const struct vb_rom_image *img, char *out, size_t n)
+{
+	const char *c = vb_rom_code_name(img->code_type);
+	const char *m;
+
+	if (img->code_type == VB_ROM_CODE_EFI && img->status == VB_ROM_OK) {
+		m = vb_rom_efi_machine_name(img->efi_machine);
+		if (m)
+			snprintf(out, n, "EFI %s%s", m, img->efi_compression ? " compressed" : "");
+		else
+			snprintf(out, n, "EFI machine 0x%04x%s", img->efi_machine,
+				 img->efi_compression ? " compressed" : "");
+	} else if (img->code_type == VB_ROM_CODE_X86) {
+		snprintf(out, n, "legacy x86");
+	} else if (c) {
+		snprintf(out, n, "%s", c);
+	} else {
+		snprintf(out, n, "type 0x%02x", img->code_type);
+	}
+}
+
+/* Print the summary and report every problem; returns the exit code. */
+static int report(const char *addr, const struct vb_pciids *id, const unsigned char *buf,
+		  size_t n, const struct vb_rom *r)
+{
+	int rc = VB_EXIT_OK;
+	size_t i;
+
+	printf("%s  %04x:%04x  option ROM %zu bytes, %zu image%s\n", addr, id->vendor, id->device,
+	       n, r->nimg, r->nimg == 1 ? "" : "s");
+	if (r->nimg)
+		printf("  %-2s %-8s  %7s  %-20s  %-9s  %s\n", "#", "OFFSET", "LENGTH", "TYPE", "ID",
+		       "CHECK");
+	for (i = 0; i < r->nimg; i++) {
+		const struct vb_rom_image *img = &r->img[i];
+		int mine = vb_rom_image_matches(img, id->vendor, id->device);
+		char type[48], chk[64];
+
+		type_name(img, type, sizeof(type));
+		if (img->status == VB_ROM_BADSUM)
+			snprintf(chk, sizeof(chk), "checksum bad (sum 0x%02x)", img->sum);
+		else if (img->status)
+			snprintf(chk, sizeof(chk), "%s", vb_rom_status_str(img->status));
+		else if (img->code_type == VB_ROM_CODE_X86)
+			snprintf(chk, sizeof(chk), "checksum ok");
+		else
+			snprintf(chk, sizeof(chk), "ok");
+		printf("  %-2zu 0x%06zx  %7zu  %-20s  %04x:%04x  %s%s\n", i, img->offset, img->length,
+		       type, img->vendor, img->device, chk, mine ? "" : ", not this device");
+		if (img->status) {
+			vb_err("%s: image %zu: %s", addr, i, vb_rom_status_str(img->status));
+			rc = VB_EXIT_FAIL;
+		}
+		/* images of unknown types are the vendor's business */
+		if (!mine && (img->code_type == VB_ROM_CODE_X86 || img->code_type == VB_ROM_CODE_EFI)) {
+			vb_err("%s: image %zu is for %04x:%04x, not this device (%04x:%04x)", addr, i,
+			       img->vendor, img->device, id->vendor, id->device);
+			rc = VB_EXIT_FAIL;
+		}
+	}
+	if (r->status && r->bad == r->nimg) {
+		if (r->nimg)
+			vb_err("%s: after image %zu, at offset 0x%zx: %s", addr, r->nimg - 1, r->end,
+			       vb_rom_status_str(r->status));
+		else
+			vb_err("%s: %s", addr, vb_rom_status_str(r->status));
+		rc = VB_EXIT_FAIL;
+	}
+	if (!r->status && r->end < n)
+		vb_info("%s: note: %zu bytes after the last image", addr, n - r->end);
+	return rc;
+}
+
+/* Hints for a ROM that reads as nothing: the device's power state, and
+ * whether anything enabled it (memory decoding off: the BAR answers 0xFF). */
+static void power_hint(const char *addr)
+{
+	char p[VB_PATH_MAX], st[32];
+
+	if (vb_pcidev_path(p, sizeof(p), addr, "power_state") == 0 &&
+	    vb_sysfs_read(p, st, sizeof(st)) > 0 && strcmp(st, "D0"))
+		vb_info("%s: note: the device is in %s; a powered-down device answers with "
+			"nothing (wake it: vfiobox power %s on)", addr, st, addr);
+	if (vb_pcidev_path(p, sizeof(p), addr, "enable") == 0 &&
+	    vb_sysfs_read(p, st, sizeof(st)) > 0 && !strcmp(st, "0"))
+		vb_info("%s: note: the device is not enabled (no driver holds it), so its "
+			"memory decoding may be off; read the ROM while a driver is bound", addr);
+}
+
+int rom_main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vb_act act = { 0, 0, stdout };
+	const char *out = NULL;
+	char addr[VB_BDF_LEN], path[VB_PATH_MAX], bv[8];
+	struct vb_pciids id;
+	struct vb_rom rom;
+	unsigned char *buf = NULL;
+	size_t n = 0;
+	int c, r, rc, rd;
+
+	while ((c = getopt_long(argc, argv, "hno:", lo, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			act.dry_run = 1;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			vb_print_usage(rom_usage);
+			return VB_EXIT_OK;
+		default:
+			return vb_usage_err("unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		return vb_usage_err(optind == argc ? "missing BDF" : "one BDF only");
+	if (vb_bdf_canon(argv[optind], addr) < 0)
+		return vb_usage_err("'%s': not a PCI address (DDDD:BB:DD.F or BB:DD.F)", argv[optind]);
+	if (out && (r = vb_blob_check_target(out)) < 0)
+		return vb_usage_err("-o %s: %s", out, strerror(-r));
+	if (!vb_pcidev_exists(addr)) {
+		vb_err("%s: no such device", addr);
+		return VB_EXIT_FAIL;
+	}
+	if ((r = vb_pcidev_ids(addr, &id)) < 0) {
+		vb_err("%s: ids: %s", addr, vb_sysfs_strerror(r, "vendor"));
+		return VB_EXIT_FAIL;
+	}
+	if ((r = vb_pcidev_path(path, sizeof(path), addr, "rom")) < 0 || !vb_sysfs_exists(path)) {
+		vb_err("%s: no ROM BAR (the device has no rom attribute)", addr);
+		return VB_EXIT_FAIL;
+	}
+
+	/* enable, read, disable: the disable happens whatever came before */
+	r = vb_act_dev_write(&act, addr, "rom", "1");
+	if (r < 0) {
+		vb_err("%s: rom: enabling reads: %s", addr, vb_sysfs_strerror(r, "rom"));
+		/* nothing was turned on; the write back is for form's sake */
+		vb_act_dev_write(&act, addr, "rom", "0\n");
+		return VB_EXIT_FAIL;
+	}
+	if (act.dry_run) {
+		vb_act_note(&act, "read %s and check its images%s%s", vb_sysfs_unroot(path),
+			    out ? ", save to " : "", out ? out : "");
+		rd = 0;
+	} else {
+		rd = vb_blob_read(path, MAX_ROM, &buf, &n);
+	}
+	r = vb_act_dev_write(&act, addr, "rom", "0\n");
+	rc = VB_EXIT_OK;
+	if (r < 0) {
+		vb_err("%s: rom: turning reads off again: %s; ROM reads stay on until "
+		       "'echo 0 > %s'", addr, vb_sysfs_strerror(r, "rom"), vb_sysfs_unroot(path));
+		rc = VB_EXIT_STUCK;
+	}
+	if (act.dry_run)
+		return rc;
+	if (rd == -EFBIG) {
+		vb_err("%s: rom: more than %u MiB, not a ROM", addr, MAX_ROM >> 20);
+		return vb_worst(rc, VB_EXIT_FAIL);
+	}
+	if (rd < 0) {
+		if (rd == -EIO)
+			vb_err("%s: rom: the kernel found no ROM image (no 0x55AA signature at the "
+			       "start of the ROM BAR, or it could not be mapped)", addr);
+		else
+			vb_err("%s: rom: %s", addr, vb_sysfs_strerror(rd, "rom"));
+		power_hint(addr);
+		return vb_worst(rc, VB_EXIT_FAIL);
+	}
+
+	vb_rom_parse(buf, n, &rom);
+	r = report(addr, &id, buf, n, &rom);
+	if (rom.status == VB_ROM_ALLFF || rom.status == VB_ROM_EMPTY || rom.status == VB_ROM_ALLZERO)
+		power_hint(addr);
+	if (vb_pcidev_path(path, sizeof(path), addr, "boot_vga") == 0 &&
+	    vb_sysfs_read(path, bv, sizeof(bv)) > 0 && !strcmp(bv, "1"))
+		vb_info("%s: note: this is the boot GPU: the kernel returns the shadow copy at "
+			"0xC0000, which the firmware may have changed", addr);
+	if (r) {
+		if (out)
+			vb_err("%s: the ROM did not pass the checks; %s not written", addr, out);
+		free(buf);
+		return vb_worst(rc, r);
+	}
+	if (out) {
+		if ((r = vb_blob_write_atomic(out, buf, n, 0644)) < 0) {
+			vb_err("%s: %s", out, strerror(-r));
+			free(buf);
+			return vb_worst(rc, VB_EXIT_FAIL);
+		}
+		printf("wrote %s (%zu bytes)\n", out, n);
+	} else {
+		printf("ok: %zu image%s passed the checks\n", rom.nimg, rom.nimg == 1 ? "" : "s");
+	}
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,484 @@
+/* ssdt: ACPI tables for passthrough guests. The fake-battery SSDT of the seed
+ * guides (bytes built in), and the host's own tables: a list with checksum
+ * checks, extraction to files named as acpixtract names them, and a search
+ * for ACPI names (which table serves the dGPU's _ROM, where PEG0 is).
+ *
+ * Kernel ABI: /sys/firmware/acpi/tables/SIG[N] and dynamic/SIG[N]
+ * (drivers/acpi/sysfs.c): one read-only (0400, root) binary file per table;
+ * the instance number N is appended when a signature occurs more than once,
+ * counted across static and dynamic tables. data/ holds no tables. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "acpi.h"
+#include "applet.h"
+#include "blob.h"
+#include "sysfs.h"
+#include "util.h"
+
+const char ssdt_usage[] =
+	"usage: ssdt battery [-o FILE]\n"
+	"       ssdt list\n"
+	"       ssdt extract [-d DIR] [SIG|TABLE...]\n"
+	"       ssdt find NAME\n"
+	"\n"
+	"battery   write the seed guides' fake-battery SSDT (161 bytes, OEM BOCHS,\n"
+	"          table BXPCSSDT: \\_SB.PCI0.BAT0, a PNP0C0A battery) to FILE or to\n"
+	"          stdout (never to a terminal), for domxml --acpitable=FILE\n"
+	"  -o FILE   write FILE atomically (temporary file, fsync, rename)\n"
+	"list      the host's tables in /sys/firmware/acpi/tables and dynamic/:\n"
+	"          name, signature, length, revision, OEM id, OEM table id, OEM\n"
+	"          revision, and whether length and checksum are right\n"
+	"extract   copy tables (default: every SSDT) to DIR (default .), named as\n"
+	"          acpixtract names them: ssdt1.dat, ssdt2.dat, ..., dsdt.dat;\n"
+	"          SIG takes every table with that signature, TABLE one table as\n"
+	"          list names it (SSDT3, dynamic/SSDT9). Truncated tables and\n"
+	"          tables whose length differs from their header are refused\n"
+	"  -d DIR    where to write (must exist)\n"
+	"find      which DSDT/SSDT tables contain the ACPI name NAME (_ROM, _DSM,\n"
+	"          PEG0, GFX0, or a path such as PEG0.PEGP or \\_SB.PCI0.GFX0; short\n"
+	"          segments are padded with '_' as ACPI does): table, offset,\n"
+	"          what is there (Method, Device, Scope, Name, ..., or a reference\n"
+	"          in code) and its path. Exit 1 when no table has it\n"
+	"  -h, --help  this text\n";
+
+#define TABLES "/sys/firmware/acpi/tables"
+#define MAX_TABLE (64u << 20)
+
+struct table {
+	char name[300];		/* "SSDT1", "dynamic/SSDT9" */
+	char path[VB_PATH_MAX];
+	int dynamic;
+	unsigned inst;		/* the kernel's instance number, 0 without */
+	char sig[5];
+};
+
+struct tables {
+	struct table *v;
+	size_t n;
+};
+
+static int cmp_table(const void *a, const void *b)
+{
+	const struct table *x = a, *y = b;
+	int c;
+
+	if (x->dynamic != y->dynamic)
+		return x->dynamic - y->dynamic;
+	if ((c = strcmp(x->sig, y->sig)))
+		return c;
+	if (x->inst != y->inst)
+		return x->inst < y->inst ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* The tables in one directory (dynamic: under dynamic/). -errno on error. */
+static int scan_dir(struct tables *t, int dynamic)
+{
+	char dir[VB_PATH_MAX], **names;
+	size_t n, i;
+	int r;
+
+	r = vb_sysfs_path(dir, sizeof(dir), TABLES "%s", dynamic ? "/dynamic" : "");
+	if (r < 0)
+		return r;
+	if ((r = vb_sysfs_list(dir, &names, &n)) < 0)
+		return r;
+	for (i = 0; i < n; i++) {
+		struct table *e;
+		struct stat st;
+		char path[VB_PATH_MAX];
+		const char *d;
+
+		if (vb_fmt(path, sizeof(path), "%s/%s", dir, names[i]) < 0 ||
+		    stat(path, &st) < 0 || !S_ISREG(st.st_mode) || strlen(names[i]) < 4)
+			continue;
+		t->v = vb_xrealloc(t->v, (t->n + 1) * sizeof(*t->v));
+		e = &t->v[t->n++];
+		memset(e, 0, sizeof(*e));
+		vb_strlcpy(e->path, path, sizeof(e->path));
+		vb_fmt(e->name, sizeof(e->name), "%s%s", dynamic ? "dynamic/" : "", names[i]);
+		e->dynamic = dynamic;
+		memcpy(e->sig, names[i], 4);
+		for (d = names[i] + 4; *d && isdigit((unsigned char)*d); d++)
+			e->inst = e->inst * 10 + (unsigned)(*d - '0');
+	}
+	vb_sysfs_list_free(names, n);
+	return 0;
+}
+
+static int scan(struct tables *t)
+{
+	int r;
+
+	t->v = NULL;
+	t->n = 0;
+	if ((r = scan_dir(t, 0)) < 0) {
+		if (r == -ENOENT)
+			vb_err("%s: no such file (not an ACPI system, or sysfs is not mounted)",
+			       TABLES);
+		else
+			vb_err("%s: %s", TABLES, vb_sysfs_strerror(r, NULL));
+		return r;
+	}
+	/* dynamic/ exists only once a table has been loaded at run time */
+	if ((r = scan_dir(t, 1)) < 0 && r != -ENOENT) {
+		vb_warn("%s/dynamic: %s", TABLES, vb_sysfs_strerror(r, NULL));
+	}
+	if (t->n)
+		qsort(t->v, t->n, sizeof(*t->v), cmp_table);
+	return 0;
+}
+
+/* What is wrong with a table, in words (buf), or "ok". */
+static const char *describe(int st, const struct vb_acpi_hdr *h, size_t n, char *buf, size_t len)
+{
+	switch (st) {
+	case VB_ACPI_OK:
+		return h->has_checksum ? "ok" : "ok (no checksum)";
+	case VB_ACPI_NOHDR:
+		snprintf(buf, len, "no table header (%zu bytes)", n);
+		break;
+	case VB_ACPI_BADLEN:
+		snprintf(buf, len, "header length %u is smaller than the header", (unsigned)h->length);
+		break;
+	case VB_ACPI_SHORT:
+		snprintf(buf, len, "truncated (%zu of %u bytes)", n, (unsigned)h->length);
+		break;
+	case VB_ACPI_LONG:
+		snprintf(buf, len, "length mismatch (%zu bytes, header says %u)", n,
+			 (unsigned)h->length);
+		break;
+	case VB_ACPI_BADSUM:
+		snprintf(buf, len, "bad checksum (0x%02X, should be 0x%02X)", h->checksum,
+			 h->want_checksum);
+		break;
+	default:
+		return vb_acpi_status_str(st);
+	}
+	return buf;
+}
+
+static int read_table(const struct table *e, unsigned char **buf, size_t *n)
+{
+	int r = vb_blob_read(e->path, MAX_TABLE, buf, n);
+
+	if (r == -EFBIG)
+		vb_err("%s: larger than %u MiB, not a table", e->name, MAX_TABLE >> 20);
+	else if (r < 0)
+		vb_err("%s: %s", e->name, vb_sysfs_strerror(r, NULL));
+	return r;
+}
+
+static int do_list(void)
+{
+	struct tables t;
+	size_t i;
+	int rc = VB_EXIT_OK;
+
+	if (scan(&t) < 0)
+		return VB_EXIT_FAIL;
+	printf("%-15s %-4s %8s %3s %-6s %-8s %8s  %s\n", "TABLE", "SIG", "LENGTH", "REV",
+	       "OEMID", "OEMTABLE", "OEMREV", "STATUS");
+	for (i = 0; i < t.n; i++) {
+		const struct table *e = &t.v[i];
+		struct vb_acpi_hdr h;
+		unsigned char *buf;
+		size_t n;
+		char why[96], len[16] = "-", rev[8] = "-", oemrev[16] = "-";
+		int st, sig;
+
+		if (read_table(e, &buf, &n) < 0) {
+			rc = VB_EXIT_FAIL;
+			continue;
+		}
+		st = vb_acpi_check(buf, n, &h);
+		sig = n >= 8 && vb_acpi_sig_valid(h.sig);
+		if (sig)
+			snprintf(len, sizeof(len), "%u", (unsigned)h.length);
+		if (st != VB_ACPI_NOHDR) {
+			snprintf(rev, sizeof(rev), "%u", h.revision);
+			if (h.has_checksum)
+				snprintf(oemrev, sizeof(oemrev), "%08X", (unsigned)h.oem_revision);
+		}
+		printf("%-15s %-4s %8s %3s %-6s %-8s %8s  %s\n", e->name, sig ? h.sig : e->sig,
+		       len, rev, h.oem_id[0] ? h.oem_id : "-", h.oem_table_id[0] ? h.oem_table_id : "-",
+		       oemrev, describe(st, &h, n, why, sizeof(why)));
+		free(buf);
+	}
+	free(t.v);
+	return rc;
+}
+
+/* A selector: "SSDT" (every SSDT), "SSDT3", "dynamic/SSDT9"; upper-cased
+ * into out. 0 or -EINVAL. */
+static int selector(const char *s, char *out, size_t n)
+{
+	const char *p;
+	size_t i, k = 0;
+
+	if (!strncmp(s, "dynamic/", 8)) {
+		if (vb_strlcpy(out, "dynamic/", n) < 0)
+			return -EINVAL;
+		k = 8;
+		s += 8;
+	}
+	if (strlen(s) < 4 || strlen(s) > 7 || k + strlen(s) >= n)
+		return -EINVAL;
+	for (i = 0; i < 4; i++)
+		out[k + i] = (char)toupper((unsigned char)s[i]);
+	out[k + 4] = 0;
+	if (!vb_acpi_sig_valid(out + k))
+		return -EINVAL;
+	for (p = s + 4; *p; p++)
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+	if (k && !s[4])
+		return -EINVAL;		/* dynamic/ names one table */
+	strcpy(out + k + 4, s + 4);
+	return 0;
+}
+
+static int sel_match(const char *sel, const struct table *e)
+{
+	if (strlen(sel) == 4)
+		return !strcmp(sel, e->sig);
+	return !strcmp(sel, e->name);
+}
+
+static int do_extract(const char *dir, char **sels, int nsel)
+{
+	char (*sv)[32] = NULL, fname[32], out[VB_PATH_MAX + 40];
+	unsigned char *pick = NULL;
+	struct tables t;
+	struct stat st;
+	size_t i;
+	int j, rc = VB_EXIT_OK, any = 0;
+
+	if (nsel) {
+		sv = vb_xcalloc((size_t)nsel, sizeof(*sv));
+		for (j = 0; j < nsel; j++) {
+			if (selector(sels[j], sv[j], sizeof(sv[j])) < 0) {
+				free(sv);
+				return vb_usage_err("'%s': not a table signature (SSDT) or name "
+						    "(SSDT3, dynamic/SSDT9)", sels[j]);
+			}
+		}
+	}
+	if (stat(dir, &st) < 0 || (!S_ISDIR(st.st_mode) && (errno = ENOTDIR)) ||
+	    access(dir, W_OK | X_OK) < 0) {
+		free(sv);
+		return vb_usage_err("-d %s: %s", dir, strerror(errno));
+	}
+	if (scan(&t) < 0) {
+		free(sv);
+		return VB_EXIT_FAIL;
+	}
+	pick = vb_xcalloc(t.n ? t.n : 1, 1);
+	for (j = 0; j < nsel; j++) {
+		int hit = 0;
+		for (i = 0; i < t.n; i++)
+			if (sel_match(sv[j], &t.v[i]))
+				pick[i] = hit = 1;
+		if (!hit) {
+			vb_err("%s: no such table (ssdt list shows them)", sels[j]);
+			rc = VB_EXIT_FAIL;
+		}
+	}
+	if (!nsel) {
+		for (i = 0; i < t.n; i++)
+			if (!strcmp(t.v[i].sig, "SSDT"))
+				pick[i] = any = 1;
+		if (!any) {
+			vb_err("no SSDT tables in %s", TABLES);
+			rc = VB_EXIT_FAIL;
+		}
+	}
+	if (rc)
+		goto out;
+	for (i = 0; i < t.n; i++) {
+		const struct table *e = &t.v[i];
+		const char *base = strrchr(e->name, '/');
+		struct vb_acpi_hdr h;
+		unsigned char *buf;
+		size_t n, k;
+		char why[96];
+		int s, r;
+
+		if (!pick[i])
+			continue;
+		if (read_table(e, &buf, &n) < 0) {
+			rc = VB_EXIT_FAIL;
+			continue;
+		}
+		s = vb_acpi_check(buf, n, &h);
+		if (s != VB_ACPI_OK && s != VB_ACPI_BADSUM) {
+			vb_err("%s: %s; not extracted", e->name, describe(s, &h, n, why, sizeof(why)));
+			rc = VB_EXIT_FAIL;
+			free(buf);
+			continue;
+		}
+		if (s == VB_ACPI_BADSUM)
+			vb_warn("%s: %s; extracted as it is", e->name,
+				describe(s, &h, n, why, sizeof(why)));
+		/* acpixtract's names: the signature in lower case, plus the
+		 * instance number when there are several */
+		base = base ? base + 1 : e->name;
+		for (k = 0; base[k] && k < sizeof(fname) - 5; k++)
+			fname[k] = (char)tolower((unsigned char)base[k]);
+		strcpy(fname + k, ".dat");
+		snprintf(out, sizeof(out), "%s/%s", dir, fname);
+		if ((r = vb_blob_write_atomic(out, buf, n, 0644)) < 0) {
+			vb_err("%s: %s: %s", e->name, out, strerror(-r));
+			rc = VB_EXIT_FAIL;
+		} else {
+			printf("%-15s %8zu bytes  %s\n", e->name, n, out);
+		}
+		free(buf);
+	}
+out:
+	free(pick);
+	free(sv);
+	free(t.v);
+	return rc;
+}
+
+static int do_find(const char *name)
+{
+	struct vb_acpi_name nm;
+	struct tables t;
+	size_t i, found = 0;
+	char shown[128];
+	int rc = VB_EXIT_OK;
+
+	if (vb_acpi_name_parse(name, &nm) < 0)
+		return vb_usage_err("'%s': not an ACPI name (segments of 1-4 characters A-Z, "
+				    "0-9, _, not starting with a digit, joined by '.')", name);
+	if (scan(&t) < 0)
+		return VB_EXIT_FAIL;
+	for (i = 0; i < t.n; i++) {
+		const struct table *e = &t.v[i];
+		struct vb_acpi_hdr h;
+		struct vb_acpi_aml aml;
+		struct vb_acpi_hit hit;
+		unsigned char *buf;
+		size_t n, pos = 0;
+		char why[96];
+		int s;
+
+		if (!vb_acpi_is_aml(e->sig))
+			continue;
+		if (read_table(e, &buf, &n) < 0) {
+			rc = VB_EXIT_FAIL;
+			continue;
+		}
+		s = vb_acpi_check(buf, n, &h);
+		if (s == VB_ACPI_NOHDR || s == VB_ACPI_BADLEN) {
+			vb_warn("%s: %s; not searched", e->name, describe(s, &h, n, why, sizeof(why)));
+			free(buf);
+			continue;
+		}
+		if (s == VB_ACPI_SHORT || s == VB_ACPI_LONG)
+			vb_warn("%s: %s; searching its first %zu bytes", e->name,
+				describe(s, &h, n, why, sizeof(why)), n < h.length ? n : (size_t)h.length);
+		vb_acpi_aml_walk(&aml, buf, n < h.length ? n : h.length);
+		while (vb_acpi_find(&aml, &nm, &pos, &hit)) {
+			printf("%-15s 0x%06zx  %-15s %s\n", e->name, hit.off, hit.kind, hit.path);
+			found++;
+		}
+		vb_acpi_aml_free(&aml);
+		free(buf);
+	}
+	free(t.v);
+	if (!found) {
+		vb_acpi_name_format(&nm, shown, sizeof(shown));
+		vb_err("no DSDT or SSDT contains %s", shown);
+		return vb_worst(rc, VB_EXIT_FAIL);
+	}
+	return rc;
+}
+
+static int do_battery(const char *out)
+{
+	int r;
+
+	if (out) {
+		if ((r = vb_blob_check_target(out)) < 0)
+			return vb_usage_err("-o %s: %s", out, strerror(-r));
+		if ((r = vb_blob_write_atomic(out, vb_acpi_battery, vb_acpi_battery_len, 0644)) < 0) {
+			vb_err("%s: %s", out, strerror(-r));
+			return VB_EXIT_FAIL;
+		}
+		printf("%s: %zu bytes, SSDT BOCHS BXPCSSDT (fake battery \\_SB.PCI0.BAT0)\n", out,
+		       vb_acpi_battery_len);
+		return VB_EXIT_OK;
+	}
+	if (isatty(STDOUT_FILENO))
+		return vb_usage_err("refusing to write a binary table to a terminal: use -o FILE "
+				    "or redirect stdout");
+	if (fwrite(vb_acpi_battery, 1, vb_acpi_battery_len, stdout) != vb_acpi_battery_len) {
+		vb_err("write error on standard output: %s", strerror(errno));
+		return VB_EXIT_FAIL;
+	}
+	return VB_EXIT_OK;
+}
+
+int ssdt_main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd, *out = NULL, *dir = ".";
+	int c;
+
+	if (argc < 2)
+		return vb_usage_err("missing command: battery, list, extract or find");
+	cmd = argv[1];
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
+		vb_print_usage(ssdt_usage);
+		return VB_EXIT_OK;
+	}
+	if (strcmp(cmd, "battery") && strcmp(cmd, "list") && strcmp(cmd, "extract") &&
+	    strcmp(cmd, "find"))
+		return vb_usage_err("'%s': unknown command (battery, list, extract, find)", cmd);
+	argc--;
+	argv++;
+	while ((c = getopt_long(argc, argv, "ho:d:", lo, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (strcmp(cmd, "battery"))
+				return vb_usage_err("-o goes with battery");
+			out = optarg;
+			break;
+		case 'd':
+			if (strcmp(cmd, "extract"))
+				return vb_usage_err("-d goes with extract");
+			dir = optarg;
+			break;
+		case 'h':
+			vb_print_usage(ssdt_usage);
+			return VB_EXIT_OK;
+		default:
+			return vb_usage_err("unknown option");
+		}
+	}
+	if (!strcmp(cmd, "extract"))
+		return do_extract(dir, argv + optind, argc - optind);
+	if (!strcmp(cmd, "find")) {
+		if (optind != argc - 1)
+			return vb_usage_err("find takes one NAME");
+		return do_find(argv[optind]);
+	}
+	if (optind != argc)
+		return vb_usage_err("%s takes no operands", cmd);
+	if (!strcmp(cmd, "list"))
+		return do_list();
+	return do_battery(out);
+}
