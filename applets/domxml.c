@@ -71,7 +71,8 @@ const char domxml_usage[] =
 	"                         --hostdev=0000:01:00.0 --rom=off --subsys=0000:01:00.0\n"
 	"                         (when sysfs has ids) --shmem=3840x2160 (unless the\n"
 	"                         domain uses kvmfr) --no-memballoon\n"
-	"                         --acpitable=/etc/ssdt1.dat (unless it has one);\n"
+	"                         --acpitable=/etc/libvirt/qemu/ssdt-battery.dat (unless\n"
+	"                         it has one: make it with ssdt battery -o);\n"
 	"                         explicit options replace their part of it\n"
 	"\n"
 	"Output:\n"
@@ -89,6 +90,8 @@ const char domxml_usage[] =
 	"cannot take: nothing written.\n";
 
 #define BUF_SIZE (256 * 1024)
+/* Where the README's ssdt section puts the fake battery. */
+#define PRESET_SSDT "/etc/libvirt/qemu/ssdt-battery.dat"
 
 /* --list-hostdevs keeps this many addresses from the first pass, and reads
  * the input a second time only for more. */
@@ -368,7 +371,7 @@ static int apply_preset(struct domxml_opts *o)
 			e->shmem_soft = 1;
 		}
 		if (!o->explicit_acpi) {
-			e->acpitable[0] = "/etc/ssdt1.dat";
+			e->acpitable[0] = PRESET_SSDT;
 			e->nacpi = 1;
 			e->acpi_soft = 1;
 		}
@@ -775,8 +778,9 @@ int domxml_main(int argc, char **argv)
 			vb_warn("--rom: %s does not exist (yet)", o.e.hostdev[i].rom_file);
 	for (i = 0; i < o.e.nacpi; i++)
 		if (access(o.e.acpitable[i], F_OK) < 0)
-			vb_warn("--acpitable: %s does not exist (yet)%s", o.e.acpitable[i],
-				o.preset && !o.explicit_acpi ? ": make it with vfiobox ssdt battery" : "");
+			vb_warn("--acpitable: %s does not exist (yet)%s%s", o.e.acpitable[i],
+				o.preset && !o.explicit_acpi ? ": make it with vfiobox ssdt battery -o " : "",
+				o.preset && !o.explicit_acpi ? o.e.acpitable[i] : "");
 	for (i = 0; i < o.e.nfwcfg; i++)
 		if (access(o.e.fwcfg[i].file, F_OK) < 0)
 			vb_warn("--rom-fwcfg: %s does not exist (yet)", o.e.fwcfg[i].file);
