@@ -446,7 +446,8 @@ static int first_pass(struct domxml_opts *o, int *fd, char *buf, struct vb_xml *
 	struct tee t;
 	int r;
 
-	if (lseek(*fd, 0, SEEK_CUR) < 0) {
+	/* A pipe, or a file read from the middle: keep a copy to read twice. */
+	if (lseek(*fd, 0, SEEK_CUR) != 0) {
 		t.in = *fd;
 		t.spool = spool_open();
 		if (t.spool < 0) {

@@ -160,7 +160,6 @@ struct sc {
 	struct aval hv_mode, hidden_state, vmport_state;
 	struct node hv[16];
 	struct aval hv_state[16], hv_extra[16];
-	int hv_cur;
 
 	struct node devices;
 	struct hostdev hd;		/* the <hostdev> being read */
@@ -174,7 +173,6 @@ struct sc {
 	unsigned long dev_line;
 	int dev_addr_ok;
 	struct vb_bdf dev_addr;
-	int dev_mf;
 	struct aval tmp_type, tmp_name;
 
 	/* guest address checks, one per --hostdev with @GUEST */
@@ -184,11 +182,9 @@ struct sc {
 	unsigned long clash_line[VB_DX_MAX_HOSTDEV];
 
 	struct node shmem, shmodel, shsize;
-	int shmem_cur;			/* reading <shmem name='looking-glass'> */
 	struct aval shmodel_type, shsize_unit;
 	char shsize_text[32];
 	int shsize_len, shsize_bad;
-	struct node shmem_other_lg;	/* a second looking-glass shmem (ignored) */
 
 	struct node memballoon;
 	struct aval mb_model;
@@ -196,7 +192,7 @@ struct sc {
 	struct node video;		/* the first <video> */
 	struct node vidmodel;
 	struct aval vid_type;
-	int video_count, video_cur;
+	int video_cur;
 	struct node *video_extra;	/* the others, to delete */
 	size_t nvideo_extra;
 
@@ -205,14 +201,11 @@ struct sc {
 	struct aval ctrl_type, ctrl_index;
 
 	struct node sysinfo;		/* the first <sysinfo type='fwcfg'> */
-	int sysinfo_cur;
 	struct fwentry fw[VB_DX_MAX_FWCFG];
 	int fw_found[VB_DX_MAX_FWCFG];
 	int fw_cur;
 
 	struct node qcmd;
-	int qcmd_cur;
-	char qcmd_prefix[QNAME_MAX];
 	int prev_arg;			/* A_* of the previous qemu:arg */
 	struct argn prev;		/* the previous qemu:arg */
 	struct argn cur_arg;
@@ -222,11 +215,8 @@ struct sc {
 	int kobj_ok[MAX_PAIRS];
 
 	struct node qovr;
-	int qovr_cur;
-	char qovr_prefix[QNAME_MAX];
 	struct qdev *qdev;		/* MAX_QDEV of them */
 	size_t nqdev;
-	int qdev_cur, qprop_cur;
 
 	uint64_t shmem_mib;		/* --shmem, unless shmem_soft met kvmfr */
 	int any_acpi;			/* some -acpitable pair is there */
@@ -1090,7 +1080,7 @@ static int on_start(struct sc *c, const struct vb_xml_tok *t, int empty)
 			break;
 		if (lname_is(ln, ll, "address") && !c->dev_addr_ok && c->want_addr) {
 			aval_get(&c->tmp_type, t, "type");
-			if (aval_is(&c->tmp_type, "pci") && pci_addr(t, &c->dev_addr, &c->dev_mf) == 0)
+			if (aval_is(&c->tmp_type, "pci") && pci_addr(t, &c->dev_addr, NULL) == 0)
 				c->dev_addr_ok = 1;
 		}
 		if (pk == K_HOSTDEV) {
@@ -1525,17 +1515,18 @@ static void lp(const struct sc *c, struct gen *g, const struct lay *L, int k)
 		gput(g, c->unit, (size_t)c->unit_len);
 }
 
-/* " name='value'" with the value escaped (values were checked). */
+/* " name='value'" with the value escaped (vb_dx_check_edits refused values
+ * that cannot be written: control characters, invalid UTF-8). */
 static void gattr(const struct sc *c, struct gen *g, char q, const char *name, const char *val)
 {
 	char esc[VAL_MAX * 6 + 64];
 
+	(void)c;
 	if (vb_xml_escape(val, esc, sizeof(esc)) < 0)
-		esc[0] = 0;	/* vb_dx_check_edits refused such values */
+		esc[0] = 0;
 	gf(g, " %s=%c", name, q);
 	gs(g, esc);
 	gput(g, &q, 1);
-	(void)c;
 }
 
 static void lay_set(struct lay *L, int flat, const char *ind, size_t len, const struct sc *c, int plus)
