@@ -403,6 +403,36 @@ static void test_accepts(void **state)
 	}
 }
 
+static void test_skip(void **state)
+{
+	const char doc[] = "<domain><a x='1'><b>t<!--c--></b><c/></a><d/></domain>";
+	const char broken[] = "<domain><a><b>&bad;</b></a></domain>";
+	struct vb_xml *x = newx();
+	struct vb_xml_tok t;
+
+	(void)state;
+	vb_xml_init_mem(x, doc, strlen(doc), "domain");
+	assert_int_equal(vb_xml_skip(x, &t), VB_XML_EOF);	/* nothing open yet */
+	assert_int_equal(vb_xml_next(x, &t), VB_XML_START);
+	assert_int_equal(vb_xml_next(x, &t), VB_XML_START);	/* <a> */
+	assert_int_equal(vb_xml_skip(x, &t), VB_XML_END);
+	assert_true(vb_xml_name_is(&t, "a"));
+	assert_int_equal(t.depth, 2);
+	assert_int_equal(vb_xml_next(x, &t), VB_XML_EMPTY);
+	assert_true(vb_xml_name_is(&t, "d"));
+	assert_int_equal(vb_xml_skip(x, &t), VB_XML_END);	/* the rest of <domain> */
+	assert_int_equal(t.depth, 1);
+	assert_int_equal(vb_xml_next(x, &t), VB_XML_EOF);
+	/* What is skipped is still checked. */
+	vb_xml_init_mem(x, broken, strlen(broken), "domain");
+	assert_int_equal(vb_xml_next(x, &t), VB_XML_START);
+	assert_int_equal(vb_xml_next(x, &t), VB_XML_START);
+	assert_int_equal(vb_xml_skip(x, &t), VB_XML_ESYNTAX);
+	assert_int_equal(x->err_col, 15);
+	assert_non_null(strstr(vb_xml_error(x), "undefined entity &bad;"));
+	free(x);
+}
+
 static void test_values(void **state)
 {
 	char out[64];
@@ -431,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_read_error),
 		cmocka_unit_test(test_accepts),
+		cmocka_unit_test(test_skip),
 		cmocka_unit_test(test_values),
 	};
 
