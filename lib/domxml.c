@@ -153,7 +153,7 @@ struct sc {
 	/* facts */
 	struct node domain;
 	char qprefix[QNAME_MAX];	/* a prefix bound to the qemu URI on <domain> */
-	int qprefix_found, qdefault;	/* ...or the default namespace is it */
+	int qprefix_found;
 	int qemu_prefix_taken;		/* xmlns:qemu on <domain> names another URI */
 
 	struct node features, hyperv, kvm, hidden, vmport;
@@ -500,7 +500,8 @@ static int ns_push(struct sc *c, const struct vb_xml_tok *t)
 				c->qprefix_found = 1;
 			}
 			if (q && !plen)
-				c->qdefault = 1;
+				return sfail(c, VB_DX_EDOC, t->line, t->col, "<domain> makes the qemu namespace the "
+					     "default one: libvirt reads its own elements only in no namespace");
 			if (!q && plen == 4 && !memcmp(pfx, "qemu", 4))
 				c->qemu_prefix_taken = 1;
 		}
@@ -2583,8 +2584,6 @@ static int plan_domain(struct sc *c)
 
 	if (c->qprefix_found)
 		snprintf(pfx, sizeof(pfx), "%s", c->qprefix);
-	else if (c->qdefault)
-		pfx[0] = 0;
 	else
 		snprintf(pfx, sizeof(pfx), "%s", c->qemu_prefix_taken ? "vfioboxqemu" : "qemu");
 
@@ -2643,7 +2642,7 @@ static int plan_domain(struct sc *c)
 	}
 	if ((r = b_end(&B)) < 0)
 		return r;
-	if (newq && !c->qprefix_found && !c->qdefault) {
+	if (newq && !c->qprefix_found) {
 		struct aval none = { 0 };
 		char an[QNAME_MAX + 8];
 

@@ -587,6 +587,10 @@ static void test_namespaces(void **state)
 		   "<domain><commandline xmlns='" VB_DX_QEMU_NS "'><arg value='-s'/></commandline></domain>",
 		   "<domain><commandline xmlns='" VB_DX_QEMU_NS "'><arg value='-s'/><arg value='-acpitable'/>"
 		   "<arg value='file=/a.dat'/></commandline></domain>");
+	/* The qemu namespace as <domain>'s default: libvirt's own elements
+	 * would be in it. */
+	check_fail(&e, "<domain xmlns='" VB_DX_QEMU_NS "'><devices/></domain>", VB_DX_EDOC, 1,
+		   "makes the qemu namespace the default one");
 	/* qemu: names another URI: a new prefix. */
 	check_edit(&e, "<domain xmlns:qemu='urn:other'><qemu:commandline/></domain>",
 		   "<domain xmlns:qemu='urn:other' xmlns:vfioboxqemu='" VB_DX_QEMU_NS "'><qemu:commandline/>"
