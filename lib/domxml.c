@@ -20,7 +20,7 @@
 #define VAL_MAX 160
 #define MAX_QDEV 64
 #define MAX_PAIRS 8
-#define MAX_NS 32
+#define MAX_NS 64
 #define NO_RANK 255
 
 /* ---- what the first pass keeps --------------------------------------------- */
@@ -453,6 +453,19 @@ static int ns_qemu(const struct sc *c, const char *prefix, size_t len)
 	return 0;
 }
 
+/* 1 if prefix is declared (or is xml). */
+static int ns_bound(const struct sc *c, const char *prefix, size_t len)
+{
+	size_t i = c->nns;
+
+	if (len == 3 && !memcmp(prefix, "xml", 3))
+		return 1;
+	while (i--)
+		if (c->ns[i].len == len && !memcmp(c->ns[i].prefix, prefix, len))
+			return 1;
+	return 0;
+}
+
 /* A prefix we can write element names with (ASCII NCName). */
 static int ncname(const char *s, size_t n)
 {
@@ -505,8 +518,6 @@ static int ns_push(struct sc *c, const struct vb_xml_tok *t)
 			if (!q && plen == 4 && !memcmp(pfx, "qemu", 4))
 				c->qemu_prefix_taken = 1;
 		}
-		if (!q && !ns_qemu(c, pfx, plen))
-			continue;
 		if (c->nns == MAX_NS || plen >= QNAME_MAX)
 			return sfail(c, VB_DX_ELIMIT, t->line, t->col, "more namespace declarations than vfiobox keeps (%d)", MAX_NS);
 		c->ns[c->nns].depth = t->depth;
@@ -933,6 +944,11 @@ static int on_start(struct sc *c, const struct vb_xml_tok *t, int empty)
 	if ((rc = ns_push(c, t)) < 0)
 		return rc;
 	qname(c, t, &ln, &ll, &q, &core);
+	if (!q && !core && !ns_bound(c, t->name, (size_t)(ln - 1 - t->name)))
+		/* Declaring it later (xmlns:qemu) would change what it is. */
+		return sfail(c, VB_DX_EDOC, t->line, t->col, "the prefix of <%.*s> is not declared (no xmlns:%.*s): "
+			     "libvirt would refuse the document", (int)(t->name_len > 60 ? 60 : t->name_len), t->name,
+			     (int)(ln - 1 - t->name > 40 ? 40 : ln - 1 - t->name), t->name);
 
 	switch (pk) {
 	case -1:

@@ -591,6 +591,9 @@ static void test_namespaces(void **state)
 	 * would be in it. */
 	check_fail(&e, "<domain xmlns='" VB_DX_QEMU_NS "'><devices/></domain>", VB_DX_EDOC, 1,
 		   "makes the qemu namespace the default one");
+	/* An undeclared prefix: adding xmlns:qemu would change what it is. */
+	check_fail(&e, "<domain>\n  <qemu:commandline/>\n</domain>", VB_DX_EDOC, 2,
+		   "the prefix of <qemu:commandline> is not declared");
 	/* qemu: names another URI: a new prefix. */
 	check_edit(&e, "<domain xmlns:qemu='urn:other'><qemu:commandline/></domain>",
 		   "<domain xmlns:qemu='urn:other' xmlns:vfioboxqemu='" VB_DX_QEMU_NS "'><qemu:commandline/>"
