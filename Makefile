@@ -34,8 +34,8 @@ MUSL_PCI   := $(BUILD)/pciutils-musl
 HOST_PCI   := $(BUILD)/pciutils-host
 KHDR       := $(BUILD)/khdr
 REL_CFLAGS := $(DEFS) $(WARN) $(INC) -I$(MUSL_PCI)/include -isystem $(KHDR) \
-              -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -MMD -MP
-REL_LDFLAGS := -static -Wl,--gc-sections -s
+              -Oz -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -MMD -MP
+REL_LDFLAGS := -static -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,--build-id=none -s
 REL_OBJ    := $(patsubst %.c,$(BUILD)/rel/%.o,$(LIB_SRC) $(APPLET_SRC))
 
 all: vfiobox

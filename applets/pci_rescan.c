@@ -1,0 +1,113 @@
+/* pci-rescan: rescan the PCI bus so removed (or re-powered) devices come
+ * back, and say which ones did.
+ *
+ * Kernel ABI: /sys/bus/pci/rescan (every bus); /sys/bus/pci/devices/ADDR/
+ * rescan (the bus ADDR sits on, and through each bridge on it the buses
+ * below); /sys/class/pci_bus/DDDD:BB/rescan (that bus). All take a non-zero
+ * number and return once the scan is done. A device that is gone is placed
+ * by its bus number: the bridge whose secondary bus that is. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "act.h"
+#include "applet.h"
+#include "pcidev.h"
+#include "pciops.h"
+#include "sysfs.h"
+#include "util.h"
+
+const char pci_rescan_usage[] =
+	"usage: pci-rescan [-n] [BDF]\n"
+	"\n"
+	"Rescan the PCI bus and print the devices that appeared. Without BDF, every\n"
+	"bus (/sys/bus/pci/rescan). With BDF, present or not, the bus it sits on:\n"
+	"through the rescan attribute of its parent bridge (the bridge whose\n"
+	"secondary bus is BDF's bus), which also rescans the buses below that\n"
+	"bridge; for a device on a root bus, that bus (/sys/class/pci_bus/DDDD:BB/\n"
+	"rescan), and every bus when neither is there. With BDF, it is an error if\n"
+	"BDF is not there afterwards.\n"
+	"\n"
+	"  -n, --dry-run  print the write, change nothing\n"
+	"  -h, --help     this text\n";
+
+int pci_rescan_main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vb_act act = { 0, 0, stdout };
+	char addr[VB_BDF_LEN] = "", parent[VB_BDF_LEN] = "", path[VB_PATH_MAX];
+	char **before = NULL, **after = NULL;
+	size_t nb = 0, na = 0, i;
+	int c, r, shown = 0;
+	long long end;
+
+	while ((c = getopt_long(argc, argv, "nh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'n': act.dry_run = 1; break;
+		case 'h': vb_print_usage(pci_rescan_usage); return 0;
+		default: return vb_usage_err("unknown option");
+		}
+	}
+	if (argc - optind > 1)
+		return vb_usage_err("one device at most (pci-rescan [BDF])");
+	if (optind < argc && vb_bdf_canon(argv[optind], addr) < 0)
+		return vb_usage_err("'%s': not a PCI address (DDDD:BB:DD.F or BB:DD.F)", argv[optind]);
+
+	if (addr[0]) {
+		if ((r = vb_pciops_parent(addr, parent)) < 0 ||
+		    (r = vb_pciops_rescan_attr(addr, path, sizeof(path))) < 0) {
+			vb_err("%s: cannot find where it sits: %s", addr, vb_sysfs_strerror(r, NULL));
+			return VB_EXIT_FAIL;
+		}
+		if (parent[0])
+			vb_act_note(&act, "%s sits behind %s: rescan there", addr, parent);
+		else
+			vb_act_note(&act, "%s sits on a root bus", addr);
+	} else if ((r = vb_sysfs_path(path, sizeof(path), "/sys/bus/pci/rescan")) < 0) {
+		vb_err("/sys/bus/pci/rescan: %s", vb_sysfs_strerror(r, NULL));
+		return VB_EXIT_FAIL;
+	}
+	if ((r = vb_pcidev_list(&before, &nb)) < 0) {
+		vb_err("/sys/bus/pci/devices: %s", vb_sysfs_strerror(r, NULL));
+		return VB_EXIT_FAIL;
+	}
+	r = vb_pciops_rescan(&act, path);
+	if (r < 0) {
+		vb_err("%s: %s", vb_sysfs_unroot(path), vb_sysfs_strerror(r, "rescan"));
+		vb_sysfs_list_free(before, nb);
+		return VB_EXIT_FAIL;
+	}
+	if (act.dry_run) {
+		vb_sysfs_list_free(before, nb);
+		return VB_EXIT_OK;
+	}
+	/* The write returns when the scan is done; drivers may still be
+	 * binding, which is not waited for. */
+	end = vb_now_ms() + 1000;
+	while (addr[0] && !vb_pcidev_exists(addr) && vb_now_ms() < end)
+		vb_sleep_ms(20);
+	if (vb_pcidev_list(&after, &na) < 0)
+		na = 0;
+	for (i = 0; i < na; i++) {
+		if (vb_pciops_addr_has(before, nb, after[i]))
+			continue;
+		printf("%s %s", shown++ ? "" : "appeared:", after[i]);
+	}
+	if (shown)
+		putchar('\n');
+	else
+		printf("rescanned %s: nothing new\n", vb_sysfs_unroot(path));
+	vb_sysfs_list_free(before, nb);
+	vb_sysfs_list_free(after, na);
+	if (addr[0] && !vb_pcidev_exists(addr)) {
+		vb_err("%s: still not there after the rescan (powered off, unplugged, or it does "
+		       "not answer config reads)", addr);
+		return VB_EXIT_FAIL;
+	}
+	return VB_EXIT_OK;
+}

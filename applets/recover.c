@@ -1,0 +1,1035 @@
+/* recover: bring back a GPU that fell off the bus, and leave it on the
+ * driver it should have (the seed guide's twelve-step reset procedure as
+ * one command).
+ *
+ * Kernel ABI: /sys/bus/pci/devices/ADDR/remove, the parent bridge's rescan
+ * (or /sys/class/pci_bus/DDDD:BB/rescan, /sys/bus/pci/rescan), config space
+ * through libpci (vendor/device ids; bridge control 0x3E bit 0x40 for
+ * --sbr; 0x488 bit 25 for the NVIDIA HDA function), power/control of the
+ * parent bridge, driver_override + drivers_probe + the driver link for the
+ * binding, claim records under /run/vfiobox. The kernel drops
+ * driver_override when it creates a device again and the host driver binds
+ * at once; re-enumerated devices can come back in another IOMMU group. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "act.h"
+#include "applet.h"
+#include "conf.h"
+#include "hda.h"
+#include "ids.h"
+#include "pciconf.h"
+#include "pcidev.h"
+#include "pciops.h"
+#include "bind.h"
+#include "record.h"
+#include "sysfs.h"
+#include "util.h"
+
+const char recover_usage[] =
+	"usage: recover [-n] [--sbr] [--bridge] [--force] [--timeout=SEC] [BDF | ids=LIST]\n"
+	"\n"
+	"Bring back a GPU that fell off the bus (gone from lspci, or its config space\n"
+	"reads all-ones) and leave it on the driver it should have. Each step is\n"
+	"printed with the time elapsed.\n"
+	"  1. the GPU: BDF, or the devices ids=LIST matches (present, or known from\n"
+	"     their claim records); with neither, the kernel command line or\n"
+	"     /etc/vfiobox.conf selectors, else every NVIDIA display function; of\n"
+	"     those, the ones that are missing or read all-ones. The other functions\n"
+	"     of its slot (the HDA) go with it.\n"
+	"  2. the driver each function should end on: its claim record\n"
+	"     (/run/vfiobox/BDF), else vfio-pci when the command line or conf file\n"
+	"     selects it, else the driver it has now.\n"
+	"  3. wake the parent bridge (power/control=on); remove the functions, HDA\n"
+	"     first; with --sbr reset the bridge's secondary bus; with --bridge\n"
+	"     remove the bridge too.\n"
+	"  4. rescan, and wait until every function is back and its ids read right\n"
+	"     from config space, rescanning again every second.\n"
+	"  5. NVIDIA: turn the HDA function back on if it was there and is not back.\n"
+	"  6. put each function on its driver: the kernel forgets driver_override\n"
+	"     when it creates a device again, and the host driver takes it at once;\n"
+	"     say so, move it, verify the driver link.\n"
+	"A GPU that is already gone is the normal case: it is found again behind the\n"
+	"bridge whose secondary bus its address names.\n"
+	"\n"
+	"      --sbr          secondary bus reset of the parent bridge after removing\n"
+	"      --bridge       remove the parent bridge too, and rescan above it\n"
+	"  -f, --force        --sbr/--bridge although other devices below the bridge\n"
+	"                     are bound to drivers other than vfio-pci or pci-stub\n"
+	"  -t, --timeout=SEC  how long to wait for it to come back (default 10)\n"
+	"  -n, --dry-run      print the plan, change nothing\n"
+	"  -h, --help         this text\n"
+	"\n"
+	"Exit: 0 every function back and on its driver; 1 failed, nothing left worse\n"
+	"than before (refused; gone and still gone; a removal failed and was undone;\n"
+	"--sbr could not reset, the rest done); 3 failed after changing things (the\n"
+	"message says what is left).\n";
+
+/* One function of the slot being recovered. */
+struct fn {
+	char addr[VB_BDF_LEN];
+	struct vb_pciids id;
+	int have_id;
+	int present, answers;			/* at the start */
+	struct vb_binding start;		/* what held it at the start */
+	struct vb_binding want;			/* where it should end: driver "" +
+						 * override "" means any */
+	int any;				/* no intention: whatever binds */
+	char why[160];				/* where the intention comes from */
+	char host_guess[64];			/* which host driver will likely take it */
+	struct vb_power_save pw;		/* its power/control, for the new device */
+	int removed, back;
+	char took[64];				/* the driver that took it when it came back */
+	int bound_ok;
+	char final[64];				/* the driver it ended on */
+};
+
+struct unit {
+	char name[VB_BDF_LEN];			/* the selected function */
+	char bridge[VB_BDF_LEN];		/* parent bridge, "" root bus / unknown */
+	char rescan[VB_PATH_MAX];		/* where to rescan */
+	struct fn f[8];
+	size_t nf;
+	int nvidia;				/* function 0 is an NVIDIA display device */
+	int hda;				/* index of function 1, -1 if none known */
+};
+
+struct ctx {
+	struct vb_act act;
+	int sbr, bridge, force;
+	long timeout_ms;
+	struct vb_pci *p;
+	struct vb_conf conf;
+	int have_conf;
+	struct vb_idlist conf_ids;
+	long long t0;
+};
+
+/* A step: a note in the plan, a timed line otherwise. */
+static void step(const struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void step(const struct ctx *c, const char *fmt, ...)
+{
+	char line[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (c->act.dry_run)
+		vb_act_note(&c->act, "%s", line);
+	else
+		printf("[%7.3f] %s\n", (double)(vb_now_ms() - c->t0) / 1000.0, line);
+	fflush(stdout);
+}
+
+/* A step done: a timed line; nothing in a plan (the write shows it). */
+static void did(const struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void did(const struct ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->act.dry_run)
+		return;
+	printf("[%7.3f] ", (double)(vb_now_ms() - c->t0) / 1000.0);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+/* Plain information: a note in a plan, an untimed line otherwise. */
+static void say(const struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(const struct ctx *c, const char *fmt, ...)
+{
+	char line[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (c->act.dry_run)
+		vb_act_note(&c->act, "%s", line);
+	else
+		printf("%s\n", line);
+}
+
+static int in_list(const char *list, const char *addr)
+{
+	char buf[VB_CONF_VAL], *s, *save = NULL;
+
+	vb_strlcpy(buf, list, sizeof(buf));
+	for (s = strtok_r(buf, ", \t", &save); s; s = strtok_r(NULL, ", \t", &save)) {
+		char canon[VB_BDF_LEN];
+		if (vb_bdf_canon(s, canon) == 0 && !strcmp(canon, addr))
+			return 1;
+	}
+	return 0;
+}
+
+static int conf_selects(const struct ctx *c, const struct fn *f)
+{
+	if (!c->have_conf)
+		return 0;
+	if (in_list(c->conf.claim, f->addr))
+		return 1;
+	return f->have_id && vb_ids_match(&c->conf_ids, &f->id);
+}
+
+static void bdf_with_fn(const char *addr, unsigned fnum, char *out)
+{
+	struct vb_bdf b;
+
+	vb_bdf_parse(addr, &b);
+	b.fn = fnum;
+	vb_bdf_format(&b, out);
+}
+
+/* What a function is and should become. */
+static void fill_fn(const struct ctx *c, struct unit *u, struct fn *f)
+{
+	struct vb_record rec;
+	int has_rec = vb_record_read(f->addr, &rec) == 0;
+
+	f->present = vb_pcidev_exists(f->addr);
+	if (f->present && vb_pcidev_ids(f->addr, &f->id) == 0)
+		f->have_id = 1;
+	else if (has_rec) {
+		f->id = rec.id;
+		f->have_id = 1;
+	}
+	if (f->present) {
+		f->answers = vb_pciops_answers(c->p, f->addr, VB_ANY, VB_ANY) == 1;
+		vb_bind_get(f->addr, &f->start);
+		vb_pciops_power_get(f->addr, &f->pw);
+	}
+	if (has_rec) {
+		vb_strlcpy(f->want.override, rec.target, sizeof(f->want.override));
+		vb_strlcpy(f->want.driver, strcmp(rec.target, "none") ? rec.target : "",
+			   sizeof(f->want.driver));
+		vb_strlcpy(f->host_guess, rec.driver, sizeof(f->host_guess));
+		snprintf(f->why, sizeof(f->why), "claim record /run/vfiobox/%s", f->addr);
+		return;
+	}
+	if (f->present && f->start.driver[0] && strcmp(f->start.driver, "vfio-pci"))
+		vb_strlcpy(f->host_guess, f->start.driver, sizeof(f->host_guess));
+	if (conf_selects(c, f)) {
+		vb_strlcpy(f->want.override, "vfio-pci", sizeof(f->want.override));
+		vb_strlcpy(f->want.driver, "vfio-pci", sizeof(f->want.driver));
+		snprintf(f->why, sizeof(f->why), "selected by the %s", c->conf.source);
+		return;
+	}
+	/* The audio function of a GPU the selectors name follows hda=. */
+	if (c->have_conf && f != &u->f[0] && f->have_id && vb_class_is_audio(f->id.class) &&
+	    conf_selects(c, &u->f[0])) {
+		const char *mode = c->conf.hda[0] ? c->conf.hda : "vfio";
+		if (!strcmp(mode, "vfio") || !strcmp(mode, "none")) {
+			const char *t = !strcmp(mode, "vfio") ? "vfio-pci" : "none";
+			vb_strlcpy(f->want.override, t, sizeof(f->want.override));
+			vb_strlcpy(f->want.driver, strcmp(t, "none") ? t : "", sizeof(f->want.driver));
+			snprintf(f->why, sizeof(f->why), "its GPU is selected by the %s, hda=%s",
+				 c->conf.source, mode);
+			return;
+		}
+	}
+	if (f->present && (f->start.driver[0] || f->start.override[0])) {
+		f->want = f->start;
+		snprintf(f->why, sizeof(f->why), "the driver it has now");
+		return;
+	}
+	f->any = 1;
+	snprintf(f->why, sizeof(f->why), f->present ? "unbound now, no record" :
+		 "no record: whatever the kernel binds");
+}
+
+static int cmp_fn_desc(const void *a, const void *b)
+{
+	return -vb_bdf_cmp(((const struct fn *)a)->addr, ((const struct fn *)b)->addr);
+}
+
+/* The functions of name's slot: present ones and recorded ones. */
+static void build_unit(const struct ctx *c, const char *name, struct unit *u)
+{
+	char **v = NULL, **recs = NULL;
+	size_t nv = 0, nr = 0, i;
+	struct vb_bdf me;
+
+	memset(u, 0, sizeof(*u));
+	u->hda = -1;
+	vb_strlcpy(u->name, name, sizeof(u->name));
+	vb_bdf_parse(name, &me);
+	vb_pciops_addr_add(&v, &nv, name);
+	if (vb_pcidev_exists(name)) {
+		char **s;
+		size_t ns;
+		if (vb_pcidev_slot(name, &s, &ns) == 0) {
+			for (i = 0; i < ns; i++)
+				vb_pciops_addr_add(&v, &nv, s[i]);
+			vb_sysfs_list_free(s, ns);
+		}
+	}
+	if (vb_record_list(&recs, &nr) == 0) {
+		for (i = 0; i < nr; i++) {
+			struct vb_bdf b;
+			if (vb_bdf_parse(recs[i], &b) == 0 && b.domain == me.domain &&
+			    b.bus == me.bus && b.dev == me.dev)
+				vb_pciops_addr_add(&v, &nv, recs[i]);
+		}
+		vb_sysfs_list_free(recs, nr);
+	}
+	/* Function 0 first for fill_fn's hda= rule, then highest first. */
+	for (i = 0; i < nv && u->nf < VB_ARRAY_SIZE(u->f); i++)
+		vb_strlcpy(u->f[u->nf++].addr, v[i], VB_BDF_LEN);
+	vb_sysfs_list_free(v, nv);
+	qsort(u->f, u->nf, sizeof(u->f[0]), cmp_fn_desc);
+	for (i = 0; i < u->nf; i++) {
+		struct vb_bdf b;
+		vb_bdf_parse(u->f[i].addr, &b);
+		if (b.fn == 0 && i) {
+			struct fn t = u->f[0];
+			u->f[0] = u->f[i];
+			u->f[i] = t;
+		}
+	}
+	for (i = 0; i < u->nf; i++)
+		fill_fn(c, u, &u->f[i]);
+	/* Back to highest function first (removal order; HDA first). */
+	qsort(u->f, u->nf, sizeof(u->f[0]), cmp_fn_desc);
+	for (i = 0; i < u->nf; i++) {
+		struct vb_bdf b;
+		vb_bdf_parse(u->f[i].addr, &b);
+		if (b.fn == 0 && u->f[i].have_id && u->f[i].id.vendor == 0x10de &&
+		    vb_class_is_display(u->f[i].id.class))
+			u->nvidia = 1;
+		if (b.fn == 1)
+			u->hda = (int)i;
+	}
+	vb_pciops_parent(name, u->bridge);
+}
+
+static struct fn *fn0(struct unit *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nf; i++) {
+		struct vb_bdf b;
+		vb_bdf_parse(u->f[i].addr, &b);
+		if (!b.fn)
+			return &u->f[i];
+	}
+	return NULL;
+}
+
+static void describe(const struct ctx *c, const struct unit *u)
+{
+	size_t i;
+
+	if (u->bridge[0])
+		say(c, "recover %s, behind bridge %s", u->name, u->bridge);
+	else
+		say(c, "recover %s, on a root bus (or its bridge is gone too)", u->name);
+	for (i = 0; i < u->nf; i++) {
+		const struct fn *f = &u->f[i];
+		char ids[16] = "????:????", state[96];
+		if (f->have_id)
+			snprintf(ids, sizeof(ids), "%04x:%04x", f->id.vendor, f->id.device);
+		if (!f->present)
+			snprintf(state, sizeof(state), "gone");
+		else
+			snprintf(state, sizeof(state), "%s, %s%s", f->answers ? "answers" :
+				 "reads all-ones", f->start.driver[0] ? "on " : "no driver",
+				 f->start.driver);
+		say(c, "  %s %s: %s; should end on %s (%s)", f->addr, ids, state,
+		     f->any ? "any driver" : f->want.driver[0] ? f->want.driver : "no driver", f->why);
+	}
+}
+
+/* Listed, and the ids in config space are the ones it had. */
+static int is_back(const struct ctx *c, const struct fn *f)
+{
+	return vb_pciops_answers(c->p, f->addr, f->have_id ? f->id.vendor : VB_ANY,
+				 f->have_id ? f->id.device : VB_ANY) == 1;
+}
+
+/* Rescan there; if the kernel refuses, everything. */
+static int do_rescan(const struct ctx *c, const char *path)
+{
+	char all[VB_PATH_MAX];
+	int r = vb_pciops_rescan(&c->act, path);
+
+	if (r < 0 && vb_sysfs_path(all, sizeof(all), "/sys/bus/pci/rescan") == 0 && strcmp(all, path)) {
+		vb_warn("%s: %s; rescanning every bus", vb_sysfs_unroot(path),
+			vb_sysfs_strerror(r, "rescan"));
+		r = vb_pciops_rescan(&c->act, all);
+	}
+	return r;
+}
+
+/* Wait until every function that must come back is back, rescanning
+ * every second. Returns how many are still missing. */
+static size_t wait_back(const struct ctx *c, struct unit *u, const char *path, long ms, int *rescans)
+{
+	long long end = vb_now_ms() + ms, next = vb_now_ms() + 1000;
+	size_t i, missing;
+
+	for (;;) {
+		missing = 0;
+		for (i = 0; i < u->nf; i++) {
+			struct fn *f = &u->f[i];
+			if (f->back)
+				continue;
+			if (is_back(c, f)) {
+				f->back = 1;
+				vb_pcidev_driver(f->addr, f->took, sizeof(f->took));
+				if (vb_pcidev_ids(f->addr, &f->id) == 0)
+					f->have_id = 1;
+				step(c, "%s back (%04x:%04x), %s%s", f->addr, f->id.vendor, f->id.device,
+				     f->took[0] ? "taken by " : "no driver", f->took);
+			} else if (!(u->nvidia && (int)i == u->hda)) {
+				missing++;	/* NVIDIA's HDA may need hda on */
+			}
+		}
+		if (!missing || vb_now_ms() >= end)
+			return missing;
+		if (vb_now_ms() >= next) {
+			do_rescan(c, path);
+			(*rescans)++;
+			next += 1000;
+		}
+		vb_sleep_ms(50);
+	}
+}
+
+static const char *drv(const char *d)
+{
+	return d[0] ? d : "no driver";
+}
+
+/* Put f where it should be, saying if the host driver took it meanwhile. */
+static int bind_fn(const struct ctx *c, struct fn *f, const struct vb_binding *to, const char *why)
+{
+	struct vb_bind_result rb;
+	int r;
+
+	if (c->act.dry_run) {
+		vb_bind_plan_fresh(&c->act, f->addr, to, f->host_guess);
+		return VB_EXIT_OK;
+	}
+	if (f->took[0] && strcmp(f->took, to->driver))
+		step(c, "%s: %s took it when it came back (the kernel forgot driver_override); "
+		     "moving it to %s", f->addr, f->took, drv(to->driver));
+	r = vb_bind_to(&c->act, f->addr, to->override, to->driver, 3000, &rb);
+	if (r < 0) {
+		char st[64];
+		const char *how = r == -EPROTO ? "it is on another driver" :
+				  r == -ENXIO ? "that driver is not loaded" :
+				  r == -ENOENT && rb.step && !strcmp(rb.step, "modprobe") ?
+				  "no modprobe found to load vfio-pci with" :
+				  vb_sysfs_strerror(r, rb.step);
+		if (r == -ENOPKG) {
+			if (rb.modprobe_status >= 0)
+				snprintf(st, sizeof(st), "modprobe vfio-pci exited %d and it is not "
+					 "loaded", rb.modprobe_status);
+			else
+				snprintf(st, sizeof(st), "this kernel has no vfio-pci module");
+			how = st;
+		}
+		vb_err("%s: %s %s: %s: %s; it is on %s", f->addr, why, drv(to->driver),
+		       rb.step ? rb.step : "bind", how, drv(rb.after));
+		return VB_EXIT_STUCK;
+	}
+	f->bound_ok = 1;
+	vb_strlcpy(f->final, rb.after, sizeof(f->final));
+	step(c, "%s: on %s (verified)", f->addr, drv(rb.after));
+	return VB_EXIT_OK;
+}
+
+/* Put power/control back: the bridge's, and each function's on its new
+ * device (a device the kernel creates starts at "on"). */
+static void power_back(const struct ctx *c, struct unit *u, struct vb_power_save *bridge_pw)
+{
+	size_t i;
+
+	if (bridge_pw->changed) {
+		char was[8];
+		vb_strlcpy(was, bridge_pw->control, sizeof(was));
+		if (vb_pciops_power_restore(&c->act, bridge_pw) == 0)
+			did(c, "%s: power/control back to %s", bridge_pw->addr, was);
+	}
+	for (i = 0; i < u->nf; i++) {
+		struct fn *f = &u->f[i];
+		if ((!f->back && !c->act.dry_run) || !f->pw.control[0] ||
+		    !strcmp(f->pw.control, "on"))
+			continue;
+		f->pw.changed = 1;
+		if (vb_pciops_power_restore(&c->act, &f->pw) == 0)
+			did(c, "%s: power/control back to %s", f->addr, f->pw.control);
+	}
+}
+
+/* A removal failed: bring back what was removed, on the driver it had. */
+static int undo(struct ctx *c, struct unit *u, struct vb_power_save *bridge_pw)
+{
+	size_t i, lost;
+	int rescans = 0, rc = VB_EXIT_FAIL;
+
+	for (i = 0; i < u->nf; i++)
+		u->f[i].back = !u->f[i].removed;	/* only the removed ones are awaited */
+	for (i = 0; i < u->nf; i++)
+		if (u->f[i].removed)
+			break;
+	if (i < u->nf) {
+		step(c, "stopping: rescan to bring back what was removed");
+		do_rescan(c, u->rescan);
+		rescans++;
+		lost = c->act.dry_run ? 0 : wait_back(c, u, u->rescan, c->timeout_ms, &rescans);
+		for (i = 0; i < u->nf; i++) {
+			struct fn *f = &u->f[i];
+			if (!f->removed)
+				continue;
+			if (!f->back) {
+				vb_err("%s: undo: not back after the rescan", f->addr);
+				rc = VB_EXIT_STUCK;
+			} else if (f->start.driver[0] || f->start.override[0]) {
+				rc = vb_worst(rc, bind_fn(c, f, &f->start, "undo: back to"));
+			}
+		}
+		(void)lost;
+	} else {
+		step(c, "stopping: nothing was removed");
+	}
+	power_back(c, u, bridge_pw);
+	return rc;
+}
+
+static void join(char **v, size_t n, char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < n; i++) {
+		int w = snprintf(buf + used, len - used, "%s%s", i ? " " : "", v[i]);
+		if (w < 0 || (size_t)w >= len - used)
+			break;
+		used += (size_t)w;
+	}
+}
+
+static int in_unit(const struct unit *u, const char *addr)
+{
+	size_t i;
+
+	for (i = 0; i < u->nf; i++)
+		if (!strcmp(u->f[i].addr, addr))
+			return 1;
+	return 0;
+}
+
+/* --sbr and --bridge hit every device below the bridge. */
+static int check_others(const struct ctx *c, const struct unit *u)
+{
+	char **below, busy[1024] = "", **others = NULL, list[1024];
+	size_t nb, i, no = 0, used = 0;
+	int r;
+
+	if ((r = vb_pciops_below(u->bridge, &below, &nb)) < 0) {
+		vb_err("%s: cannot list the devices below it: %s", u->bridge, vb_sysfs_strerror(r, NULL));
+		return VB_EXIT_FAIL;
+	}
+	for (i = 0; i < nb; i++) {
+		char d[64];
+		if (in_unit(u, below[i]))
+			continue;
+		vb_pciops_addr_add(&others, &no, below[i]);
+		if (vb_pcidev_driver(below[i], d, sizeof(d)) < 0 || vb_pciops_driver_passive(d))
+			continue;
+		int w = snprintf(busy + used, sizeof(busy) - used, "%s%s (%s)", used ? ", " : "",
+				 below[i], d);
+		if (w > 0 && (size_t)w < sizeof(busy) - used)
+			used += (size_t)w;
+	}
+	vb_sysfs_list_free(below, nb);
+	join(others, no, list, sizeof(list));
+	vb_sysfs_list_free(others, no);
+	if (busy[0] && !c->force) {
+		vb_err("%s: %s would also hit %s below %s, bound to a driver that is not told; "
+		       "unbind first, or --force", u->name, c->sbr ? "--sbr" : "--bridge", busy,
+		       u->bridge);
+		return VB_EXIT_FAIL;
+	}
+	if (list[0])
+		step(c, "%s also %s %s, below the same bridge%s%s%s", c->sbr ? "--sbr" : "--bridge",
+		     c->sbr ? "resets" : "removes", list, busy[0] ? "; --force: " : "", busy,
+		     busy[0] ? " not told" : "");
+	return VB_EXIT_OK;
+}
+
+static void sbr_report(const struct vb_sbr *s, int r, struct vb_pci *p)
+{
+	switch (s->step) {
+	case VB_SBR_SAVE:
+		vb_err("%s: --sbr: save config: %s (no reset done)", s->failed, vb_sysfs_strerror(r, "config"));
+		break;
+	case VB_SBR_ASSERT:
+		vb_err("%s: --sbr: set bridge control bit 0x40: %s (no reset done)", s->bridge,
+		       vb_pciconf_last_error(p)[0] ? vb_pciconf_last_error(p) : vb_sysfs_strerror(r, "config"));
+		break;
+	case VB_SBR_DEASSERT:
+		vb_err("%s: --sbr: clear bridge control bit 0x40: %s: the bus below is held in reset "
+		       "(setpci -s %s 0x3e.W=0:0x40 releases it)", s->bridge, vb_pciconf_last_error(p),
+		       s->bridge);
+		break;
+	case VB_SBR_WAIT:
+		vb_err("%s: --sbr: does not answer after the bus reset", s->failed);
+		break;
+	case VB_SBR_RESTORE:
+		vb_err("%s: --sbr: restore config: register 0x%02x differs from what was saved",
+		       s->failed, s->bad_offset);
+		break;
+	case VB_SBR_OK:
+		vb_err("%s: --sbr: %s", s->bridge, vb_sysfs_strerror(r, NULL));
+		break;
+	}
+}
+
+static int recover_unit(struct ctx *c, struct unit *u)
+{
+	struct vb_power_save bridge_pw;
+	char above[VB_PATH_MAX] = "", path[VB_PATH_MAX];
+	const char *where;
+	size_t i, missing = 0;
+	int r, rc = VB_EXIT_OK, rescans = 0, bridge_gone = 0, lost = 0;
+	struct fn *g = fn0(u);
+
+	memset(&bridge_pw, 0, sizeof(bridge_pw));
+	c->t0 = vb_now_ms();
+	describe(c, u);
+	if ((r = vb_pciops_rescan_attr(u->name, u->rescan, sizeof(u->rescan))) < 0) {
+		vb_err("%s: where to rescan: %s", u->name, vb_sysfs_strerror(r, NULL));
+		return VB_EXIT_FAIL;
+	}
+	if ((c->sbr || c->bridge) && !u->bridge[0]) {
+		vb_err("%s: --sbr and --bridge need its parent bridge, and there is none (a root "
+		       "bus, or the bridge is gone too)", u->name);
+		return VB_EXIT_FAIL;
+	}
+	if ((c->sbr || c->bridge) && check_others(c, u) != VB_EXIT_OK)
+		return VB_EXIT_FAIL;
+	if (c->bridge && (r = vb_pciops_rescan_attr(u->bridge, above, sizeof(above))) < 0) {
+		vb_err("%s: where to rescan above it: %s", u->bridge, vb_sysfs_strerror(r, NULL));
+		return VB_EXIT_FAIL;
+	}
+
+	/* Wake the path: a bridge in D3cold hides what is below it. */
+	if (u->bridge[0]) {
+		if ((r = vb_pciops_power_on(&c->act, u->bridge, &bridge_pw)) < 0) {
+			vb_err("%s: power/control: %s", u->bridge, vb_sysfs_strerror(r, "power/control"));
+			return VB_EXIT_FAIL;
+		}
+		if (bridge_pw.changed)
+			did(c, "%s: power/control on (was %s)", u->bridge, bridge_pw.control);
+	}
+	/* Remove the functions, highest first: the HDA before the GPU. */
+	for (i = 0; i < u->nf; i++) {
+		struct fn *f = &u->f[i];
+		if (!vb_pcidev_exists(f->addr))
+			continue;
+		r = vb_pciops_remove(&c->act, f->addr, 500);
+		if (r < 0) {
+			vb_err("%s: remove: %s", f->addr, r == -EEXIST ?
+			       "the kernel took the write but the device is still listed" :
+			       vb_sysfs_strerror(r, "remove"));
+			return undo(c, u, &bridge_pw);
+		}
+		f->removed = 1;
+		did(c, "removed %s%s%s%s", f->addr, f->start.driver[0] ? " (was on " : "",
+		     f->start.driver, f->start.driver[0] ? ")" : "");
+	}
+	if (c->sbr) {
+		struct vb_sbr s;
+		char **gone = NULL;
+		size_t ngone = 0;
+		memset(&s, 0, sizeof(s));
+		vb_strlcpy(s.bridge, u->bridge, sizeof(s.bridge));
+		s.wait_ms = 1000;
+		for (i = 0; i < u->nf; i++)	/* removed already (or, in a plan, by then) */
+			vb_pciops_addr_add(&gone, &ngone, u->f[i].addr);
+		s.skip = gone;
+		s.nskip = ngone;
+		step(c, "secondary bus reset of %s", u->bridge);
+		r = vb_pciops_sbr(&c->act, c->p, &s);
+		if (r < 0) {
+			sbr_report(&s, r, c->p);
+			/* no reset done: go on with the rescan; devices below
+			 * left unrestored: that state stays */
+			rc = s.step == VB_SBR_SAVE || s.step == VB_SBR_ASSERT ? VB_EXIT_FAIL :
+			     VB_EXIT_STUCK;
+			if (s.step == VB_SBR_DEASSERT) {
+				vb_pciops_sbr_free(&s);
+				vb_sysfs_list_free(gone, ngone);
+				vb_err("%s: state left: its functions removed, the bus below %s held in "
+				       "reset", u->name, u->bridge);
+				return VB_EXIT_STUCK;
+			}
+		} else if (!c->act.dry_run) {
+			did(c, "secondary bus reset of %s done", u->bridge);
+		}
+		vb_pciops_sbr_free(&s);
+		vb_sysfs_list_free(gone, ngone);
+	}
+	if (c->bridge) {
+		r = vb_pciops_remove(&c->act, u->bridge, 500);
+		if (r < 0) {
+			vb_err("%s: remove: %s; rescanning below it instead", u->bridge, r == -EEXIST ?
+			       "the kernel took the write but the bridge is still listed" :
+			       vb_sysfs_strerror(r, "remove"));
+			rc = vb_worst(rc, VB_EXIT_FAIL);	/* --bridge not done */
+		} else {
+			bridge_gone = 1;
+			bridge_pw.changed = 0;	/* the bridge comes back as a new device */
+			did(c, "removed %s (the bridge)", u->bridge);
+		}
+	}
+	where = bridge_gone ? above : u->rescan;
+	vb_strlcpy(path, where, sizeof(path));
+	if ((r = do_rescan(c, path)) < 0)
+		vb_err("rescan: %s: %s; waiting anyway (a hot-plug may bring it back)",
+		       vb_sysfs_unroot(path), vb_sysfs_strerror(r, "rescan"));
+	else
+		did(c, "rescan %s", vb_sysfs_unroot(path));
+	rescans++;
+
+	if (c->act.dry_run) {
+		char list[512] = "";
+		size_t used = 0;
+		for (i = 0; i < u->nf; i++) {
+			int w = snprintf(list + used, sizeof(list) - used, "%s%s", used ? " " : "",
+					 u->f[i].addr);
+			if (w > 0 && (size_t)w < sizeof(list) - used)
+				used += (size_t)w;
+		}
+		step(c, "wait up to %.1f s for %s to come back with their ids in config space; "
+		     "rescan again every second", (double)c->timeout_ms / 1000.0, list);
+		if (u->nvidia && u->hda >= 0 && g)
+			step(c, "if %s does not come back with the GPU: hda on %s", u->f[u->hda].addr,
+			     g->addr);
+	} else {
+		missing = wait_back(c, u, path, c->timeout_ms, &rescans);
+	}
+
+	/* The NVIDIA HDA function: the bit may be clear after a power loss. */
+	if (!c->act.dry_run && u->nvidia && u->hda >= 0 && g && g->back && !u->f[u->hda].back) {
+		struct fn *h = &u->f[u->hda];
+		struct vb_hda_op op;
+		long long end = vb_now_ms() + 1000;
+
+		while (!is_back(c, h) && vb_now_ms() < end)
+			vb_sleep_ms(50);
+		if (is_back(c, h)) {
+			h->back = 1;
+			vb_pcidev_driver(h->addr, h->took, sizeof(h->took));
+			step(c, "%s back, %s%s", h->addr, h->took[0] ? "taken by " : "no driver", h->took);
+		} else {
+			step(c, "%s did not come back with the GPU: hda on %s", h->addr, g->addr);
+			memset(&op, 0, sizeof(op));
+			vb_strlcpy(op.gpu, g->addr, sizeof(op.gpu));
+			op.on = 1;
+			op.wait_ms = 5000;
+			r = vb_hda_set(&c->act, c->p, &op);
+			if (r < 0 || !is_back(c, h)) {
+				vb_err("%s: hda on: %s", g->addr, r < 0 ? vb_sysfs_strerror(r, NULL) :
+				       "function 1 still missing");
+				if (op.undo_failed && op.left)
+					vb_err("%s: %s", g->addr, op.left);
+			} else {
+				h->back = 1;
+				vb_pcidev_driver(h->addr, h->took, sizeof(h->took));
+				/* hda on put the GPU back on what held it after the rescan */
+				vb_pcidev_driver(g->addr, g->took, sizeof(g->took));
+				step(c, "%s back after hda on, %s%s", h->addr,
+				     h->took[0] ? "taken by " : "no driver", h->took);
+			}
+		}
+	}
+
+	/* What did not come back. */
+	if (!c->act.dry_run) {
+		missing = 0;
+		for (i = 0; i < u->nf; i++) {
+			struct fn *f = &u->f[i];
+			if (f->back)
+				continue;
+			missing++;
+			if (f->removed)
+				lost++;
+		}
+		if (missing) {
+			for (i = 0; i < u->nf; i++) {
+				struct fn *f = &u->f[i];
+				if (f->back)
+					continue;
+				vb_err("%s: not back after %.1f s (%d rescan%s of %s): %s", f->addr,
+				       (double)c->timeout_ms / 1000.0, rescans, rescans == 1 ? "" : "s",
+				       vb_sysfs_unroot(path), f->removed ?
+				       "it was removed and does not answer config reads" :
+				       "the slot is empty, or the device does not answer config reads");
+			}
+			rc = vb_worst(rc, lost ? VB_EXIT_STUCK : VB_EXIT_FAIL);
+		}
+	}
+
+	/* Each function on its driver. */
+	for (i = 0; i < u->nf; i++) {
+		struct fn *f = &u->f[i];
+		if (!c->act.dry_run && !f->back)
+			continue;
+		if (f->any) {
+			vb_pcidev_driver(f->addr, f->final, sizeof(f->final));
+			if (!c->act.dry_run)
+				step(c, "%s: on %s (nothing says otherwise)", f->addr, drv(f->final));
+			else
+				vb_act_note(&c->act, "%s: keeps whatever the kernel binds", f->addr);
+			continue;
+		}
+		rc = vb_worst(rc, bind_fn(c, f, &f->want, "bind to"));
+	}
+	power_back(c, u, &bridge_pw);
+
+	if (c->act.dry_run)
+		return rc;
+	if (rc == VB_EXIT_OK) {
+		printf("recovered %s in %.2f s", u->name, (double)(vb_now_ms() - c->t0) / 1000.0);
+		for (i = u->nf; i-- > 0;)
+			printf("%s %s on %s", i + 1 == u->nf ? ":" : ",", u->f[i].addr,
+			       drv(u->f[i].final));
+		putchar('\n');
+	} else if (lost || missing) {
+		vb_err("%s: state left: %s%s", u->name, lost ? "functions that were removed are still "
+		       "gone" : "still gone, as it was", u->bridge[0] ? "; the bridge's power/control "
+		       "is as it was" : "");
+	}
+	return rc;
+}
+
+/* The slot key of an address (function 0's address). */
+static void slot_of(const char *addr, char *out)
+{
+	bdf_with_fn(addr, 0, out);
+}
+
+static void add_unique_slot(char ***v, size_t *n, const char *addr)
+{
+	char key[VB_BDF_LEN];
+	size_t i;
+
+	slot_of(addr, key);
+	for (i = 0; i < *n; i++) {
+		char k2[VB_BDF_LEN];
+		slot_of((*v)[i], k2);
+		if (!strcmp(k2, key))
+			return;
+	}
+	vb_pciops_addr_add(v, n, addr);
+}
+
+/* Devices ids matches: present ones, and absent ones known from their
+ * claim records. */
+static void match_ids(const struct vb_idlist *l, char ***v, size_t *n)
+{
+	char **all = NULL, **recs = NULL;
+	size_t na = 0, nr = 0, i;
+
+	if (vb_pcidev_list(&all, &na) == 0) {
+		for (i = 0; i < na; i++) {
+			struct vb_pciids id;
+			if (vb_pcidev_ids(all[i], &id) == 0 && vb_ids_match(l, &id))
+				vb_pciops_addr_add(v, n, all[i]);
+		}
+		vb_sysfs_list_free(all, na);
+	}
+	if (vb_record_list(&recs, &nr) == 0) {
+		for (i = 0; i < nr; i++) {
+			struct vb_record rec;
+			if (!vb_pcidev_exists(recs[i]) && vb_record_read(recs[i], &rec) == 0 &&
+			    vb_ids_match(l, &rec.id))
+				vb_pciops_addr_add(v, n, recs[i]);
+		}
+		vb_sysfs_list_free(recs, nr);
+	}
+}
+
+/* With no argument: what the selectors name, else every NVIDIA display
+ * function (present, or recorded); of those, the ones missing or reading
+ * all-ones. */
+static void select_broken(struct ctx *c, char ***sel, size_t *nsel)
+{
+	char **cand = NULL;
+	size_t nc = 0, i;
+
+	if (c->have_conf) {
+		char buf[VB_CONF_VAL], *s, *save = NULL;
+		vb_strlcpy(buf, c->conf.claim, sizeof(buf));
+		for (s = strtok_r(buf, ", \t", &save); s; s = strtok_r(NULL, ", \t", &save)) {
+			char canon[VB_BDF_LEN];
+			if (vb_bdf_canon(s, canon) == 0)
+				vb_pciops_addr_add(&cand, &nc, canon);
+			else
+				vb_warn("%s: claim=%s: not a PCI address, skipped", c->conf.source, s);
+		}
+		match_ids(&c->conf_ids, &cand, &nc);
+	} else {
+		struct vb_idlist nv;
+		struct vb_id e = { 0x10de, VB_ANY, VB_ANY, VB_ANY, 0x030000, 0xff0000 };
+		nv.v = &e;
+		nv.n = 1;
+		match_ids(&nv, &cand, &nc);
+	}
+	for (i = 0; i < nc; i++) {
+		if (vb_pcidev_exists(cand[i]) && vb_pciops_answers(c->p, cand[i], VB_ANY, VB_ANY) == 1) {
+			vb_info("%s answers: nothing to recover there (name it to recover it anyway)",
+				cand[i]);
+			continue;
+		}
+		add_unique_slot(sel, nsel, cand[i]);
+	}
+	vb_sysfs_list_free(cand, nc);
+}
+
+static int parse_timeout(const char *s, long *ms)
+{
+	char *end;
+	double v;
+
+	if (!*s || !strchr("0123456789.", *s))
+		return -EINVAL;
+	v = strtod(s, &end);
+	if (*end || v <= 0 || v > 3600)
+		return -EINVAL;
+	*ms = (long)(v * 1000.0 + 0.5);
+	return *ms > 0 ? 0 : -EINVAL;
+}
+
+int recover_main(int argc, char **argv)
+{
+	enum { O_SBR = 256, O_BRIDGE };
+	static const struct option lo[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "sbr", no_argument, NULL, O_SBR },
+		{ "bridge", no_argument, NULL, O_BRIDGE },
+		{ "force", no_argument, NULL, 'f' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctx c;
+	struct vb_idlist ids = { NULL, 0 };
+	char **sel = NULL, err[256] = "";
+	size_t nsel = 0, i, errpos;
+	int o, r, rc = VB_EXIT_OK, lock = -1, errline = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.act.out = stdout;
+	c.timeout_ms = 10000;
+	while ((o = getopt_long(argc, argv, "nft:h", lo, NULL)) != -1) {
+		switch (o) {
+		case 'n': c.act.dry_run = 1; break;
+		case O_SBR: c.sbr = 1; break;
+		case O_BRIDGE: c.bridge = 1; break;
+		case 'f': c.force = 1; break;
+		case 't':
+			if (parse_timeout(optarg, &c.timeout_ms) < 0)
+				return vb_usage_err("--timeout=%s: want seconds, more than 0 and at most "
+						    "3600", optarg);
+			break;
+		case 'h': vb_print_usage(recover_usage); return 0;
+		default: return vb_usage_err("unknown option");
+		}
+	}
+	if (argc - optind > 1)
+		return vb_usage_err("one GPU at a time: BDF or ids=LIST");
+	if (optind < argc && !strncmp(argv[optind], "ids=", 4)) {
+		errpos = 0;
+		if (vb_ids_parse(argv[optind] + 4, &ids, &errpos) < 0 || !ids.n)
+			return vb_usage_err("%s: bad id list at byte %zu (vendor:device[:subvendor:"
+					    "subdevice[:class[:mask]]], hex, comma-separated)",
+					    argv[optind], errpos + 4);
+	} else if (optind < argc) {
+		char canon[VB_BDF_LEN];
+		if (vb_bdf_canon(argv[optind], canon) < 0)
+			return vb_usage_err("'%s': not a PCI address (DDDD:BB:DD.F or BB:DD.F) or "
+					    "ids=LIST", argv[optind]);
+		vb_pciops_addr_add(&sel, &nsel, canon);
+	}
+
+	if ((r = vb_pciconf_open(&c.p, 1, err, sizeof(err))) < 0) {
+		vb_err("libpci: %s", err[0] ? err : vb_sysfs_strerror(r, NULL));
+		rc = VB_EXIT_FAIL;
+		goto out;
+	}
+	r = vb_conf_load(&c.conf, &errline);
+	if (r < 0) {
+		if (r == -EINVAL)
+			vb_err("/etc/vfiobox.conf: line %d is not KEY=VALUE with a known key", errline);
+		else
+			vb_err("/etc/vfiobox.conf: %s", vb_sysfs_strerror(r, NULL));
+		rc = VB_EXIT_FAIL;
+		goto out;
+	}
+	if (r > 0) {
+		if (vb_ids_parse(c.conf.ids, &c.conf_ids, &errpos) < 0) {
+			vb_err("%s: ids=%s: bad id list at byte %zu", c.conf.source, c.conf.ids, errpos);
+			rc = VB_EXIT_FAIL;
+			goto out;
+		}
+		c.have_conf = 1;
+	}
+	if (ids.n) {
+		char **m = NULL;
+		size_t nm = 0;
+		match_ids(&ids, &m, &nm);
+		for (i = 0; i < nm; i++)
+			add_unique_slot(&sel, &nsel, m[i]);
+		vb_sysfs_list_free(m, nm);
+		if (!nsel) {
+			vb_err("%s: no device matches (present, or known from a claim record)",
+			       argv[optind]);
+			rc = VB_EXIT_FAIL;
+			goto out;
+		}
+	} else if (!nsel) {
+		select_broken(&c, &sel, &nsel);
+		if (!nsel) {
+			printf("nothing to recover: no %s is missing or reads all-ones\n",
+			       c.have_conf ? "selected device" : "NVIDIA display function");
+			goto out;
+		}
+	}
+
+	if (!c.act.dry_run) {
+		lock = vb_record_lock(10000);
+		if (lock < 0) {
+			vb_err("lock /run/vfiobox.lock: %s", lock == -ETIMEDOUT ?
+			       "another vfiobox is rebinding devices" : vb_sysfs_strerror(lock, NULL));
+			rc = VB_EXIT_FAIL;
+			goto out;
+		}
+	}
+	for (i = 0; i < nsel; i++) {
+		struct unit u;
+		build_unit(&c, sel[i], &u);
+		if (i)
+			putchar('\n');
+		rc = vb_worst(rc, recover_unit(&c, &u));
+	}
+out:
+	vb_record_unlock(lock);
+	vb_pciconf_close(c.p);
+	vb_ids_free(&ids);
+	vb_ids_free(&c.conf_ids);
+	vb_sysfs_list_free(sel, nsel);
+	return rc;
+}

@@ -1,0 +1,59 @@
+#!/bin/bash
+# dracut module "vfiobox": claims the PCI devices meant for a VM for vfio-pci
+# before udev coldplug and before any driver named by rd.driver.pre= /
+# force_drivers is loaded. Enable it with add_dracutmodules+=" vfiobox " in
+# /etc/dracut.conf.d/vfiobox.conf (hostonly images pick it up by themselves
+# when /etc/vfiobox.conf exists).
+#
+# Without systemd: a cmdline hook at priority 00. dracut's pre-udev hooks would
+# run too late here: 90kernel-modules loads rd.driver.pre= / force_drivers
+# modules in its cmdline hook (priority 01), before any pre-udev hook.
+# With systemd: vfiobox-claim.service, ordered before systemd-udevd,
+# systemd-modules-load and dracut-pre-udev (which loads rd.driver.pre= there).
+#
+# VFIOBOX_CONF=FILE puts FILE into the image as /etc/vfiobox.conf instead of
+# the host's /etc/vfiobox.conf (an image for another machine).
+
+# called by dracut
+check() {
+    require_binaries vfiobox || return 1
+    [[ $hostonly ]] && [[ -f ${VFIOBOX_CONF:-/etc/vfiobox.conf} ]] && return 0
+    return 255
+}
+
+# called by dracut
+depends() {
+    # Nothing: the module installs modprobe and the vfio modules itself.
+    return 0
+}
+
+# called by dracut
+installkernel() {
+    # vfio_pci_core exists since 5.15; vfio_virqfd was folded into vfio in 6.2;
+    # vfio_iommu_type1 is only a soft dependency of vfio. -o: no error when
+    # this kernel lacks one of them.
+    hostonly='' instmods -o vfio vfio_iommu_type1 vfio_pci_core vfio_pci irqbypass vfio_virqfd
+}
+
+# called by dracut
+install() {
+    local unit bin
+
+    inst_binary "$(find_binary vfiobox)" /usr/bin/vfiobox
+    inst_multiple modprobe
+    local conf=${VFIOBOX_CONF:-/etc/vfiobox.conf}
+    [[ -f $conf ]] && inst_simple "$conf" /etc/vfiobox.conf
+
+    if dracut_module_included "systemd"; then
+        # make install-dracut puts the unit next to this file; else the host's.
+        unit="$moddir/vfiobox-claim.service"
+        [[ -f $unit ]] || unit="$systemdsystemunitdir/vfiobox-claim.service"
+        inst_simple "$unit" "$systemdsystemunitdir/vfiobox-claim.service"
+        # The unit names the binary where make install put it (PREFIX).
+        bin=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$unit")
+        [[ $bin && $bin != /usr/bin/vfiobox ]] && inst_binary "$(find_binary vfiobox)" "$bin"
+        $SYSTEMCTL -q --root "$initdir" add-wants sysinit.target vfiobox-claim.service
+    else
+        inst_hook cmdline 00 "$moddir/vfiobox-claim.sh"
+    fi
+}

@@ -1,0 +1,89 @@
+# e2e-desc: recover against the kernel, devices present: the NIC removed and
+#   found again on e1000e; with a claim record saying vfio-pci it comes back,
+#   e1000e takes it at once (the kernel forgot driver_override), recover says
+#   so and moves it to vfio-pci; selected by /etc/vfiobox.conf the same; the
+#   GPU+HDA pair with --sbr (the root port's secondary bus reset between the
+#   removal and the rescan) back on vfio-pci with a viable group; --bridge
+#   removes the root port and rescans above it; with no argument and no
+#   NVIDIA GPU there is nothing to do
+# e2e-load: bochs snd_hda_intel snd_hda_codec_generic e1000e vfio_pci vfio_iommu_type1
+
+# timed_to FILE NAME CMD...: timed, with CMD's output in FILE (the TIME line
+# stays on the console)
+timed_to() { _tf=$1; shift; _tn=$1; shift; timed "$_tn" sh -c '"$@" > "$0" 2>&1' "$_tf" "$@"; }
+
+# record ADDR IDS CLASS HOSTDRIVER TARGET: a claim record in record.h's format
+record() {
+	mkdir -p /run/vfiobox
+	printf 'addr=%s\nids=%s\nclass=%s\ndriver=%s\ntarget=%s\nhda=vfio\n' "$@" > /run/vfiobox/$1
+}
+
+# --- the NIC, on the driver it has ------------------------------------------------------
+check_match "plan names where it should end" "should end on e1000e \(the driver it has now\)" \
+	"$(vfiobox recover -n $E2E_NIC)"
+timed_to /tmp/out recover-nic vfiobox recover $E2E_NIC
+check_match "removed" "\] removed $E2E_NIC \(was on e1000e\)$" "$(cat /tmp/out)"
+check_match "rescanned through its root port" "\] rescan /sys/bus/pci/devices/$E2E_NIC_PORT/rescan$" "$(cat /tmp/out)"
+check_match "back with its ids" "\] $E2E_NIC back \(8086:10d3\), taken by e1000e$" "$(cat /tmp/out)"
+check_match "verified" "\] $E2E_NIC: on e1000e \(verified\)$" "$(cat /tmp/out)"
+check_match "summary" "^recovered $E2E_NIC in [0-9.]+ s: $E2E_NIC on e1000e$" "$(cat /tmp/out)"
+check_driver $E2E_NIC e1000e
+
+# --- a claim record: vfio-pci ---------------------------------------------------------------
+record $E2E_NIC 8086:10d3:8086:0000 020000 e1000e vfio-pci
+plan=$(vfiobox recover -n $E2E_NIC)
+check_match "plan: the record" "should end on vfio-pci \(claim record /run/vfiobox/$E2E_NIC\)" "$plan"
+check_match "plan: unbind e1000e if it takes it back" "^echo $E2E_NIC > /sys/bus/pci/drivers/e1000e/unbind$" "$plan"
+timed_to /tmp/out recover-nic-record vfiobox recover $E2E_NIC
+check_eq "exit 0" 0 $?
+check_match "the host driver took it, said" \
+	"\] $E2E_NIC: e1000e took it when it came back \(the kernel forgot driver_override\); moving it to vfio-pci$" \
+	"$(cat /tmp/out)"
+check_match "verified on vfio-pci" "\] $E2E_NIC: on vfio-pci \(verified\)$" "$(cat /tmp/out)"
+check_driver $E2E_NIC vfio-pci
+check_eq "driver_override set on the new device" vfio-pci "$(sysattr $E2E_NIC driver_override)"
+check "the group opens" vfio-open $E2E_NIC
+rm /run/vfiobox/$E2E_NIC
+
+# --- selected by the conf file ---------------------------------------------------------------
+mkdir -p /etc && echo "claim=$E2E_NIC" > /etc/vfiobox.conf
+check "recover: selected by the conf file" vfiobox recover $E2E_NIC
+check_match "intention from the conf file" "should end on vfio-pci \(selected by the /etc/vfiobox.conf\)" "$(cat /tmp/e2e.out)"
+check_driver $E2E_NIC vfio-pci
+rm /etc/vfiobox.conf
+
+# --- the GPU + HDA pair with --sbr ---------------------------------------------------------------
+check "GPU on vfio-pci" sysfs_bind $E2E_GPU vfio-pci
+check "HDA on vfio-pci" sysfs_bind $E2E_HDA vfio-pci
+record $E2E_GPU 1234:1111:1af4:1100 038000 bochs-drm vfio-pci
+record $E2E_HDA 8086:293e:1af4:1100 040300 snd_hda_intel vfio-pci
+bc0=$(cfg_read $E2E_GPU_PORT 60)
+timed_to /tmp/out recover-sbr vfiobox recover --sbr $E2E_GPU
+rc=$?
+note "$(cat /tmp/out)"
+check_eq "recover --sbr exits 0" 0 $rc
+check_match "HDA removed first" "\] removed $E2E_HDA \(was on vfio-pci\)$" "$(cat /tmp/out)"
+check_match "secondary bus reset" "\] secondary bus reset of $E2E_GPU_PORT done$" "$(cat /tmp/out)"
+check_match "GPU back" "\] $E2E_GPU back \(1234:1111\)" "$(cat /tmp/out)"
+check_match "HDA back" "\] $E2E_HDA back \(8086:293e\)" "$(cat /tmp/out)"
+check_driver $E2E_GPU vfio-pci
+check_driver $E2E_HDA vfio-pci
+check_eq "bridge control as before" "$bc0" "$(cfg_read $E2E_GPU_PORT 60)"
+out=$(vfio-open $E2E_GPU $E2E_HDA)
+check_match "the group is viable again" "^group [0-9]+: viable" "$out"
+check_match "device fd" "^device $E2E_GPU: fd ok" "$out"
+
+# --- --bridge: the root port goes too, rescan above it --------------------------------------------
+timed_to /tmp/out recover-bridge vfiobox recover --bridge $E2E_GPU
+rc=$?
+note "$(cat /tmp/out)"
+check_eq "recover --bridge exits 0" 0 $rc
+check_match "the root port removed" "\] removed $E2E_GPU_PORT \(the bridge\)$" "$(cat /tmp/out)"
+check_match "rescan above it" "\] rescan /sys/(class/pci_bus/0000:00|bus/pci)/rescan$" "$(cat /tmp/out)"
+check "root port back" present $E2E_GPU_PORT
+check_driver $E2E_GPU vfio-pci
+check_driver $E2E_HDA vfio-pci
+
+# --- no argument: nothing NVIDIA, nothing missing ---------------------------------------------
+check "recover with nothing to do" vfiobox recover
+check_eq "says so" "nothing to recover: no NVIDIA display function is missing or reads all-ones" "$(cat /tmp/e2e.out)"

@@ -1,0 +1,2 @@
+#!/bin/sh
+/e2e/run "dracut pre-mount hook"

@@ -1,0 +1,15 @@
+#!/bin/bash
+# Test-only dracut module (tests/hooks/boot/e2e-image.sh): runs the e2e
+# scenario (/e2e/run, appended to the image) once udev coldplug is done, and
+# gives dracut's /init a root= stand-in so it gets that far without a root.
+check() { return 255; }
+depends() { echo vfiobox; }
+install() {
+    inst_hook cmdline 99 "$moddir/e2e-root.sh"
+    if dracut_module_included "systemd"; then
+        inst_simple "$moddir/vfiobox-e2e.service" "$systemdsystemunitdir/vfiobox-e2e.service"
+        $SYSTEMCTL -q --root "$initdir" add-wants sysinit.target vfiobox-e2e.service
+    else
+        inst_hook pre-mount 99 "$moddir/e2e-premount.sh"
+    fi
+}

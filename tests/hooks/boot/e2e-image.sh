@@ -1,0 +1,77 @@
+#!/bin/sh
+# tests/hooks/boot/e2e-image.sh FLAVOUR OUT: the "# e2e-image:" command of the
+# hook scenarios (tests/e2e/scenarios/hook-*.sh). Builds a whole initramfs the
+# way a user's system would, with vfiobox's hooks as `make install` puts them:
+#   dracut            Debian's dracut, no systemd (cmdline hook)
+#   dracut-systemd    Debian's dracut with systemd (vfiobox-claim.service)
+#   initramfs-tools   Debian's mkinitramfs (init-top/00vfiobox), the drivers in
+#                     its module list (/etc/initramfs-tools/modules)
+#   mkinitcpio        the real mkinitcpio build hook run with working add_*
+#                     functions, busybox /init in mkinitcpio's order
+#                     (boot/mkinitcpio/build.sh), the drivers in MODULES
+# Each image carries the host drivers of the e2e guest's devices (bochs,
+# snd_hda_intel, e1000e) and a test-only step that runs /e2e/run once coldplug
+# and module loading are done. Appended to it, uncompressed: /e2e/run,
+# /e2e/lib.sh, /e2e/hookcheck.sh, the scenario, a static busybox, vfio-open.
+# Environment from the e2e runner: E2E_KVER, E2E_SCENARIO, E2E_NAME,
+# E2E_GUEST, E2E_TMP; nothing outside E2E_TMP and OUT is written (see
+# tests/hooks/images.sh for how the generators are kept off this machine).
+set -eu
+flavour=$1 out=$2
+top=$(pwd)
+here=$top/tests/hooks/boot
+drivers="bochs snd_hda_intel snd_hda_codec_generic e1000e"
+WORK=$E2E_TMP/hookimg
+rm -rf "$WORK"
+mkdir -p "$WORK"
+STAGE=$WORK/stage
+${MAKE:-make} -s -C "$top" install install-hooks PREFIX=/usr DESTDIR="$STAGE" >"$WORK/install.log" 2>&1 ||
+	{ cat "$WORK/install.log"; exit 1; }
+# The generators want the kernel's config too (the e2e cache drops /boot):
+# the same package through tests/hooks/kernel.sh.
+KDIR=$(E2E_KERNEL_PKG=linux-image-$E2E_KVER "$top/tests/hooks/kernel.sh")
+KVER=$E2E_KVER
+export STAGE KDIR KVER WORK
+. "$top/tests/hooks/images.sh"
+export VFIOBOX_CONF=$WORK/no-conf # selectors from the kernel command line
+
+case $flavour in
+dracut | dracut-systemd)
+	DRACUT_EXTRA_MODULE=$here/dracut-test
+	mods="base udev-rules vfiobox vfioboxtest"
+	[ "$flavour" = dracut-systemd ] && mods="systemd-initrd dracut-systemd $mods"
+	dracut_image "$WORK/img" "$mods" --add-drivers "$drivers" || { tail -30 "$WORK/img.log"; exit 1; }
+	;;
+initramfs-tools)
+	[ "$(id -u)" = 0 ] || { echo "initramfs-tools image: needs root (private mounts over /usr/lib and /boot)"; exit 1; }
+	cp -r "$here/initramfs-tools" "$WORK/conf"
+	printf 'MODULES=list\nBUSYBOX=y\nCOMPRESS=gzip\n' >"$WORK/conf/initramfs.conf"
+	printf '%s\n' $drivers >"$WORK/conf/modules"
+	itools_image "$WORK/img" "$WORK/conf" || { tail -30 "$WORK/img.log"; exit 1; }
+	;;
+mkinitcpio)
+	MKINITCPIO_MODULES="$drivers" "$here/mkinitcpio/build.sh" "$WORK/img" >"$WORK/img.log" 2>&1 || { cat "$WORK/img.log"; exit 1; }
+	;;
+*)
+	echo "e2e-image.sh: unknown flavour '$flavour'" >&2
+	exit 2
+	;;
+esac
+
+p=$WORK/payload
+mkdir -p "$p/e2e/bin"
+cp /bin/busybox "$p/e2e/bin/busybox"
+cp "$here/e2e-run" "$p/e2e/run"
+cp "$here/hookcheck.sh" "$p/e2e/hookcheck.sh"
+cp "$E2E_GUEST/lib.sh" "$p/e2e/lib.sh"
+cp "$E2E_SCENARIO" "$p/e2e/scenario.sh"
+echo "$E2E_NAME" >"$p/e2e/name"
+vo=${E2E_VFIO_OPEN:-build/e2e/vfio-open}
+[ -x "$vo" ] && cp "$vo" "$p/e2e/bin/vfio-open"
+chmod 0755 "$p/e2e/run" "$p/e2e/bin/busybox"
+cp "$WORK/img" "$out"
+# The kernel takes the next archive only at a 4-byte aligned offset after a
+# compressed one, skipping zeros to get there.
+sz=$(stat -c %s "$out")
+head -c $(((4 - sz % 4) % 4)) /dev/zero >>"$out"
+(cd "$p" && find . | sort | cpio -o -H newc -R 0:0 --quiet) >>"$out"
