@@ -6,7 +6,7 @@
 #   make bench               includes bench/domxml/run.sh
 #
 # The tokenizer and the planner are the hot loops of `domxml` on big files:
-# they are built -O2 in the release binary (the rest stays -Os).
+# they are built -O2 in the release binary (the rest is optimized for size).
 
 $(BUILD)/rel/lib/xml.o $(BUILD)/rel/lib/domxml.o: REL_CFLAGS += -O2
 
