@@ -106,6 +106,7 @@ struct kept {
 struct domxml_opts {
 	struct vb_dx_edits e;
 	struct kept kept;
+	int once;			/* the input cannot be read a second time */
 	int preset, inplace, list;
 	const char *backup, *out, *in;
 	const char *name;		/* the input as messages call it */
@@ -446,16 +447,23 @@ static int first_pass(struct domxml_opts *o, int *fd, char *buf, struct vb_xml *
 	struct tee t;
 	int r;
 
-	/* A pipe, or a file read from the middle: keep a copy to read twice. */
+	/* A pipe, or a file read from the middle: keep a copy to read twice.
+	 * --list-hostdevs needs it only past KEEP_MAX devices: it goes on
+	 * without one (the libvirt hook may run where /tmp is not writable). */
 	if (lseek(*fd, 0, SEEK_CUR) != 0) {
 		t.in = *fd;
 		t.spool = spool_open();
-		if (t.spool < 0) {
+		if (t.spool < 0 && !list) {
 			vb_err("cannot make a temporary file for standard input: %s", strerror(errno));
 			return VB_EXIT_FAIL;
 		}
-		*fd = t.spool;
-		vb_xml_init(x, buf, BUF_SIZE, tee_read, &t, "domain");
+		if (t.spool < 0) {
+			o->once = 1;
+			vb_xml_init(x, buf, BUF_SIZE, vb_xml_fd_read, fd, "domain");
+		} else {
+			*fd = t.spool;
+			vb_xml_init(x, buf, BUF_SIZE, tee_read, &t, "domain");
+		}
 	} else {
 		vb_xml_init(x, buf, BUF_SIZE, vb_xml_fd_read, fd, "domain");
 	}
@@ -473,7 +481,7 @@ static int first_pass(struct domxml_opts *o, int *fd, char *buf, struct vb_xml *
 			vb_err("%s: %s", o->name, p->msg);
 		return VB_EXIT_USAGE;
 	}
-	if (lseek(*fd, 0, SEEK_SET) < 0) {
+	if (!o->once && lseek(*fd, 0, SEEK_SET) < 0) {
 		vb_err("%s: cannot read it twice: %s", o->name, strerror(errno));
 		return VB_EXIT_FAIL;
 	}
@@ -797,6 +805,10 @@ int domxml_main(int argc, char **argv)
 	if (r == 0 && o.list && !o.kept.over) {
 		for (i = 0; i < o.kept.n; i++)
 			print_bdf(NULL, &o.kept.b[i]);
+	} else if (r == 0 && o.list && o.once) {
+		vb_err("%s: more than %d PCI hostdevs and no temporary file to read them again: give the XML as FILE",
+		       o.name, KEEP_MAX);
+		r = VB_EXIT_FAIL;
 	} else if (r == 0 && o.list) {
 		vb_xml_init(x, buf, BUF_SIZE, vb_xml_fd_read, &fd, "domain");
 		if (vb_dx_list(x, print_bdf, NULL, &p) < 0) {
