@@ -1,0 +1,834 @@
+/* domxml: make the seed guides' `virsh edit` changes to a libvirt domain XML
+ * by a streaming rewrite (lib/domxml.h, lib/xml.h): no XML library, every
+ * byte the edits do not own copied as it was, the same edits twice change
+ * nothing, a malformed document is refused before anything is written.
+ *
+ * Reads /sys/bus/pci/devices/ADDR/{modalias,subsystem_vendor,
+ * subsystem_device} for --subsys without ids (and --preset=laptop); writes
+ * only the output file: a temporary file in the same directory, fsync()ed,
+ * then rename()d over it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "applet.h"
+#include "domxml.h"
+#include "pcidev.h"
+#include "shmem.h"
+#include "util.h"
+#include "xml.h"
+
+const char domxml_usage[] =
+	"usage: domxml [EDIT...] [-i [--backup=SUF] | -o FILE] [FILE]\n"
+	"       domxml --list-hostdevs [FILE]\n"
+	"\n"
+	"Make the passthrough edits to a libvirt domain XML (FILE, or standard\n"
+	"input) and write it to standard output, back to FILE (-i) or to -o FILE.\n"
+	"Only what the edits own changes; every other byte is copied as it was.\n"
+	"The same edits on the output change nothing. Use the inactive definition:\n"
+	"  virsh dumpxml --inactive VM | vfiobox domxml ... > vm.xml; virsh define vm.xml\n"
+	"\n"
+	"Edits (each adds what is missing and updates what differs):\n"
+	"  --hide-vm              <hyperv mode='custom'> with relaxed, vapic, spinlocks\n"
+	"                         (retries 8191), vpindex, runtime, synic, stimer, reset,\n"
+	"                         vendor_id, frequencies, tlbflush; <kvm><hidden\n"
+	"                         state='on'/></kvm>; <vmport state='off'/>\n"
+	"  --vendor-id=STR        hyperv vendor_id value (1 to 12 characters, no comma;\n"
+	"                         GenuineIntel when --hide-vm adds a vendor_id)\n"
+	"  --hostdev=BDF[@GUEST]  PCI hostdev (managed) of host device BDF, at guest\n"
+	"                         address GUEST if given (multifunction='on' on a\n"
+	"                         function 0 whose slot has other functions); repeatable\n"
+	"  --rom=off|FILE         for the --hostdev before it: <rom bar='off'/> or\n"
+	"                         <rom file='FILE'/>\n"
+	"  --shmem=MIB|WxH        <shmem name='looking-glass'> ivshmem-plain of MIB MiB,\n"
+	"                         or sized for a WxH display (as the shmem applet does)\n"
+	"  --kvmfr=MIB|WxH[,path=DEV]\n"
+	"                         Looking Glass through the kvmfr module instead: the\n"
+	"                         -device ivshmem-plain and -object memory-backend-file\n"
+	"                         (mem-path DEV, default /dev/kvmfr0) qemu:commandline\n"
+	"                         arguments, and no looking-glass <shmem>\n"
+	"  --acpitable=FILE       -acpitable file=FILE in qemu:commandline; repeatable\n"
+	"  --no-memballoon        <memballoon model='none'/>\n"
+	"  --video=none           <video><model type='none'/></video>, the only video\n"
+	"  --subsys=BDF[:SVID:SDID]\n"
+	"                         the guest sees subsystem ids SVID:SDID (hex; default:\n"
+	"                         the host's, from sysfs) on the hostdev of BDF:\n"
+	"                         qemu:override of x-pci-sub-vendor-id and\n"
+	"                         x-pci-sub-device-id, with a ua- alias on the hostdev\n"
+	"  --rom-fwcfg=NAME=FILE  <sysinfo type='fwcfg'> entry NAME (opt/...) read from\n"
+	"                         FILE; repeatable\n"
+	"  --hotplug-off[=BUS]    hotplug='off' on the pcie-root-port holding the\n"
+	"                         --hostdev devices (all PCI hostdevs without one), or\n"
+	"                         on the port of guest bus BUS\n"
+	"  --preset=laptop        the Optimus laptop guide's set: --hide-vm\n"
+	"                         --hostdev=0000:01:00.0 --rom=off --subsys=0000:01:00.0\n"
+	"                         (when sysfs has ids) --shmem=3840x2160 (unless the\n"
+	"                         domain uses kvmfr) --no-memballoon\n"
+	"                         --acpitable=/etc/libvirt/qemu/ssdt-battery.dat (unless\n"
+	"                         it has one: make it with ssdt battery -o);\n"
+	"                         explicit options replace their part of it\n"
+	"\n"
+	"Output:\n"
+	"  -i, --in-place         rewrite FILE: a temporary file in its directory,\n"
+	"                         fsync, rename; the original is never truncated, and\n"
+	"                         is left alone when nothing changes\n"
+	"      --backup=SUF       with -i: keep the original as FILE followed by SUF\n"
+	"  -o, --output=FILE      write FILE the same way\n"
+	"      --list-hostdevs    print the source address (DDDD:BB:DD.F) of each\n"
+	"                         <hostdev mode='subsystem' type='pci'>, one per line\n"
+	"  -h, --help             this text\n"
+	"\n"
+	"Exit: 0 done; 1 read or write error (FILE untouched); 2 usage error,\n"
+	"malformed XML (FILE:LINE:COL: what is wrong), or an edit this document\n"
+	"cannot take: nothing written.\n";
+
+#define BUF_SIZE (256 * 1024)
+/* Where the README's ssdt section puts the fake battery. */
+#define PRESET_SSDT "/etc/libvirt/qemu/ssdt-battery.dat"
+
+/* --list-hostdevs keeps this many addresses from the first pass, and reads
+ * the input a second time only for more. */
+#define KEEP_MAX 256
+
+struct kept {
+	struct vb_bdf b[KEEP_MAX];
+	size_t n;
+	int over;
+};
+
+struct domxml_opts {
+	struct vb_dx_edits e;
+	struct kept kept;
+	int once;			/* the input cannot be read a second time */
+	int preset, inplace, list;
+	const char *backup, *out, *in;
+	const char *name;		/* the input as messages call it */
+	int explicit_shmem, explicit_hostdev, explicit_acpi, explicit_subsys;
+	int subsys_from_sysfs[VB_DX_MAX_SUBSYS];
+};
+
+enum {
+	O_HIDE = 256, O_VENDOR, O_HOSTDEV, O_ROM, O_SHMEM, O_KVMFR, O_ACPI, O_NOBALLOON,
+	O_VIDEO, O_SUBSYS, O_FWCFG, O_HOTPLUG, O_PRESET, O_BACKUP, O_LIST,
+};
+
+static const struct option longopts[] = {
+	{ "hide-vm", no_argument, NULL, O_HIDE },
+	{ "vendor-id", required_argument, NULL, O_VENDOR },
+	{ "hostdev", required_argument, NULL, O_HOSTDEV },
+	{ "rom", required_argument, NULL, O_ROM },
+	{ "shmem", required_argument, NULL, O_SHMEM },
+	{ "kvmfr", required_argument, NULL, O_KVMFR },
+	{ "acpitable", required_argument, NULL, O_ACPI },
+	{ "no-memballoon", no_argument, NULL, O_NOBALLOON },
+	{ "video", required_argument, NULL, O_VIDEO },
+	{ "subsys", required_argument, NULL, O_SUBSYS },
+	{ "rom-fwcfg", required_argument, NULL, O_FWCFG },
+	{ "hotplug-off", optional_argument, NULL, O_HOTPLUG },
+	{ "preset", required_argument, NULL, O_PRESET },
+	{ "in-place", no_argument, NULL, 'i' },
+	{ "backup", required_argument, NULL, O_BACKUP },
+	{ "output", required_argument, NULL, 'o' },
+	{ "list-hostdevs", no_argument, NULL, O_LIST },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* MIB or WxH: MiB. */
+static int parse_size(const char *opt, const char *s, uint64_t *mib)
+{
+	unsigned w, h;
+	unsigned long v;
+
+	if (strpbrk(s, "xX")) {
+		if (vb_shmem_parse_res(s, &w, &h) < 0)
+			return vb_usage_err("%s=%s: expected MIB or WIDTHxHEIGHT", opt, s);
+		*mib = vb_shmem_mib(w, h, 0);
+		return 0;
+	}
+	if (vb_parse_ulong(s, 10, 1UL << 20, &v) < 0 || !v)
+		return vb_usage_err("%s=%s: expected MIB (1 to 1048576) or WIDTHxHEIGHT", opt, s);
+	*mib = v;
+	return 0;
+}
+
+/* BDF[:SVID:SDID]: the address ends one digit after its '.'. */
+static int parse_subsys(struct domxml_opts *o, const char *s)
+{
+	struct vb_dx_subsys *ss;
+	const char *dot = strchr(s, '.');
+	char addr[VB_BDF_LEN + 8];
+	size_t n;
+
+	if (o->e.nsubsys == VB_DX_MAX_SUBSYS)
+		return vb_usage_err("at most %d --subsys", VB_DX_MAX_SUBSYS);
+	ss = &o->e.subsys[o->e.nsubsys];
+	n = dot && dot[1] ? (size_t)(dot + 2 - s) : strlen(s);
+	if (n >= sizeof(addr))
+		return vb_usage_err("--subsys=%s: bad address", s);
+	memcpy(addr, s, n);
+	addr[n] = 0;
+	if (vb_bdf_parse(addr, &ss->bdf) < 0)
+		return vb_usage_err("--subsys=%s: bad address (DDDD:BB:DD.F or BB:DD.F)", s);
+	o->subsys_from_sysfs[o->e.nsubsys] = s[n] == 0;
+	if (s[n]) {
+		char ids[32], *colon;
+		unsigned long v, d;
+
+		if (s[n] != ':' || strlen(s + n + 1) >= sizeof(ids))
+			return vb_usage_err("--subsys=%s: expected BDF:SVID:SDID", s);
+		strcpy(ids, s + n + 1);
+		colon = strchr(ids, ':');
+		if (!colon)
+			return vb_usage_err("--subsys=%s: expected BDF:SVID:SDID", s);
+		*colon = 0;
+		if (vb_parse_ulong(ids, 16, 0xffff, &v) < 0 || vb_parse_ulong(colon + 1, 16, 0xffff, &d) < 0)
+			return vb_usage_err("--subsys=%s: SVID and SDID are 16-bit hex numbers", s);
+		ss->svid = (unsigned)v;
+		ss->sdid = (unsigned)d;
+	}
+	o->e.nsubsys++;
+	return 0;
+}
+
+static int parse_opt(struct domxml_opts *o, int c, const char *arg)
+{
+	struct vb_dx_edits *e = &o->e;
+	char buf[PATH_MAX];
+	unsigned long v;
+	char *at;
+
+	switch (c) {
+	case O_HIDE:
+		e->hide_vm = 1;
+		return 0;
+	case O_VENDOR:
+		e->vendor_id = arg;
+		return 0;
+	case O_HOSTDEV: {
+		struct vb_dx_hostdev *h;
+
+		if (e->nhostdev == VB_DX_MAX_HOSTDEV)
+			return vb_usage_err("at most %d --hostdev", VB_DX_MAX_HOSTDEV);
+		h = &e->hostdev[e->nhostdev];
+		if (vb_strlcpy(buf, arg, sizeof(buf)) < 0)
+			return vb_usage_err("--hostdev: too long");
+		if ((at = strchr(buf, '@')))
+			*at++ = 0;
+		if (vb_bdf_parse(buf, &h->src) < 0)
+			return vb_usage_err("--hostdev=%s: bad host address (DDDD:BB:DD.F or BB:DD.F)", arg);
+		if (at && vb_bdf_parse(at, &h->guest) < 0)
+			return vb_usage_err("--hostdev=%s: bad guest address after '@'", arg);
+		h->has_guest = at != NULL;
+		e->nhostdev++;
+		o->explicit_hostdev = 1;
+		return 0;
+	}
+	case O_ROM: {
+		struct vb_dx_hostdev *h;
+
+		if (!e->nhostdev)
+			return vb_usage_err("--rom applies to the --hostdev before it: give --hostdev first");
+		h = &e->hostdev[e->nhostdev - 1];
+		if (h->rom != VB_DX_ROM_KEEP)
+			return vb_usage_err("two --rom for one --hostdev");
+		if (!strcmp(arg, "off")) {
+			h->rom = VB_DX_ROM_OFF;
+		} else {
+			h->rom = VB_DX_ROM_FILE;
+			h->rom_file = arg;
+		}
+		return 0;
+	}
+	case O_SHMEM:
+		o->explicit_shmem = 1;
+		return parse_size("--shmem", arg, &e->shmem_mib);
+	case O_KVMFR: {
+		char *comma;
+
+		o->explicit_shmem = 1;
+		if (vb_strlcpy(buf, arg, sizeof(buf)) < 0)
+			return vb_usage_err("--kvmfr: too long");
+		if ((comma = strchr(buf, ','))) {
+			*comma++ = 0;
+			if (strncmp(comma, "path=", 5) || !comma[5])
+				return vb_usage_err("--kvmfr=%s: the only option is path=DEV", arg);
+			e->kvmfr_path = arg + (comma + 5 - buf);
+		}
+		return parse_size("--kvmfr", buf, &e->kvmfr_mib);
+	}
+	case O_ACPI:
+		if (e->nacpi == VB_DX_MAX_ACPI)
+			return vb_usage_err("at most %d --acpitable", VB_DX_MAX_ACPI);
+		e->acpitable[e->nacpi++] = arg;
+		o->explicit_acpi = 1;
+		return 0;
+	case O_NOBALLOON:
+		e->no_memballoon = 1;
+		return 0;
+	case O_VIDEO:
+		if (strcmp(arg, "none"))
+			return vb_usage_err("--video=%s: only --video=none", arg);
+		e->video_none = 1;
+		return 0;
+	case O_SUBSYS:
+		o->explicit_subsys = 1;
+		return parse_subsys(o, arg);
+	case O_FWCFG: {
+		const char *eq = strchr(arg, '=');
+
+		if (e->nfwcfg == VB_DX_MAX_FWCFG)
+			return vb_usage_err("at most %d --rom-fwcfg", VB_DX_MAX_FWCFG);
+		if (!eq || eq == arg || !eq[1])
+			return vb_usage_err("--rom-fwcfg=%s: expected NAME=FILE", arg);
+		/* NAME is kept in the argument itself: cut it at '='. */
+		e->fwcfg[e->nfwcfg].name = arg;
+		((char *)eq)[0] = 0;
+		e->fwcfg[e->nfwcfg++].file = eq + 1;
+		return 0;
+	}
+	case O_HOTPLUG:
+		if (!arg) {
+			e->hotplug_off = 1;
+			return 0;
+		}
+		if (e->nhotplug_bus == VB_DX_MAX_BUS)
+			return vb_usage_err("at most %d --hotplug-off=BUS", VB_DX_MAX_BUS);
+		if (vb_parse_ulong(arg, 0, 255, &v) < 0)
+			return vb_usage_err("--hotplug-off=%s: BUS is a number from 0 to 255", arg);
+		e->hotplug_bus[e->nhotplug_bus++] = (unsigned)v;
+		return 0;
+	case O_PRESET:
+		if (strcmp(arg, "laptop"))
+			return vb_usage_err("--preset=%s: the only preset is laptop", arg);
+		o->preset = 1;
+		return 0;
+	case 'i':
+		o->inplace = 1;
+		return 0;
+	case O_BACKUP:
+		if (!*arg || strchr(arg, '/'))
+			return vb_usage_err("--backup=%s: a suffix without '/'", arg);
+		o->backup = arg;
+		return 0;
+	case 'o':
+		o->out = arg;
+		return 0;
+	case O_LIST:
+		o->list = 1;
+		return 0;
+	}
+	return vb_usage_err("unknown option");
+}
+
+/* Subsystem ids from sysfs (lib/pcidev). */
+static int host_subsys(struct vb_dx_subsys *s, int quiet)
+{
+	struct vb_pciids id;
+	char a[VB_BDF_LEN];
+	int r;
+
+	vb_bdf_format(&s->bdf, a);
+	r = vb_pcidev_ids(a, &id);
+	if (r == 0 && (id.subvendor == 0 || id.subvendor == 0xffff))
+		r = -ENODATA;
+	if (r < 0) {
+		if (quiet)
+			vb_warn("--preset=laptop: no subsystem ids for %s in sysfs (%s): --subsys left out", a,
+				r == -ENODATA ? "they read as zero" : strerror(-r));
+		else
+			vb_err("--subsys=%s: cannot read the host's subsystem ids (%s): give them as "
+			       "--subsys=%s:SVID:SDID", a, r == -ENODATA ? "they read as zero" : strerror(-r), a);
+		return VB_EXIT_USAGE;
+	}
+	s->svid = id.subvendor;
+	s->sdid = id.subdevice;
+	return 0;
+}
+
+/* The preset fills what the options did not say. */
+static int apply_preset(struct domxml_opts *o)
+{
+	struct vb_dx_edits *e = &o->e;
+	size_t i;
+
+	if (o->preset) {
+		e->hide_vm = 1;
+		e->no_memballoon = 1;
+		if (!o->explicit_hostdev) {
+			vb_bdf_parse("0000:01:00.0", &e->hostdev[0].src);
+			e->hostdev[0].rom = VB_DX_ROM_OFF;
+			e->nhostdev = 1;
+		}
+		if (!o->explicit_shmem) {
+			e->shmem_mib = vb_shmem_mib(3840, 2160, 0);
+			e->shmem_soft = 1;
+		}
+		if (!o->explicit_acpi) {
+			e->acpitable[0] = PRESET_SSDT;
+			e->nacpi = 1;
+			e->acpi_soft = 1;
+		}
+		if (!o->explicit_subsys) {
+			e->subsys[0].bdf = e->hostdev[0].src;
+			if (host_subsys(&e->subsys[0], 1) == 0)
+				e->nsubsys = 1;
+		}
+	}
+	for (i = 0; i < e->nsubsys && o->explicit_subsys; i++)
+		if (o->subsys_from_sysfs[i] && host_subsys(&e->subsys[i], 0))
+			return VB_EXIT_USAGE;
+	return 0;
+}
+
+/* ---- input ------------------------------------------------------------------ */
+
+struct tee {
+	int in, spool;
+};
+
+/* Read standard input and keep a copy in the spool file (second pass). */
+static ssize_t tee_read(void *ctx, void *buf, size_t n)
+{
+	struct tee *t = ctx;
+	ssize_t r = vb_xml_fd_read(&t->in, buf, n), w = 0;
+
+	while (r > 0 && w < r) {
+		ssize_t k = write(t->spool, (char *)buf + w, (size_t)(r - w));
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		w += k;
+	}
+	return r;
+}
+
+static int spool_open(void)
+{
+	const char *d = getenv("TMPDIR");
+	char path[PATH_MAX];
+	int fd;
+
+	if (!d || !*d)
+		d = "/tmp";
+	fd = open(d, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0 || vb_fmt(path, sizeof(path), "%s/vfiobox-domxml.XXXXXX", d) < 0)
+		return fd;
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+static void keep_bdf(void *ctx, const struct vb_bdf *b)
+{
+	struct kept *k = ctx;
+
+	if (k->n < KEEP_MAX)
+		k->b[k->n++] = *b;
+	else
+		k->over = 1;
+}
+
+/* The first pass over the input (spooling a pipe); *fd is left at a
+ * seekable copy for the second. */
+static int first_pass(struct domxml_opts *o, int *fd, char *buf, struct vb_xml *x, int list,
+		      struct vb_dx_plan *p)
+{
+	struct tee t;
+	int r;
+
+	/* A pipe, or a file read from the middle: keep a copy to read twice.
+	 * --list-hostdevs needs it only past KEEP_MAX devices: it goes on
+	 * without one (the libvirt hook may run where /tmp is not writable). */
+	if (lseek(*fd, 0, SEEK_CUR) != 0) {
+		t.in = *fd;
+		t.spool = spool_open();
+		if (t.spool < 0 && !list) {
+			vb_err("cannot make a temporary file for standard input: %s", strerror(errno));
+			return VB_EXIT_FAIL;
+		}
+		if (t.spool < 0) {
+			o->once = 1;
+			vb_xml_init(x, buf, BUF_SIZE, vb_xml_fd_read, fd, "domain");
+		} else {
+			*fd = t.spool;
+			vb_xml_init(x, buf, BUF_SIZE, tee_read, &t, "domain");
+		}
+	} else {
+		vb_xml_init(x, buf, BUF_SIZE, vb_xml_fd_read, fd, "domain");
+	}
+	r = list ? vb_dx_list(x, keep_bdf, &o->kept, p) : vb_dx_plan(&o->e, x, p);
+	if (r == VB_DX_EXML && p->err_io) {
+		vb_err("%s: read error: %s", o->name, strerror(p->err_io));
+		return VB_EXIT_FAIL;
+	}
+	if (r < 0) {
+		if (p->line && p->col)
+			vb_err("%s:%lu:%lu: %s", o->name, p->line, p->col, p->msg);
+		else if (p->line)
+			vb_err("%s:%lu: %s", o->name, p->line, p->msg);
+		else
+			vb_err("%s: %s", o->name, p->msg);
+		return VB_EXIT_USAGE;
+	}
+	if (!o->once && lseek(*fd, 0, SEEK_SET) < 0) {
+		vb_err("%s: cannot read it twice: %s", o->name, strerror(errno));
+		return VB_EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* ---- output ------------------------------------------------------------------ */
+
+static int write_all(int fd, const char *b, size_t n)
+{
+	while (n) {
+		ssize_t k = write(fd, b, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -errno;
+		b += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* Copy in[off, off+n) to out: in-kernel when it can be. */
+static int copy_span(int in, uint64_t off, uint64_t n, int out, char *buf, size_t cap)
+{
+	off_t o = (off_t)off;
+	int plain = 0;
+
+	while (n) {
+		ssize_t k = -1;
+
+		if (!plain) {
+			k = sendfile(out, in, &o, n > (1u << 30) ? (1u << 30) : (size_t)n);
+			if (k < 0 && (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)) {
+				plain = 1;
+				continue;
+			}
+		} else {
+			k = pread(in, buf, n < cap ? (size_t)n : cap, o);
+			if (k > 0) {
+				int r = write_all(out, buf, (size_t)k);
+
+				if (r < 0) {
+					errno = -r;
+					return -1;
+				}
+				o += k;
+			}
+		}
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (k == 0) {
+			errno = EIO;	/* the input got shorter */
+			return -2;
+		}
+		n -= (uint64_t)k;
+	}
+	return 0;
+}
+
+static int second_pass(struct domxml_opts *o, int in, int out, const struct vb_dx_plan *p, char *buf)
+{
+	uint64_t cur = 0;
+	size_t i;
+	struct stat st;
+
+	if (fstat(in, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size != p->size) {
+		vb_err("%s: changed while being read (%llu bytes, now %llu)", o->name,
+		       (unsigned long long)p->size, (unsigned long long)st.st_size);
+		return VB_EXIT_FAIL;
+	}
+	for (i = 0; i <= p->npatches; i++) {
+		uint64_t end = i < p->npatches ? p->patches[i].off : p->size;
+		int r;
+
+		if (end > cur && (r = copy_span(in, cur, end - cur, out, buf, BUF_SIZE)) < 0) {
+			vb_err("%s: %s", r == -2 ? o->name : "write", r == -2 ? "changed while being read" : strerror(errno));
+			return VB_EXIT_FAIL;
+		}
+		if (i == p->npatches)
+			break;
+		if ((r = write_all(out, p->patches[i].ins, p->patches[i].ins_len)) < 0) {
+			vb_err("write: %s", strerror(-r));
+			return VB_EXIT_FAIL;
+		}
+		cur = p->patches[i].off + p->patches[i].del;
+	}
+	return 0;
+}
+
+/* Where a file goes: its real path if it exists (symlinks followed). */
+static int target_path(const char *f, char *out)
+{
+	char *r = realpath(f, NULL);
+
+	if (r) {
+		int n = vb_strlcpy(out, r, PATH_MAX);
+
+		free(r);
+		return n;
+	}
+	if (errno != ENOENT)
+		return -errno;
+	return vb_strlcpy(out, f, PATH_MAX);
+}
+
+static int fsync_dir(const char *path)
+{
+	char dir[PATH_MAX], *slash;
+	int fd, r;
+
+	vb_strlcpy(dir, path, sizeof(dir));
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = 0;
+	else if (slash)
+		*slash = 0;
+	else
+		strcpy(dir, ".");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = fsync(fd) < 0 && errno != EINVAL ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+/* Keep the original as path+suf: a hard link (no copy), else a copy. */
+static int make_backup(const char *path, const char *suf, char *buf)
+{
+	char bak[PATH_MAX], tmp[PATH_MAX];
+	int in, out, r = 0;
+	ssize_t k;
+
+	if (vb_fmt(bak, sizeof(bak), "%s%s", path, suf) < 0 || vb_fmt(tmp, sizeof(tmp), "%s.XXXXXX", bak) < 0)
+		return -ENAMETOOLONG;
+	if ((out = mkostemp(tmp, O_CLOEXEC)) < 0)
+		return -errno;
+	close(out);
+	unlink(tmp);
+	if (link(path, tmp) == 0)
+		return rename(tmp, bak) < 0 ? (r = -errno, unlink(tmp), r) : 0;
+	if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	if ((out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+		r = -errno;
+		close(in);
+		return r;
+	}
+	while ((k = read(in, buf, BUF_SIZE)) > 0)
+		if ((r = write_all(out, buf, (size_t)k)) < 0)
+			break;
+	if (k < 0)
+		r = -errno;
+	if (r == 0 && fsync(out) < 0)
+		r = -errno;
+	close(in);
+	close(out);
+	if (r == 0 && rename(tmp, bak) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
+/* Write the result to path through a temporary file and rename. */
+static int write_file(struct domxml_opts *o, const char *file, int in, const struct vb_dx_plan *p, char *buf)
+{
+	char path[PATH_MAX], tmp[PATH_MAX], *slash;
+	struct stat st;
+	int fd, r, have;
+
+	if ((r = target_path(file, path)) < 0) {
+		vb_err("%s: %s", file, strerror(-r));
+		return VB_EXIT_FAIL;
+	}
+	have = stat(path, &st) == 0;
+	if (have && !S_ISREG(st.st_mode)) {
+		/* A device or pipe (-o /dev/stdout): write it in place. */
+		if (o->inplace) {
+			vb_err("%s: -i needs a regular file", file);
+			return VB_EXIT_FAIL;
+		}
+		if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0) {
+			vb_err("%s: %s", file, strerror(errno));
+			return VB_EXIT_FAIL;
+		}
+		r = second_pass(o, in, fd, p, buf);
+		if (close(fd) < 0 && !r) {
+			vb_err("%s: %s", file, strerror(errno));
+			r = VB_EXIT_FAIL;
+		}
+		return r;
+	}
+	slash = strrchr(path, '/');
+	if (vb_fmt(tmp, sizeof(tmp), "%.*s.%s.XXXXXX", slash ? (int)(slash + 1 - path) : 0, path,
+		   slash ? slash + 1 : path) < 0) {
+		vb_err("%s: path too long", file);
+		return VB_EXIT_FAIL;
+	}
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+		vb_err("%s: cannot create a temporary file next to it: %s", file, strerror(errno));
+		return VB_EXIT_FAIL;
+	}
+	if (have) {
+		if (fchown(fd, st.st_uid, st.st_gid) < 0 && errno != EPERM)
+			vb_warn("%s: cannot keep its owner: %s", file, strerror(errno));
+		r = fchmod(fd, st.st_mode & 07777);
+	} else {
+		mode_t um = umask(0);
+
+		umask(um);
+		r = fchmod(fd, 0666 & ~um);
+	}
+	if (r < 0) {
+		vb_err("%s: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	if ((r = second_pass(o, in, fd, p, buf)))
+		goto fail;
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		fd = -1;
+		vb_err("%s: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	fd = -1;
+	if (o->backup && have && (r = make_backup(path, o->backup, buf)) < 0) {
+		vb_err("%s%s: cannot make the backup: %s", file, o->backup, strerror(-r));
+		goto fail;
+	}
+	if (rename(tmp, path) < 0) {
+		vb_err("%s: rename: %s", file, strerror(errno));
+		goto fail;
+	}
+	if ((r = fsync_dir(path)) < 0)
+		vb_warn("%s: fsync of the directory: %s", file, strerror(-r));
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return VB_EXIT_FAIL;
+}
+
+static void print_bdf(void *ctx, const struct vb_bdf *b)
+{
+	char a[VB_BDF_LEN];
+
+	(void)ctx;
+	vb_bdf_format(b, a);
+	puts(a);
+}
+
+int domxml_main(int argc, char **argv)
+{
+	struct domxml_opts o;
+	struct vb_dx_plan p;
+	struct vb_xml *x;
+	char *buf;
+	const char *m;
+	int c, fd = 0, r, ed;
+	size_t i;
+
+	memset(&o, 0, sizeof(o));
+	while ((c = getopt_long(argc, argv, "hio:", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			vb_print_usage(domxml_usage);
+			return 0;
+		}
+		if (c == '?' || c == ':')
+			return vb_usage_err("bad option");
+		if ((r = parse_opt(&o, c, optarg)))
+			return r;
+	}
+	if (optind < argc)
+		o.in = argv[optind++];
+	if (optind < argc)
+		return vb_usage_err("one FILE at most");
+	ed = o.preset || o.e.hide_vm || o.e.vendor_id || o.e.nhostdev || o.e.shmem_mib || o.e.kvmfr_mib ||
+	     o.e.nacpi || o.e.no_memballoon || o.e.video_none || o.e.nsubsys || o.e.nfwcfg ||
+	     o.e.hotplug_off || o.e.nhotplug_bus;
+	if (o.list && (ed || o.inplace || o.out || o.backup))
+		return vb_usage_err("--list-hostdevs takes no edits and no -i/-o");
+	if (!o.list && !ed)
+		return vb_usage_err("no edit given");
+	if (o.inplace && o.out)
+		return vb_usage_err("-i and -o exclude each other");
+	if (o.inplace && (!o.in || !strcmp(o.in, "-")))
+		return vb_usage_err("-i needs a FILE");
+	if (o.backup && !o.inplace)
+		return vb_usage_err("--backup goes with -i");
+	if (o.in && !strcmp(o.in, "-"))
+		o.in = NULL;
+	if ((r = apply_preset(&o)))
+		return r;
+	if ((m = vb_dx_check_edits(&o.e)))
+		return vb_usage_err("%s", m);
+	for (i = 0; i < o.e.nhostdev; i++)
+		if (o.e.hostdev[i].rom == VB_DX_ROM_FILE && access(o.e.hostdev[i].rom_file, F_OK) < 0)
+			vb_warn("--rom: %s does not exist (yet)", o.e.hostdev[i].rom_file);
+	for (i = 0; i < o.e.nacpi; i++)
+		if (access(o.e.acpitable[i], F_OK) < 0)
+			vb_warn("--acpitable: %s does not exist (yet)%s%s", o.e.acpitable[i],
+				o.preset && !o.explicit_acpi ? ": make it with vfiobox ssdt battery -o " : "",
+				o.preset && !o.explicit_acpi ? o.e.acpitable[i] : "");
+	for (i = 0; i < o.e.nfwcfg; i++)
+		if (access(o.e.fwcfg[i].file, F_OK) < 0)
+			vb_warn("--rom-fwcfg: %s does not exist (yet)", o.e.fwcfg[i].file);
+
+	o.name = o.in ? o.in : "<stdin>";
+	if (o.in && (fd = open(o.in, O_RDONLY | O_CLOEXEC)) < 0) {
+		vb_err("%s: %s", o.in, strerror(errno));
+		return VB_EXIT_FAIL;
+	}
+	buf = vb_xmalloc(BUF_SIZE);
+	x = vb_xmalloc(sizeof(*x));
+	r = first_pass(&o, &fd, buf, x, o.list, &p);
+	if (r == 0 && o.list && !o.kept.over) {
+		for (i = 0; i < o.kept.n; i++)
+			print_bdf(NULL, &o.kept.b[i]);
+	} else if (r == 0 && o.list && o.once) {
+		vb_err("%s: more than %d PCI hostdevs and no temporary file to read them again: give the XML as FILE",
+		       o.name, KEEP_MAX);
+		r = VB_EXIT_FAIL;
+	} else if (r == 0 && o.list) {
+		vb_xml_init(x, buf, BUF_SIZE, vb_xml_fd_read, &fd, "domain");
+		if (vb_dx_list(x, print_bdf, NULL, &p) < 0) {
+			vb_err("%s: %s", o.name, p.msg);
+			r = VB_EXIT_FAIL;
+		}
+	} else if (r == 0) {
+		for (i = 0; i < p.nwarn; i++)
+			vb_warn("%s", p.warn[i]);
+		if (o.inplace && !p.npatches)
+			r = 0;		/* nothing to change: leave the file alone */
+		else if (o.inplace || o.out)
+			r = write_file(&o, o.inplace ? o.in : o.out, fd, &p, buf);
+		else
+			r = second_pass(&o, fd, 1, &p, buf);
+		vb_dx_plan_free(&p);
+	}
+	if (fd > 0)
+		close(fd);
+	free(x);
+	free(buf);
+	return r;
+}
