@@ -417,11 +417,21 @@ static int proc_candidates(const struct vb_idlist *ids, unsigned char *map)
 		return 0;
 	memset(map, 0, 8192);
 	while (fgets(line, sizeof(line), f)) {
+		unsigned long bdf, vd;
 		unsigned bus, devfn, v, d;
-		if (sscanf(line, "%2x%2x %4x%4x", &bus, &devfn, &v, &d) != 4) {
-			fclose(f);
-			return 0;	/* not the format this knows: read them all */
-		}
+		char *end;
+
+		/* "%02x%02x\t%04x%04x\t...": by hand, sscanf is slow here */
+		bdf = strtoul(line, &end, 16);
+		if (end != line + 4 || *end != '\t')
+			goto odd;
+		vd = strtoul(end + 1, &end, 16);
+		if (end != line + 13 || (*end != '\t' && *end != '\n'))
+			goto odd;
+		bus = (unsigned)(bdf >> 8);
+		devfn = (unsigned)(bdf & 0xff);
+		v = (unsigned)(vd >> 16);
+		d = (unsigned)(vd & 0xffff);
 		any = 1;
 		for (i = 0; i < ids->n; i++) {
 			const struct vb_id *e = &ids->v[i];
@@ -435,6 +445,9 @@ static int proc_candidates(const struct vb_idlist *ids, unsigned char *map)
 	}
 	fclose(f);
 	return any;
+odd:
+	fclose(f);
+	return 0;	/* not the format this knows: read them all */
 }
 
 /* Every device the ids= list matches. One readdir; the modalias of each
@@ -466,13 +479,16 @@ static int scan_ids(const struct vb_idlist *ids, struct vb_claim_set *set)
 
 		if (vb_bdf_parse(e->d_name, &b) < 0)
 			continue;
-		vb_bdf_format(&b, c);
-		if (strcmp(c, e->d_name))
-			continue;
 		k = b.bus << 8 | b.dev << 3 | b.fn;
 		if (pre && !(map[k >> 3] & (1u << (k & 7))))
 			continue;
-		snprintf(rel, sizeof(rel), "%s/modalias", c);
+		vb_bdf_format(&b, c);
+		if (strcmp(c, e->d_name))
+			continue;
+		n = (ssize_t)strlen(c);
+		memcpy(rel, c, (size_t)n);
+		memcpy(rel + n, "/modalias", sizeof("/modalias"));
+		n = -1;
 		fd = openat(dirfd(d), rel, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0) {
 			n = read(fd, buf, sizeof(buf) - 1);

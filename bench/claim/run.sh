@@ -26,7 +26,14 @@ for t in hyperfine python3; do
 done
 [ -x "$FK" ] || { echo "bench/claim: $FK is missing (make build/fakekernel)" >&2; exit 2; }
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/vfiobox-bench-claim.XXXXXX")
+# The tree lives in memory, as sysfs does: on ext4, every write with O_TRUNC
+# to a file that had data starts a writeback when the file is closed
+# (auto_da_alloc), block I/O that sysfs never does. BENCH_TMP picks the place.
+if [ -z "${BENCH_TMP:-}" ]; then
+	BENCH_TMP=${TMPDIR:-/tmp}
+	[ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] && [ -w /dev/shm ] && BENCH_TMP=/dev/shm
+fi
+WORK=$(mktemp -d "$BENCH_TMP/vfiobox-bench-claim.XXXXXX")
 cleanup() { "$FK" stop "$WORK/fk" >/dev/null 2>&1 || :; rm -rf "$WORK"; }
 trap cleanup EXIT INT TERM
 
@@ -64,12 +71,12 @@ hyperfine -N --style none --warmup 3 --runs "$RUNS" \
 	-n "vfio-claim -n ids=10de:249d (plan only)" "$VFIOBOX vfio-claim -n ids=10de:249d" \
 	-n "shell: vfio-pci-override.sh" "sh $HERE/vfio-pci-override.sh" >/dev/null
 
-python3 - "$WORK/h.json" "$ndev" "$RUNS" <<'PY'
+python3 - "$WORK/h.json" "$ndev" "$RUNS" "$(stat -f -c %T "$WORK")" <<'PY'
 import json, sys
 res = json.load(open(sys.argv[1]))["results"]
 shell = next(r for r in res if r["command"].startswith("shell"))
-print("vfio-claim, exec to verified claim, fake tree of %s devices through "
-      "tests/tools/fakekernel, %s runs each (hyperfine -N)" % (sys.argv[2], sys.argv[3]))
+print("vfio-claim, exec to verified claim, fake tree of %s devices (on %s) through "
+      "tests/tools/fakekernel, %s runs each (hyperfine -N)" % (sys.argv[2], sys.argv[4], sys.argv[3]))
 print("%-42s %9s %9s %9s %9s %10s" % ("", "mean ms", "median", "min", "stddev", "vs shell"))
 for r in res:
     ms = lambda v: v * 1000

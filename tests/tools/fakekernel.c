@@ -139,8 +139,7 @@ static void logmsg(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(logfile, fmt, ap);
 	va_end(ap);
-	fputc('\n', logfile);
-	fflush(logfile);
+	fputc('\n', logfile);	/* flushed when idle and before each answer */
 }
 
 static int readfile(const char *p, char *buf, size_t n)
@@ -1000,6 +999,8 @@ static int reply(const char *s)
 
 	if (!token[0])
 		return -1;
+	if (logfile)
+		fflush(logfile);
 	snprintf(p, sizeof(p), "%s/ans.%s", state, token);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", p);
 	if (writefile(tmp, s) < 0 || rename(tmp, p) < 0)
@@ -1225,7 +1226,13 @@ static void loop(void)
 		struct pollfd pf = { ino, POLLIN, 0 };
 		ssize_t len;
 		char *p;
-		int r = poll(&pf, 1, IDLE_EXIT_S * 1000);
+		int r = poll(&pf, 1, 0);
+
+		if (r == 0) {
+			if (logfile)
+				fflush(logfile);
+			r = poll(&pf, 1, IDLE_EXIT_S * 1000);
+		}
 
 		if (r == 0) {
 			logmsg("idle for %d s: exiting", IDLE_EXIT_S);
@@ -1286,6 +1293,8 @@ static void loop(void)
 			}
 		restore_files();
 		logmsg("stopped");
+		if (logfile)
+			fflush(logfile);
 		if (stop == 1)
 			reply("ok\n");
 	}
