@@ -60,8 +60,8 @@ PY
 export VFIOBOX_SYSROOT="$WORK/root" VFIOBOX_KMSG=0
 
 # Load vfio-pci once (the first claim), then back: every run starts there.
-"$VFIOBOX" vfio-claim 0000:40:00.0 >/dev/null
-"$VFIOBOX" vfio-release 0000:40:00.0 >/dev/null
+"$VFIOBOX" vfio-claim 0000:40:00.0 >/dev/null 2>&1 || { echo "bench/claim: the first claim failed" >&2; exit 1; }
+"$VFIOBOX" vfio-release 0000:40:00.0 >/dev/null 2>&1
 
 hyperfine -N --style none --warmup 3 --runs "$RUNS" \
 	--prepare "$VFIOBOX vfio-release 0000:40:00.0" \
