@@ -39,7 +39,7 @@ case $flavour in
 dracut | dracut-systemd)
 	DRACUT_EXTRA_MODULE=$here/dracut-test
 	mods="base udev-rules vfiobox vfioboxtest"
-	[ "$flavour" = dracut-systemd ] && mods="systemd-initrd dracut-systemd $mods"
+	[ "$flavour" = dracut-systemd ] && mods="systemd-initrd systemd-modules-load dracut-systemd $mods"
 	dracut_image "$WORK/img" "$mods" --add-drivers "$drivers" || { tail -30 "$WORK/img.log"; exit 1; }
 	;;
 initramfs-tools)

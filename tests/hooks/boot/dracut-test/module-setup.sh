@@ -2,6 +2,10 @@
 # Test-only dracut module (tests/hooks/boot/e2e-image.sh): runs the e2e
 # scenario (/e2e/run, appended to the image) once udev coldplug is done, and
 # gives dracut's /init a root= stand-in so it gets that far without a root.
+# Without systemd it also installs what loads rd.driver.pre= there: the
+# cmdline hook (priority 01) of dracut's own 90kernel-modules, which a real
+# image always has; the whole module would add some 30 MB of drivers to
+# every boot (with systemd, dracut-pre-udev.service loads them).
 check() { return 255; }
 depends() { echo vfiobox; }
 install() {
@@ -11,5 +15,7 @@ install() {
         $SYSTEMCTL -q --root "$initdir" add-wants sysinit.target vfiobox-e2e.service
     else
         inst_hook pre-mount 99 "$moddir/e2e-premount.sh"
+        dracut_module_included kernel-modules ||
+            inst_hook cmdline 01 "$dracutbasedir/modules.d/90kernel-modules/parse-kernel.sh"
     fi
 }
