@@ -1,5 +1,5 @@
-/* kmod: module state from /sys/module, modules.dep and modules.builtin
- * (lib/modules/$(uname -r)/), loading through modprobe.
+/* kmod: module state from /sys/module, modules.dep (or modules.dep.bin) and
+ * modules.builtin (lib/modules/$(uname -r)/), loading through modprobe.
  *
  * A busybox built as a standalone shell would run its own modprobe applet,
  * which needs the text modules.dep that mkinitcpio does not ship; so the
@@ -34,16 +34,20 @@ static void norm(char *s)
 }
 
 /* Does a modules.dep/modules.builtin style file list the module? Lines look
- * like "kernel/drivers/vfio/pci/vfio-pci.ko.xz: deps" or "...ko". */
-static int listed(const char *file, const char *want)
+ * like "kernel/drivers/vfio/pci/vfio-pci.ko.xz: deps" or "...ko". With
+ * delim '\0' the file is modules.dep.bin (all mkinitcpio keeps): kmod's
+ * index stores each module's dep line whole, as a NUL-terminated value after
+ * binary bytes that never reach the line's last '/'. */
+static int listed(const char *file, const char *want, int delim)
 {
 	FILE *f = fopen(file, "re");
-	char line[4096];
+	char *line = NULL;
+	size_t cap = 0;
 	int found = 0;
 
 	if (!f)
 		return -errno;
-	while (!found && fgets(line, sizeof(line), f)) {
+	while (!found && getdelim(&line, &cap, delim, f) > 0) {
 		char *end = strchr(line, ':'), *base, *dot;
 		if (!end)
 			end = line + strcspn(line, "\n");
@@ -57,6 +61,7 @@ static int listed(const char *file, const char *want)
 		norm(base);
 		found = !strcmp(base, want);
 	}
+	free(line);
 	fclose(f);
 	return found;
 }
@@ -82,11 +87,13 @@ int vb_kmod_state(const char *name)
 	if ((r = vb_kmod_release(rel, sizeof(rel))) < 0)
 		return r;
 	if (vb_sysfs_path(p, sizeof(p), "/lib/modules/%s/modules.builtin", rel) == 0 &&
-	    listed(p, want) == 1)
+	    listed(p, want, '\n') == 1)
 		return VB_KMOD_BUILTIN;
 	if ((r = vb_sysfs_path(p, sizeof(p), "/lib/modules/%s/modules.dep", rel)) < 0)
 		return r;
-	r = listed(p, want);
+	r = listed(p, want, '\n');
+	if (r == -ENOENT && vb_sysfs_path(p, sizeof(p), "/lib/modules/%s/modules.dep.bin", rel) == 0)
+		r = listed(p, want, 0);
 	if (r == 1)
 		return VB_KMOD_AVAILABLE;
 	if (r == 0 || r == -ENOENT)

@@ -75,11 +75,42 @@ static void test_load(void **state)
 	vb_sysfs_set_root(NULL);
 }
 
+/* A mkinitcpio image keeps only the binary indexes: modules.dep.bin, whose
+ * values are the dep lines (here as depmod wrote them for Debian's 6.1: a
+ * trie node's bytes, then the NUL-terminated line). */
+static void test_state_bin(void **state)
+{
+	char *r = unit_tmpdir(), p[VB_PATH_MAX];
+	static const char bin[] =
+		"\xb0\x07\xf5\x57\x00\x02\x00\x01\x00\x00\x00\x00vfio_pci\x00\x00\x00\x00\x00"
+		"Wkernel/drivers/vfio/pci/vfio-pci.ko: kernel/drivers/vfio/pci/vfio-pci-core.ko "
+		"kernel/drivers/vfio/vfio.ko kernel/virt/lib/irqbypass.ko\x00\x00\x00\x00\x01"
+		"kernel/virt/lib/irqbypass.ko:\x00";
+	FILE *f;
+
+	(void)state;
+	unit_puts(r, "proc/sys/kernel/osrelease", "6.1.0-13-amd64\n");
+	unit_puts(r, "lib/modules/6.1.0-13-amd64/modules.dep.bin", "");
+	vb_sysfs_set_root(r);
+	vb_sysfs_path(p, sizeof(p), "/lib/modules/6.1.0-13-amd64/modules.dep.bin");
+	f = fopen(p, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(bin, 1, sizeof(bin) - 1, f), sizeof(bin) - 1);
+	fclose(f);
+	assert_int_equal(vb_kmod_state("vfio_pci"), VB_KMOD_AVAILABLE);
+	assert_int_equal(vb_kmod_state("irqbypass"), VB_KMOD_AVAILABLE);
+	assert_int_equal(vb_kmod_state("vfio_pci_core"), VB_KMOD_MISSING);	/* only a dependency here */
+	assert_int_equal(vb_kmod_state("nouveau"), VB_KMOD_MISSING);
+	unit_rmtree(r);
+	vb_sysfs_set_root(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(test_state),
 		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_state_bin),
 	};
 	return cmocka_run_group_tests_name("kmod", t, NULL, NULL);
 }

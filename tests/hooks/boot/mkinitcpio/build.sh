@@ -108,6 +108,10 @@ for f in modules.order modules.builtin modules.builtin.modinfo; do
 	[ -f "$KMOD_ROOT/lib/modules/$KVER/$f" ] && cp "$KMOD_ROOT/lib/modules/$KVER/$f" "$BUILDROOT/usr/lib/modules/$KVER/"
 done
 depmod -b "$BUILDROOT" "$KVER"
+# As mkinitcpio's install_modules: only the binary indexes stay (no text
+# modules.dep for a busybox modprobe applet to read).
+shopt -s extglob
+rm "$BUILDROOT/usr/lib/modules/$KVER"/modules.!(*.bin|devname|softdep)
 printf '%s="%s"\n' MODULES "$MODULES" EARLYHOOKS "${runhooks[early]# }" HOOKS "${runhooks[hooks]# }" \
 	LATEHOOKS "${runhooks[late]# }" CLEANUPHOOKS "" >"$BUILDROOT/config"
 mknod -m 0600 "$BUILDROOT/dev/console" c 5 1 2>/dev/null || true
