@@ -30,9 +30,10 @@ depends() {
 # called by dracut
 installkernel() {
     # vfio_pci_core exists since 5.15; vfio_virqfd was folded into vfio in 6.2;
-    # vfio_iommu_type1 is only a soft dependency of vfio. -o: no error when
-    # this kernel lacks one of them.
-    hostonly='' instmods -o vfio vfio_iommu_type1 vfio_pci_core vfio_pci irqbypass vfio_virqfd
+    # vfio_iommu_type1 is only a soft dependency of vfio. instmods without -c
+    # says nothing when this kernel lacks one of them; hostonly='': all of
+    # them, not only those loaded on the machine building the image.
+    hostonly='' instmods vfio vfio_iommu_type1 vfio_pci_core vfio_pci irqbypass vfio_virqfd
 }
 
 # called by dracut
