@@ -4,9 +4,14 @@
 #
 # The Makefile normally fetches and builds a pinned libpci and links Debian's
 # kernel headers; inside the Nix sandbox nixpkgs' pciutils and linuxHeaders
-# take their place: MUSL_PCI points at a directory whose lib/libpci.a is a GNU
-# ld linker script (GROUP) naming pciutils' static libpci.a together with the
-# libraries it was built against (zlib, libkmod: `pkg-config --static`), and
+# take their place. nixpkgs builds libpci.a when the platform is static
+# (`static ? stdenv.hostPlatform.isStatic`) but with DNS=yes (and zlib, kmod,
+# hwdb as found): it is rebuilt here with the flags scripts/libpci.sh uses
+# (ZLIB=no DNS=no LIBKMOD=no HWDB=no SHARED=no; on make's command line the
+# last assignment wins), so the binary matches the one built outside Nix.
+# MUSL_PCI points at a directory whose lib/libpci.a is a GNU
+# ld linker script (GROUP) naming that libpci.a together with whatever
+# libraries its libpci.pc lists (`pkg-config --static`: none with these flags), and
 # KHDR at the kernel uapi headers. `-o need-build` skips the Debian package
 # check (scripts/need).
 {
@@ -18,6 +23,15 @@
 }:
 
 let
+  libpci = pciutils.overrideAttrs (old: {
+    makeFlags = (old.makeFlags or [ ]) ++ [
+      "ZLIB=no"
+      "DNS=no"
+      "LIBKMOD=no"
+      "HWDB=no"
+      "SHARED=no"
+    ];
+  });
   makefile = builtins.readFile ../Makefile;
   versionMatch = builtins.match ".*\nVERSION[ \t]*:=[ \t]*([^ \t\n]+).*" makefile;
 in
@@ -37,17 +51,17 @@ stdenv.mkDerivation {
   };
 
   nativeBuildInputs = [ pkg-config ];
-  buildInputs = [ pciutils ];
+  buildInputs = [ libpci ];
 
   preBuild = ''
     mkdir -p nixbuild/pci/lib nixbuild/khdr
-    ln -s ${lib.getDev pciutils}/include nixbuild/pci/include
+    ln -s ${lib.getDev libpci}/include nixbuild/pci/include
     for d in linux asm asm-generic; do
       ln -s ${linuxHeaders}/include/$d nixbuild/khdr/$d
     done
     touch nixbuild/khdr/.stamp
     libs=$(pkg-config --static --libs-only-l libpci | sed 's/\(^\| \)-lpci\( \|$\)/ /')
-    echo "GROUP ( ${lib.getLib pciutils}/lib/libpci.a $libs )" > nixbuild/pci/lib/libpci.a
+    echo "GROUP ( ${lib.getLib libpci}/lib/libpci.a $libs )" > nixbuild/pci/lib/libpci.a
   '';
 
   makeFlags = [

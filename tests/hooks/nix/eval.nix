@@ -1,8 +1,9 @@
 # Evaluate nix/module.nix the way NixOS would for the options it touches:
 # user settings for boot.initrd.vfiobox (checked against the option types),
 # a stage-1 flavour, a kernel version and boot.initrd.kernelModules. Returns
-# the module's resolved config, plus `options` (the declared option names)
-# and `package` (the option's value).
+# the module's resolved config, plus `options` (the declared option names),
+# `package` (the option's value) and `violations`: what in that config is not
+# an option NixOS declares, or not of its type (nixos-options.nix).
 {
   module ? ../../../nix/module.nix,
   systemd ? true,
@@ -37,14 +38,15 @@ let
     boot.kernelPackages.kernel.version = kernelVersion;
   };
   m = import module { inherit lib pkgs config; };
+  resolved =
+    let
+      r = lib.resolve m.config;
+    in
+    if r == null then { } else r;
 in
-(
-  let
-    r = lib.resolve m.config;
-  in
-  if r == null then { } else r
-)
+resolved
 // {
   options = builtins.attrNames declared;
   inherit (config.boot.initrd.vfiobox) package;
+  violations = lib.checkOptions (import ./nixos-options.nix { inherit lib; }) "" resolved;
 }
