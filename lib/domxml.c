@@ -63,6 +63,7 @@ struct hostdev {
 	struct aval rom_bar, rom_file, addr_type, addr_mf, alias_name;
 	int addr_ok;
 	struct vb_bdf guest;
+	unsigned nth;		/* hostdevs before it that libvirt names hostdevN */
 };
 
 /* A host device some edit names (--hostdev, --subsys), and what the
@@ -97,7 +98,7 @@ struct qprop {
 
 struct qdev {
 	struct node n, front;
-	char alias[VAL_MAX];
+	struct aval alias;
 	struct qprop prop[2];	/* x-pci-sub-vendor-id, x-pci-sub-device-id */
 };
 
@@ -166,6 +167,7 @@ struct sc {
 	struct target tg[VB_DX_MAX_HOSTDEV + VB_DX_MAX_SUBSYS];
 	size_t ntg;
 	unsigned char hd_bus[256];	/* buses of all PCI hostdevs (guest side) */
+	unsigned hd_named, if_hostdev;	/* hostdevs without a ua- alias; <interface type='hostdev'> */
 	int hd_noaddr;			/* some PCI hostdev has no guest address */
 
 	/* the current device at depth 3 (any kind): its <address> */
@@ -865,7 +867,7 @@ static const char *const dev_rank[] = {
 	"hostdev", "redirdev", "redirfilter", "hub", "watchdog", "memballoon", "rng", "panic",
 	"shmem", "memory", "iommu", "vsock", "crypto", NULL
 };
-enum { R_CONTROLLER = 2, R_VIDEO = 16, R_HOSTDEV = 17, R_MEMBALLOON = 22, R_SHMEM = 25 };
+enum { R_CONTROLLER = 2, R_INTERFACE = 5, R_VIDEO = 16, R_HOSTDEV = 17, R_MEMBALLOON = 22, R_SHMEM = 25 };
 
 static const char *const hd_rank[] = {
 	"driver", "source", "boot", "alias", "acpi", "rom", "address", "readonly", "shareable", NULL
@@ -909,7 +911,7 @@ static void learn_unit(struct sc *c, const struct node *parent)
 
 	if (c->unit_known || !c->run.ok || !c->run.nl || !node_ind(parent, &pi, &pl))
 		return;
-	if (c->run.len > pl && !memcmp(c->run.s, pi, pl)) {
+	if (c->run.len >= pl && !memcmp(c->run.s, pi, pl)) {
 		c->unit_len = (int)(c->run.len - pl);
 		memcpy(c->unit, c->run.s + pl, (size_t)c->unit_len);
 		c->unit_known = 1;
@@ -1033,6 +1035,10 @@ static int on_start(struct sc *c, const struct vb_xml_tok *t, int empty)
 			break;
 		r = lookup(dev_rank, ln, ll);
 		c->dev_addr_ok = 0;
+		if (r == R_INTERFACE && c->want_qovr) {
+			aval_get(&c->tmp_type, t, "type");
+			c->if_hostdev += aval_is(&c->tmp_type, "hostdev");
+		}
 		k = c->want_addr ? K_DEVICE : K_OTHER;
 		if (c->want_addr) {
 			snprintf(c->dev_name, sizeof(c->dev_name), "%.*s", (int)(ll > 30 ? 30 : ll), ln);
@@ -1199,8 +1205,7 @@ static int on_start(struct sc *c, const struct vb_xml_tok *t, int empty)
 			if (c->nqdev == MAX_QDEV)
 				return sfail(c, VB_DX_ELIMIT, t->line, t->col, "more than %d qemu:device overrides", MAX_QDEV);
 			qd = &c->qdev[c->nqdev];
-			aval_get(&c->tmp_name, t, "alias");
-			snprintf(qd->alias, sizeof(qd->alias), "%s", c->tmp_name.fits ? c->tmp_name.v : "");
+			aval_get(&qd->alias, t, "alias");
 			qd->front.present = 0;
 			qd->prop[0].n.present = qd->prop[1].n.present = 0;
 			k = K_QDEV;
@@ -1287,6 +1292,11 @@ static void hostdev_end(struct sc *c)
 	struct hostdev *h = &c->hd;
 	size_t i;
 
+	/* libvirt names the hostdevs without a user alias hostdev0, 1...
+	 * in document order, after the <interface type='hostdev'> ones. */
+	h->nth = c->hd_named;
+	if (!(h->alias.present && !strncmp(h->alias_name.v, "ua-", 3)))
+		c->hd_named++;
 	if (!h->pci || !h->subsys || !h->src_ok)
 		return;
 	if (c->list)
@@ -2073,7 +2083,7 @@ static struct qdev *qdev_find(struct sc *c, const char *alias)
 	size_t i;
 
 	for (i = 0; i < c->nqdev; i++)
-		if (!strcmp(c->qdev[i].alias, alias))
+		if (aval_is(&c->qdev[i].alias, alias))
 			return &c->qdev[i];
 	return NULL;
 }
@@ -2699,6 +2709,25 @@ static int preflight(struct sc *c)
 		else
 			snprintf(tg->alias, sizeof(tg->alias), "ua-hostdev-%04x-%02x-%02x-%x",
 				 tg->bdf.domain, tg->bdf.bus, tg->bdf.dev, tg->bdf.fn);
+		/* A <qemu:device> for the name libvirt gives it now (the
+		 * guide's hand-written alias='hostdev0') follows it to the new
+		 * alias, with whatever else it sets: left there it would land
+		 * on the next hostdev. */
+		if (tg->ss >= 0 && tg->found && !qdev_find(c, tg->alias)) {
+			char now[VAL_MAX];
+			struct qdev *qd;
+			int r;
+
+			if (tg->h.alias.present)
+				snprintf(now, sizeof(now), "%s", tg->h.alias_name.v);
+			else
+				snprintf(now, sizeof(now), "hostdev%u", c->if_hostdev + tg->h.nth);
+			if ((qd = qdev_find(c, now))) {
+				if ((r = set_attr(c, &qd->n, &qd->alias, "alias", tg->alias)) < 0)
+					return r;
+				snprintf(qd->alias.v, sizeof(qd->alias.v), "%s", tg->alias);
+			}
+		}
 	}
 	for (i = 0; i < e->nhostdev; i++) {
 		const struct vb_dx_hostdev *h = &e->hostdev[i];
@@ -2895,7 +2924,8 @@ int vb_dx_plan(const struct vb_dx_edits *e, struct vb_xml *x, struct vb_dx_plan 
 			c->unit_len = 2;
 		}
 		c->shmem_mib = e->shmem_soft && c->nkobj ? 0 : e->shmem_mib;
-		if (e->acpi_soft && c->any_acpi)
+		p->acpi_kept = e->acpi_soft && c->any_acpi;
+		if (p->acpi_kept)
 			for (i = 0; i < e->nacpi; i++)
 				c->acpi_found[i] = 1;	/* keep the table the domain has */
 		if ((r = preflight(c)) == 0 && (r = plan_domain(c)) == 0 && (r = plan_features(c)) == 0 &&
