@@ -1556,6 +1556,14 @@ static void gattr(const struct sc *c, struct gen *g, char q, const char *name, c
 	gput(g, &q, 1);
 }
 
+/* <name attr='val'/>, or <name attr='val'> when open */
+static void g_el(const struct sc *c, struct gen *g, const char *name, const char *attr, const char *val, int open)
+{
+	gf(g, "<%s", name);
+	gattr(c, g, doc_quote(c), attr, val);
+	gs(g, open ? ">" : "/>");
+}
+
 static void lay_set(struct lay *L, int flat, const char *ind, size_t len, const struct sc *c, int plus)
 {
 	size_t n = len < IND_MAX ? len : IND_MAX;
@@ -1785,9 +1793,7 @@ static void g_hyperv(struct sc *c, struct gen *g, const struct lay *L, int lvl)
 	int want[16];
 	size_t n = hv_wanted(c->e, want), i;
 
-	gs(g, "<hyperv");
-	gattr(c, g, doc_quote(c), "mode", "custom");
-	gs(g, ">");
+	g_el(c, g, "hyperv", "mode", "custom", 1);
 	for (i = 0; i < n; i++) {
 		lp(c, g, L, lvl + 1);
 		g_hvchild(c, g, want[i]);
@@ -1796,22 +1802,15 @@ static void g_hyperv(struct sc *c, struct gen *g, const struct lay *L, int lvl)
 	gs(g, "</hyperv>");
 }
 
-static void g_kvm(struct sc *c, struct gen *g, const struct lay *L, int lvl)
+/* <outer><inner attr='val'/></outer> */
+static void g_wrap(struct sc *c, struct gen *g, const struct lay *L, int lvl, const char *outer,
+		   const char *inner, const char *attr, const char *val)
 {
-	gs(g, "<kvm>");
+	gf(g, "<%s>", outer);
 	lp(c, g, L, lvl + 1);
-	gs(g, "<hidden");
-	gattr(c, g, doc_quote(c), "state", "on");
-	gs(g, "/>");
+	g_el(c, g, inner, attr, val, 0);
 	lp(c, g, L, lvl);
-	gs(g, "</kvm>");
-}
-
-static void g_vmport(struct sc *c, struct gen *g)
-{
-	gs(g, "<vmport");
-	gattr(c, g, doc_quote(c), "state", "off");
-	gs(g, "/>");
+	gf(g, "</%s>", outer);
 }
 
 static void hex_attr(const struct sc *c, struct gen *g, const char *name, const char *fmt, unsigned v)
@@ -1838,19 +1837,14 @@ static void g_pciaddr(struct sc *c, struct gen *g, const struct vb_bdf *b, int g
 
 static void g_rom(struct sc *c, struct gen *g, const struct vb_dx_hostdev *h)
 {
-	gs(g, "<rom");
-	if (h->rom == VB_DX_ROM_OFF)
-		gattr(c, g, doc_quote(c), "bar", "off");
-	else
-		gattr(c, g, doc_quote(c), "file", h->rom_file);
-	gs(g, "/>");
+	int off = h->rom == VB_DX_ROM_OFF;
+
+	g_el(c, g, "rom", off ? "bar" : "file", off ? "off" : h->rom_file, 0);
 }
 
 static void g_alias(struct sc *c, struct gen *g, const char *alias)
 {
-	gs(g, "<alias");
-	gattr(c, g, doc_quote(c), "name", alias);
-	gs(g, "/>");
+	g_el(c, g, "alias", "name", alias, 0);
 }
 
 /* mf wanted on the guest address of --hostdev i */
@@ -1891,39 +1885,36 @@ static void g_hostdev(struct sc *c, struct gen *g, const struct lay *L, int lvl,
 	gs(g, "</hostdev>");
 }
 
+static void g_shmodel(struct sc *c, struct gen *g)
+{
+	g_el(c, g, "model", "type", "ivshmem-plain", 0);
+}
+
+static void g_shsize(struct sc *c, struct gen *g)
+{
+	g_el(c, g, "size", "unit", "M", 1);
+	gf(g, "%llu</size>", (unsigned long long)c->shmem_mib);
+}
+
 static void g_shmem(struct sc *c, struct gen *g, const struct lay *L, int lvl)
 {
-	gs(g, "<shmem");
-	gattr(c, g, doc_quote(c), "name", "looking-glass");
-	gs(g, ">");
+	g_el(c, g, "shmem", "name", "looking-glass", 1);
 	lp(c, g, L, lvl + 1);
-	gs(g, "<model");
-	gattr(c, g, doc_quote(c), "type", "ivshmem-plain");
-	gs(g, "/>");
+	g_shmodel(c, g);
 	lp(c, g, L, lvl + 1);
-	gs(g, "<size");
-	gattr(c, g, doc_quote(c), "unit", "M");
-	gf(g, ">%llu</size>", (unsigned long long)c->shmem_mib);
+	g_shsize(c, g);
 	lp(c, g, L, lvl);
 	gs(g, "</shmem>");
 }
 
 static void g_memballoon(struct sc *c, struct gen *g)
 {
-	gs(g, "<memballoon");
-	gattr(c, g, doc_quote(c), "model", "none");
-	gs(g, "/>");
+	g_el(c, g, "memballoon", "model", "none", 0);
 }
 
 static void g_video(struct sc *c, struct gen *g, const struct lay *L, int lvl)
 {
-	gs(g, "<video>");
-	lp(c, g, L, lvl + 1);
-	gs(g, "<model");
-	gattr(c, g, doc_quote(c), "type", "none");
-	gs(g, "/>");
-	lp(c, g, L, lvl);
-	gs(g, "</video>");
+	g_wrap(c, g, L, lvl, "video", "model", "type", "none");
 }
 
 static void g_fwentry(struct sc *c, struct gen *g, const struct vb_dx_fwcfg *f)
@@ -1940,9 +1931,7 @@ static void g_arg(struct sc *c, struct gen *g, const char *pfx, const char *val)
 	char name[QNAME_MAX + 8];
 
 	qn(name, sizeof(name), pfx, "arg");
-	gf(g, "<%s", name);
-	gattr(c, g, doc_quote(c), "value", val);
-	gs(g, "/>");
+	g_el(c, g, name, "value", val, 0);
 }
 
 /* QEMU's option syntax doubles commas inside a value. */
@@ -2069,9 +2058,7 @@ static void g_qdevice(struct sc *c, struct gen *g, const struct lay *L, int lvl,
 	char el[QNAME_MAX + 16];
 
 	qn(el, sizeof(el), pfx, "device");
-	gf(g, "<%s", el);
-	gattr(c, g, doc_quote(c), "alias", tg->alias);
-	gs(g, ">");
+	g_el(c, g, el, "alias", tg->alias, 1);
 	lp(c, g, L, lvl + 1);
 	g_frontend(c, g, L, lvl + 1, pfx, &c->e->subsys[tg->ss]);
 	lp(c, g, L, lvl);
@@ -2144,9 +2131,9 @@ static void g_features(struct sc *c, struct gen *g, const struct lay *L, int lvl
 	}
 	if (e->hide_vm) {
 		lp(c, g, L, lvl + 1);
-		g_kvm(c, g, L, lvl + 1);
+		g_wrap(c, g, L, lvl + 1, "kvm", "hidden", "state", "on");
 		lp(c, g, L, lvl + 1);
-		g_vmport(c, g);
+		g_el(c, g, "vmport", "state", "off", 0);
 	}
 	lp(c, g, L, lvl);
 	gs(g, "</features>");
@@ -2235,12 +2222,12 @@ static int plan_features(struct sc *c)
 	if (e->hide_vm && !c->kvm.present) {
 		g = b_at(&B, R_KVM);
 		lp(c, g, &B.L, 0);
-		g_kvm(c, g, &B.L, 0);
+		g_wrap(c, g, &B.L, 0, "kvm", "hidden", "state", "on");
 	}
 	if (e->hide_vm && !c->vmport.present) {
 		g = b_at(&B, R_VMPORT);
 		lp(c, g, &B.L, 0);
-		g_vmport(c, g);
+		g_el(c, g, "vmport", "state", "off", 0);
 	}
 	if ((r = b_end(&B)) < 0)
 		return r;
@@ -2253,9 +2240,7 @@ static int plan_features(struct sc *c)
 			b_begin(&B, c, &c->kvm);
 			g = b_at(&B, 0);
 			lp(c, g, &B.L, 0);
-			gs(g, "<hidden");
-			gattr(c, g, doc_quote(c), "state", "on");
-			gs(g, "/>");
+			g_el(c, g, "hidden", "state", "on", 0);
 			r = b_end(&B);
 		}
 		if (r < 0)
@@ -2346,13 +2331,9 @@ static int plan_devices(struct sc *c)
 			struct gen *gg = b_at(&B, 0);
 
 			lp(c, gg, &B.L, 0);
-			gs(gg, "<model");
-			gattr(c, gg, doc_quote(c), "type", "ivshmem-plain");
-			gs(gg, "/>");
+			g_shmodel(c, gg);
 		} else if (!aval_is(&c->shmodel_type, "ivshmem-plain")) {
-			gs(&g, "<model");
-			gattr(c, &g, doc_quote(c), "type", "ivshmem-plain");
-			gs(&g, "/>");
+			g_shmodel(c, &g);
 			if ((r = replace_node(c, &c->shmodel, &g)) < 0)
 				return b_end(&B), r;
 		}
@@ -2364,9 +2345,7 @@ static int plan_devices(struct sc *c)
 
 			if (!c->shsize.present)
 				lp(c, gg, &B.L, 0);
-			gs(gg, "<size");
-			gattr(c, gg, doc_quote(c), "unit", "M");
-			gf(gg, ">%llu</size>", (unsigned long long)c->shmem_mib);
+			g_shsize(c, gg);
 			if (c->shsize.present && (r = replace_node(c, &c->shsize, &g)) < 0)
 				return b_end(&B), r;
 		}
@@ -2466,9 +2445,7 @@ static int plan_hotplug(struct sc *c)
 			b_begin(&B, c, &ct->n);
 			g = b_at(&B, R_CTRL_TARGET);
 			lp(c, g, &B.L, 0);
-			gs(g, "<target");
-			gattr(c, g, doc_quote(c), "hotplug", "off");
-			gs(g, "/>");
+			g_el(c, g, "target", "hotplug", "off", 0);
 			r = b_end(&B);
 		}
 		if (r < 0)
@@ -2617,9 +2594,7 @@ static int plan_domain(struct sc *c)
 	if (e->nfwcfg && !c->sysinfo.present) {
 		g = b_at(&B, R_SYSINFO);
 		lp(c, g, &B.L, 0);
-		gs(g, "<sysinfo");
-		gattr(c, g, doc_quote(c), "type", "fwcfg");
-		gs(g, ">");
+		g_el(c, g, "sysinfo", "type", "fwcfg", 1);
 		for (i = 0; i < e->nfwcfg; i++) {
 			lp(c, g, &B.L, 1);
 			g_fwentry(c, g, &e->fwcfg[i]);
