@@ -1036,8 +1036,10 @@ static int on_start(struct sc *c, const struct vb_xml_tok *t, int empty)
 		r = lookup(dev_rank, ln, ll);
 		c->dev_addr_ok = 0;
 		if (r == R_INTERFACE && c->want_qovr) {
-			aval_get(&c->tmp_type, t, "type");
-			c->if_hostdev += aval_is(&c->tmp_type, "hostdev");
+			/* raw: decoding every NIC's type costs 5% of the run */
+			const struct vb_xml_attr *a = vb_xml_attr(t, "type");
+
+			c->if_hostdev += a && a->val_len == 7 && !memcmp(a->val, "hostdev", 7);
 		}
 		k = c->want_addr ? K_DEVICE : K_OTHER;
 		if (c->want_addr) {
