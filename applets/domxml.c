@@ -62,7 +62,7 @@ const char domxml_usage[] =
 	"                         the host's, from sysfs) on the hostdev of BDF:\n"
 	"                         qemu:override of x-pci-sub-vendor-id and\n"
 	"                         x-pci-sub-device-id, with a ua- alias on the hostdev\n"
-	"                         (an override for its hostdevN name moves with it)\n"
+	"                         (overrides for its and later hostdevN names follow)\n"
 	"  --rom-fwcfg=NAME=FILE  <sysinfo type='fwcfg'> entry NAME (opt/...) read from\n"
 	"                         FILE; repeatable\n"
 	"  --hotplug-off[=BUS]    hotplug='off' on the pcie-root-port holding the\n"

@@ -2666,12 +2666,70 @@ static int cmp_patch(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* A --subsys hostdev that gets its ua- alias now. */
+static int renamed(const struct target *tg)
+{
+	return tg->ss >= 0 && tg->found && !(tg->h.alias.present && !strncmp(tg->h.alias_name.v, "ua-", 3));
+}
+
+/* libvirt names the hostdevs without a ua- alias hostdev0, 1... in
+ * document order, after the <interface type='hostdev'> ones. Those that
+ * get one leave that count: a <qemu:device> for the name one has now (the
+ * guide's hand-written alias='hostdev0', or its live alias) follows it to
+ * the new alias, with whatever else it sets, and one for a later hostdev
+ * follows that one's new number; left alone, either would land on another
+ * device. */
+static int renumber(struct sc *c)
+{
+	size_t i, k;
+	int r;
+
+	for (k = 0; k < c->nqdev; k++) {
+		struct qdev *qd = &c->qdev[k];
+		const char *to = NULL;
+		char v[VAL_MAX], num[24];
+		unsigned long m;
+		unsigned shift = 0;
+
+		snprintf(v, sizeof(v), "%s", qd->alias.v);
+		if (!qd->alias.fits || strncmp(v, "hostdev", 7) || vb_parse_ulong(v + 7, 10, 65535, &m) < 0 ||
+		    m < c->if_hostdev)
+			continue;
+		snprintf(num, sizeof(num), "hostdev%lu", m);
+		if (strcmp(num, v))
+			continue;		/* hostdev01: libvirt makes no such name */
+		for (i = 0; i < c->ntg; i++) {
+			const struct target *tg = &c->tg[i];
+
+			if (!renamed(tg))
+				continue;
+			if (tg->h.alias.present ? !strcmp(tg->h.alias_name.v, v) : tg->h.nth + c->if_hostdev == m) {
+				if (!qdev_find(c, tg->alias))
+					to = tg->alias;
+			} else if (tg->h.nth + c->if_hostdev < m) {
+				shift++;
+			}
+		}
+		if (!to && !shift)
+			continue;
+		if (!to) {
+			snprintf(num, sizeof(num), "hostdev%lu", m - shift);
+			to = num;
+		}
+		if ((r = set_attr(c, &qd->n, &qd->alias, "alias", to)) < 0)
+			return r;
+		snprintf(qd->alias.v, sizeof(qd->alias.v), "%s", to);
+	}
+	return 0;
+}
+
 /* Checks that need the whole document, before any patch. */
 static int preflight(struct sc *c)
 {
 	const struct vb_dx_edits *e = c->e;
 	char a[VB_BDF_LEN], g[VB_BDF_LEN];
 	size_t i, j;
+	int r;
 
 	for (i = 0; i < c->ntg; i++) {
 		struct target *tg = &c->tg[i];
@@ -2686,26 +2744,9 @@ static int preflight(struct sc *c)
 		else
 			snprintf(tg->alias, sizeof(tg->alias), "ua-hostdev-%04x-%02x-%02x-%x",
 				 tg->bdf.domain, tg->bdf.bus, tg->bdf.dev, tg->bdf.fn);
-		/* A <qemu:device> for the name libvirt gives it now (the
-		 * guide's hand-written alias='hostdev0') follows it to the new
-		 * alias, with whatever else it sets: left there it would land
-		 * on the next hostdev. */
-		if (tg->ss >= 0 && tg->found && !qdev_find(c, tg->alias)) {
-			char now[VAL_MAX];
-			struct qdev *qd;
-			int r;
-
-			if (tg->h.alias.present)
-				snprintf(now, sizeof(now), "%s", tg->h.alias_name.v);
-			else
-				snprintf(now, sizeof(now), "hostdev%u", c->if_hostdev + tg->h.nth);
-			if ((qd = qdev_find(c, now))) {
-				if ((r = set_attr(c, &qd->n, &qd->alias, "alias", tg->alias)) < 0)
-					return r;
-				snprintf(qd->alias.v, sizeof(qd->alias.v), "%s", tg->alias);
-			}
-		}
 	}
+	if ((r = renumber(c)) < 0)
+		return r;
 	for (i = 0; i < e->nhostdev; i++) {
 		const struct vb_dx_hostdev *h = &e->hostdev[i];
 

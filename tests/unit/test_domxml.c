@@ -524,6 +524,31 @@ static void test_subsys(void **state)
 		   "<qemu:property name='x-pci-sub-vendor-id' type='unsigned' value='4133'/>\n"
 		   "<qemu:property name='x-pci-sub-device-id' type='unsigned' value='4491'/>\n"
 		   "</qemu:frontend>\n</qemu:device>\n</qemu:override>\n</domain>\n");
+	/* The hostdevs after it move up one in libvirt's count: their
+	 * overrides follow. */
+	check_edit(&e,
+		   "<domain xmlns:qemu='" VB_DX_QEMU_NS "'><devices>"
+		   "<hostdev type='pci'><source><address bus='1'/></source></hostdev>"
+		   "<hostdev type='pci'><source><address bus='1' function='1'/></source></hostdev>"
+		   "<hostdev type='pci'><source><address bus='2'/></source></hostdev>"
+		   "</devices><qemu:override>"
+		   "<qemu:device alias='hostdev2'><qemu:frontend/></qemu:device>"
+		   "<qemu:device alias='hostdev1'><qemu:frontend/></qemu:device>"
+		   "<qemu:device alias='hostdev01'><qemu:frontend/></qemu:device>"
+		   "</qemu:override></domain>",
+		   "<domain xmlns:qemu='" VB_DX_QEMU_NS "'><devices>"
+		   "<hostdev type='pci'><source><address bus='1'/></source><alias name='ua-hostdev-0000-01-00-0'/></hostdev>"
+		   "<hostdev type='pci'><source><address bus='1' function='1'/></source></hostdev>"
+		   "<hostdev type='pci'><source><address bus='2'/></source></hostdev>"
+		   "</devices><qemu:override>"
+		   "<qemu:device alias='hostdev1'><qemu:frontend/></qemu:device>"
+		   "<qemu:device alias='hostdev0'><qemu:frontend/></qemu:device>"
+		   "<qemu:device alias='hostdev01'><qemu:frontend/></qemu:device>"
+		   "<qemu:device alias='ua-hostdev-0000-01-00-0'>"
+		   "<qemu:frontend>"
+		   "<qemu:property name='x-pci-sub-vendor-id' type='unsigned' value='4133'/>"
+		   "<qemu:property name='x-pci-sub-device-id' type='unsigned' value='4491'/>"
+		   "</qemu:frontend></qemu:device></qemu:override></domain>");
 	/* A live XML's alias names it outright. */
 	check_edit(&e,
 		   "<domain xmlns:qemu='" VB_DX_QEMU_NS "'><devices><hostdev type='pci'><source><address bus='1'/></source>"
