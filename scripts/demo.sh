@@ -14,11 +14,33 @@ run() {
 echo "vfiobox demo: an HP OMEN 17 (Optimus: Intel iGPU + NVIDIA RTX 3070 Laptop GPU)"
 echo "as a fake sysfs tree in $root. Nothing on this machine is touched."
 has() { "$bin" --list | grep -qx "$1"; }
+# The example laptop has a modprobe (the dry run only looks for it, never runs it).
+mkdir -p "$root/sbin" && printf '#!/bin/sh\nexit 0\n' >"$root/sbin/modprobe" && chmod 755 "$root/sbin/modprobe"
 run "$bin" list
 run "$bin" doctor
 if has vfio-claim; then
 	echo
 	echo "# What the initramfs hook would do with vfiobox.ids=10de:249d (dry run):"
 	run "$bin" vfio-claim -n ids=10de:249d
+fi
+if has recover; then
+	echo
+	echo "# The GPU's HDMI audio function, and the plan to bring the GPU back if it fell off the bus:"
+	run "$bin" hda status
+	run "$bin" recover -n 01:00.0
+fi
+if has shmem; then
+	echo
+	echo "# Looking Glass shared memory for a 2560x1440 guest (the guides' formula gives too little):"
+	run "$bin" shmem 2560x1440
+fi
+if has domxml; then
+	xml=tests/data/domxml/virt-manager-win11.xml
+	echo
+	echo "# The guide's libvirt edits on a plain virt-manager domain (the diff of what changes):"
+	echo
+	echo "\$ VFIOBOX_SYSROOT=$root $bin domxml --preset=laptop $xml | diff -u $xml -"
+	"$bin" domxml --preset=laptop "$xml" 2>&1 >"$root/demo-domain.xml"
+	diff -u "$xml" "$root/demo-domain.xml" | tail -n +3
 fi
 exit 0

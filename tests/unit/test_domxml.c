@@ -500,6 +500,66 @@ static void test_subsys(void **state)
 		assert_non_null(strstr(out, "<qemu:device alias='ua-hostdev-0000-01-00-0'>"));
 		free(out);
 	}
+	/* The guide's hand-written override names the GPU by libvirt's own
+	 * hostdevN (after the <interface type='hostdev'> ones, counting the
+	 * hostdevs before it): it follows the GPU to its new alias, keeps
+	 * what else it sets, and no other hostdev inherits it. */
+	check_edit(&e,
+		   "<domain xmlns:qemu='" VB_DX_QEMU_NS "'>\n<devices>\n"
+		   "<interface type='hostdev'><source><address type='pci' bus='3'/></source></interface>\n"
+		   "<hostdev type='usb'><source><vendor id='0x1'/><product id='0x2'/></source></hostdev>\n"
+		   "<hostdev type='pci'><source><address bus='1'/></source></hostdev>\n"
+		   "<hostdev type='pci'><source><address bus='1' function='1'/></source></hostdev>\n"
+		   "</devices>\n<qemu:override>\n<qemu:device alias='hostdev2'>\n<qemu:frontend>\n"
+		   "<qemu:property name='x-igd-opregion' type='bool' value='true'/>\n"
+		   "<qemu:property name='x-pci-sub-vendor-id' type='unsigned' value='1'/>\n"
+		   "</qemu:frontend>\n</qemu:device>\n</qemu:override>\n</domain>\n",
+		   "<domain xmlns:qemu='" VB_DX_QEMU_NS "'>\n<devices>\n"
+		   "<interface type='hostdev'><source><address type='pci' bus='3'/></source></interface>\n"
+		   "<hostdev type='usb'><source><vendor id='0x1'/><product id='0x2'/></source></hostdev>\n"
+		   "<hostdev type='pci'><source><address bus='1'/></source><alias name='ua-hostdev-0000-01-00-0'/></hostdev>\n"
+		   "<hostdev type='pci'><source><address bus='1' function='1'/></source></hostdev>\n"
+		   "</devices>\n<qemu:override>\n<qemu:device alias='ua-hostdev-0000-01-00-0'>\n<qemu:frontend>\n"
+		   "<qemu:property name='x-igd-opregion' type='bool' value='true'/>\n"
+		   "<qemu:property name='x-pci-sub-vendor-id' type='unsigned' value='4133'/>\n"
+		   "<qemu:property name='x-pci-sub-device-id' type='unsigned' value='4491'/>\n"
+		   "</qemu:frontend>\n</qemu:device>\n</qemu:override>\n</domain>\n");
+	/* The hostdevs after it move up one in libvirt's count: their
+	 * overrides follow. */
+	check_edit(&e,
+		   "<domain xmlns:qemu='" VB_DX_QEMU_NS "'><devices>"
+		   "<hostdev type='pci'><source><address bus='1'/></source></hostdev>"
+		   "<hostdev type='pci'><source><address bus='1' function='1'/></source></hostdev>"
+		   "<hostdev type='pci'><source><address bus='2'/></source></hostdev>"
+		   "</devices><qemu:override>"
+		   "<qemu:device alias='hostdev2'><qemu:frontend/></qemu:device>"
+		   "<qemu:device alias='hostdev1'><qemu:frontend/></qemu:device>"
+		   "<qemu:device alias='hostdev01'><qemu:frontend/></qemu:device>"
+		   "</qemu:override></domain>",
+		   "<domain xmlns:qemu='" VB_DX_QEMU_NS "'><devices>"
+		   "<hostdev type='pci'><source><address bus='1'/></source><alias name='ua-hostdev-0000-01-00-0'/></hostdev>"
+		   "<hostdev type='pci'><source><address bus='1' function='1'/></source></hostdev>"
+		   "<hostdev type='pci'><source><address bus='2'/></source></hostdev>"
+		   "</devices><qemu:override>"
+		   "<qemu:device alias='hostdev1'><qemu:frontend/></qemu:device>"
+		   "<qemu:device alias='hostdev0'><qemu:frontend/></qemu:device>"
+		   "<qemu:device alias='hostdev01'><qemu:frontend/></qemu:device>"
+		   "<qemu:device alias='ua-hostdev-0000-01-00-0'>"
+		   "<qemu:frontend>"
+		   "<qemu:property name='x-pci-sub-vendor-id' type='unsigned' value='4133'/>"
+		   "<qemu:property name='x-pci-sub-device-id' type='unsigned' value='4491'/>"
+		   "</qemu:frontend></qemu:device></qemu:override></domain>");
+	/* A live XML's alias names it outright. */
+	check_edit(&e,
+		   "<domain xmlns:qemu='" VB_DX_QEMU_NS "'><devices><hostdev type='pci'><source><address bus='1'/></source>"
+		   "<alias name='hostdev3'/></hostdev></devices><qemu:override><qemu:device alias='hostdev3'>"
+		   "<qemu:frontend/></qemu:device></qemu:override></domain>",
+		   "<domain xmlns:qemu='" VB_DX_QEMU_NS "'><devices><hostdev type='pci'><source><address bus='1'/></source>"
+		   "<alias name='ua-hostdev-0000-01-00-0'/></hostdev></devices><qemu:override>"
+		   "<qemu:device alias='ua-hostdev-0000-01-00-0'><qemu:frontend>"
+		   "<qemu:property name='x-pci-sub-vendor-id' type='unsigned' value='4133'/>"
+		   "<qemu:property name='x-pci-sub-device-id' type='unsigned' value='4491'/>"
+		   "</qemu:frontend></qemu:device></qemu:override></domain>");
 }
 
 static void test_fwcfg(void **state)
