@@ -45,7 +45,9 @@ const char ssdt_usage[] =
 	"          PEG0, GFX0, or a path such as PEG0.PEGP or \\_SB.PCI0.GFX0; short\n"
 	"          segments are padded with '_' as ACPI does): table, offset,\n"
 	"          what is there (Method, Device, Scope, Name, ..., or a reference\n"
-	"          in code) and its path. Exit 1 when no table has it\n"
+	"          in code, with the method it is in) and its path. A path is\n"
+	"          found where a name spells it and at every object whose absolute\n"
+	"          path ends with it. Exit 1 when no table has it\n"
 	"  -h, --help  this text\n";
 
 #define TABLES "/sys/firmware/acpi/tables"
@@ -389,7 +391,8 @@ static int do_find(const char *name)
 				describe(s, &h, n, why, sizeof(why)), n < h.length ? n : (size_t)h.length);
 		vb_acpi_aml_walk(&aml, buf, n < h.length ? n : h.length);
 		while (vb_acpi_find(&aml, &nm, &pos, &hit)) {
-			printf("%-15s 0x%06zx  %-15s %s\n", e->name, hit.off, hit.kind, hit.path);
+			printf("%-15s 0x%06zx  %-15s %s%s%s\n", e->name, hit.off, hit.kind, hit.path,
+			       hit.in ? " in " : "", hit.in ? hit.in : "");
 			found++;
 		}
 		vb_acpi_aml_free(&aml);

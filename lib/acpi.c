@@ -353,6 +353,7 @@ static void add_def(struct vb_acpi_aml *a, const struct nstr *ns, const char *ki
 	d = &a->defs[a->ndefs++];
 	d->first = ns->first;
 	d->end = ns->end;
+	d->body_end = 0;
 	d->kind = kind;
 	d->path[0] = 0;
 	put_char(d->path, sizeof(d->path), &len, '\\');
@@ -504,6 +505,8 @@ static void walk(struct vb_acpi_aml *a, size_t p, size_t end, const struct npath
 			    nstr_parse(t, af, pe, &ns) || resolve(t, scope, &ns, &path))
 				break;
 			add_def(a, &ns, kind, &path);
+			if (!body)
+				a->defs[a->ndefs - 1].body_end = pe;
 			q = ns.end + fixed;
 			if (body && depth < 64 && q <= pe)
 				walk(a, q, pe, &path, depth + 1);
@@ -619,38 +622,72 @@ void vb_acpi_aml_free(struct vb_acpi_aml *a)
 	a->ndefs = a->defs_cap = 0;
 }
 
+/* 1 when d's absolute path ends with the name nmf (formatted) at a segment
+ * boundary and its NameString does not hold all of nm (a byte match). */
+static int path_ends(const struct vb_acpi_aml *a, const struct vb_acpi_def *d,
+		     const struct vb_acpi_name *nm, const char *nmf)
+{
+	size_t pl = strlen(d->path), fl = strlen(nmf), need = 4 * nm->nseg;
+
+	return pl > fl && !strcmp(d->path + pl - fl, nmf) &&
+	       (d->path[pl - fl - 1] == '.' || d->path[pl - fl - 1] == '\\') &&
+	       (d->end < d->first + need || memcmp(a->tbl + d->end - need, nm->seg, need));
+}
+
 int vb_acpi_find(const struct vb_acpi_aml *a, const struct vb_acpi_name *nm, size_t *pos,
 		 struct vb_acpi_hit *hit)
 {
 	const unsigned char *tbl = a->tbl;
-	size_t need = 4 * nm->nseg, len = a->len, h;
+	size_t need = 4 * nm->nseg, len = a->len, h, lo = 0, hi = a->ndefs;
+	char nmf[128];
 
 	if (!nm->nseg || len < VB_ACPI_HDR_LEN + need)
 		return 0;
-	for (h = *pos < VB_ACPI_HDR_LEN ? VB_ACPI_HDR_LEN : *pos; h + need <= len; h++) {
+	vb_acpi_name_format(nm, nmf, sizeof(nmf));
+	h = *pos < VB_ACPI_HDR_LEN ? VB_ACPI_HDR_LEN : *pos;
+	while (lo < hi) {		/* lo: the defs that start at or before h */
+		size_t mid = (lo + hi) / 2;
+		if (a->defs[mid].first <= h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; h + 4 <= len; h++) {
+		/* the walk's defs are in table order and do not overlap: the
+		 * last one that starts at or before h holds h in its
+		 * NameString, or in its body if it is a Method, or neither */
+		const struct vb_acpi_def *d;
 		size_t start, first, count, i, plen = 0;
 
-		if (memcmp(tbl + h, nm->seg, need))
-			continue;
+		while (lo < a->ndefs && a->defs[lo].first <= h)
+			lo++;
+		d = lo ? &a->defs[lo - 1] : NULL;
 		memset(hit, 0, sizeof(*hit));
 		hit->off = h;
 		*pos = h + 1;
-		for (i = 0; i < a->ndefs; i++) {
-			const struct vb_acpi_def *d = &a->defs[i];
-			if (d->first <= h && h + need <= d->end && (h - d->first) % 4 == 0) {
-				hit->kind = d->kind;
-				vb_strlcpy(hit->path, d->path, sizeof(hit->path));
-				return 1;
-			}
+		if (d && h + need <= d->end && (h - d->first) % 4 == 0 &&
+		    !memcmp(tbl + h, nm->seg, need)) {
+			hit->kind = d->kind;
+			vb_strlcpy(hit->path, d->path, sizeof(hit->path));
+			return 1;
 		}
+		if (d && d->end >= d->first + 4 && h == d->end - 4 && path_ends(a, d, nm, nmf)) {
+			hit->kind = d->kind;
+			vb_strlcpy(hit->path, d->path, sizeof(hit->path));
+			return 1;
+		}
+		if (h + need > len || memcmp(tbl + h, nm->seg, need))
+			continue;
+		if (d && d->body_end && d->end <= h && h < d->body_end)
+			hit->in = d->path;		/* in this Method's code */
 		if (tbl[h - 1] == 0x0d) {		/* StringPrefix */
 			hit->kind = "string";
-			vb_acpi_name_format(nm, hit->path, sizeof(hit->path));
+			vb_strlcpy(hit->path, nmf, sizeof(hit->path));
 			return 1;
 		}
 		if (!name_bounds(tbl, len, h, nm->nseg, &start, &first, &count)) {
 			hit->kind = "bytes";
-			vb_acpi_name_format(nm, hit->path, sizeof(hit->path));
+			vb_strlcpy(hit->path, nmf, sizeof(hit->path));
 			return 1;
 		}
 		for (i = start; i < first; i++)

@@ -247,6 +247,44 @@ static void test_find_battery(void **state)
 	expect_hits(b, 20, "BAT0", NULL, 0);
 }
 
+/* A path is also found at the end of an object's absolute path when the
+ * table spells it in pieces (Device (BAT0) in Scope (\_SB.PCI0)); a match
+ * in a Method's code names that Method. */
+static void test_find_path(void **state)
+{
+	const unsigned char *b = vb_acpi_battery;
+	size_t n = vb_acpi_battery_len, pos = 0;
+	static const struct want bat[] = { { 0x44, "Device", "\\_SB.PCI0.BAT0" } };
+	static const struct want sta[] = { { 0x5a, "Method", "\\_SB.PCI0.BAT0._STA" } };
+	static const struct want hid[] = { { 0x49, "Name", "\\_SB.PCI0.BAT0._HID" } };
+	struct vb_acpi_name nm;
+	struct vb_acpi_hit hit;
+	struct vb_acpi_aml a;
+
+	(void)state;
+	expect_hits(b, n, "PCI0.BAT0", bat, 1);
+	expect_hits(b, n, "\\_SB.PCI0.BAT0", bat, 1);
+	expect_hits(b, n, "\\_SB.PCI0.BAT0._STA", sta, 1);
+	expect_hits(b, n, "bat0._hid", hid, 1);
+	/* whole segments only, and only at the end of the path */
+	expect_hits(b, n, "CI0.BAT0", NULL, 0);
+	expect_hits(b, n, "PCI1.BAT0", NULL, 0);
+	expect_hits(b, n, "PCI0.BAT0._XYZ", NULL, 0);
+	/* not walked (the Scope runs past the end): no path to end with */
+	expect_hits(b, 0x48, "PCI0.BAT0", NULL, 0);
+
+	assert_int_equal(vb_acpi_name_parse("LION", &nm), 0);
+	vb_acpi_aml_walk(&a, b, n);
+	assert_int_equal(vb_acpi_find(&a, &nm, &pos, &hit), 1);
+	assert_non_null(hit.in);
+	assert_string_equal(hit.in, "\\_SB.PCI0.BAT0._BIF");
+	pos = 0;
+	assert_int_equal(vb_acpi_name_parse("_STA", &nm), 0);
+	assert_int_equal(vb_acpi_find(&a, &nm, &pos, &hit), 1);
+	assert_null(hit.in);
+	vb_acpi_aml_free(&a);
+}
+
 static void test_walk(void **state)
 {
 	struct vb_acpi_aml a;
@@ -388,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_sig_aml),
 		cmocka_unit_test(test_name_parse),
 		cmocka_unit_test(test_find_battery),
+		cmocka_unit_test(test_find_path),
 		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_find_multiname),
 		cmocka_unit_test(test_find_bytes),
