@@ -356,7 +356,6 @@ static int do_find(const char *name)
 	struct vb_acpi_name nm;
 	struct tables t;
 	size_t i, found = 0;
-	char shown[128];
 	int rc = VB_EXIT_OK;
 
 	if (vb_acpi_name_parse(name, &nm) < 0)
@@ -400,8 +399,7 @@ static int do_find(const char *name)
 	}
 	free(t.v);
 	if (!found) {
-		vb_acpi_name_format(&nm, shown, sizeof(shown));
-		vb_err("no DSDT or SSDT contains %s", shown);
+		vb_err("no DSDT or SSDT contains %s", name);
 		return vb_worst(rc, VB_EXIT_FAIL);
 	}
 	return rc;
