@@ -449,6 +449,7 @@ int ssdt_main(int argc, char **argv)
 	if (strcmp(cmd, "battery") && strcmp(cmd, "list") && strcmp(cmd, "extract") &&
 	    strcmp(cmd, "find"))
 		return vb_usage_err("'%s': unknown command (battery, list, extract, find)", cmd);
+	argv[1] = argv[0];	/* getopt's messages name the applet */
 	argc--;
 	argv++;
 	while ((c = getopt_long(argc, argv, "ho:d:", lo, NULL)) != -1) {
