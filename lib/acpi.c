@@ -464,6 +464,9 @@ static void field_list(struct vb_acpi_aml *a, size_t q, size_t end, const struct
 			q += 3;
 		} else if (t[q] == 0x03) {		/* ExtendedAccessField */
 			q += 4;
+		} else if (t[q] == 0x02) {		/* ConnectField: a name or a buffer */
+			if (skip_data(t, q + 1, end, &q))
+				return;
 		} else if (q + 4 <= end && seg_ok(t + q)) {	/* NamedField */
 			struct nstr ns = { 0, 0, 1, q, q + 4 };
 			struct npath path;
@@ -473,7 +476,7 @@ static void field_list(struct vb_acpi_aml *a, size_t q, size_t end, const struct
 			if (pkg_skip(t, q + 4, end, &q))
 				return;
 		} else {
-			return;				/* ConnectField, or junk */
+			return;				/* junk */
 		}
 	}
 }
@@ -547,8 +550,12 @@ static void walk(struct vb_acpi_aml *a, size_t p, size_t end, const struct npath
 			p = ns2.end;
 			continue;
 		}
-		if (op >= 0x8a && op <= 0x8f && op != 0x8e) {	/* CreateXField */
-			if (skip_data(t, p + 1, end, &q) || skip_data(t, q, end, &q) ||
+		if ((op >= 0x8a && op <= 0x8f && op != 0x8e) || (op == 0x5b && ext == 0x13)) {
+			/* CreateXField: buffer, index, name; CreateField:
+			 * buffer, bit index, bit count, name */
+			q = p + 1 + (op == 0x5b);
+			if (skip_data(t, q, end, &q) || skip_data(t, q, end, &q) ||
+			    (op == 0x5b && skip_data(t, q, end, &q)) ||
 			    nstr_parse(t, q, end, &ns) || resolve(t, scope, &ns, &path))
 				break;
 			add_def(a, &ns, "BufferField", &path);

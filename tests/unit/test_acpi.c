@@ -378,6 +378,10 @@ static void test_find_bytes(void **state)
 	static const struct want scoped[] = { { 45, "Method", "\\_SB.XROM" } };
 	static const struct want root_rom[] = { { 42, "Method", "\\_ROM" } };
 	static const struct want up[] = { { 45, "Name", "\\ABCD" } };
+	static const struct want cfld[] = { { 46, "BufferField", "\\CFLD" } };
+	static const struct want aft1[] = { { 51, "Name", "\\AFT1" } };
+	static const struct want pwen[] = { { 49, "Field", "\\PWEN" } };
+	static const struct want pwen2[] = { { 48, "Field", "\\PWEN" } };
 
 	(void)state;
 	/* two segments that are adjacent bytes but in no NameString */
@@ -411,6 +415,15 @@ static void test_find_bytes(void **state)
 	/* Scope (\) is RootChar and NullName */
 	body(t, "\x10\x0c\\\x00\x14\x08_ROM\x00\xa4\x00", 14);
 	expect_hits(t, 64, "_ROM", root_rom, 1);
+	/* CreateField (buffer, bit index, bit count, name) does not stop the
+	 * walk, nor does a Connection () in a field list */
+	body(t, "\x5b\x13" "BUF0" "\x0a\x08" "\x0a\x10" "CFLD" "\x08" "AFT1\x01", 21);
+	expect_hits(t, 64, "CFLD", cfld, 1);
+	expect_hits(t, 64, "AFT1", aft1, 1);
+	body(t, "\x5b\x81\x10" "GPOR" "\x01" "\x02" "GPI0" "PWEN\x01", 18);
+	expect_hits(t, 64, "PWEN", pwen, 1);
+	body(t, "\x5b\x81\x0f" "GPOR" "\x01" "\x02\x11\x02\x00" "PWEN\x01", 17);
+	expect_hits(t, 64, "PWEN", pwen2, 1);
 	/* '^' goes up a level from \_SB */
 	body(t, "\x10\x0d\\_SB_\x08^ABCD\x01", 14);
 	expect_hits(t, 64, "ABCD", up, 1);
