@@ -481,9 +481,26 @@ static void field_list(struct vb_acpi_aml *a, size_t q, size_t end, const struct
 	}
 }
 
-/* Walk the TermList between p and end in scope. Stops at the first term it
- * cannot size (a->walked_to records where). */
-static void walk(struct vb_acpi_aml *a, size_t p, size_t end, const struct npath *scope, int depth)
+static void walk(struct vb_acpi_aml *a, size_t p, size_t end, const struct npath *scope,
+		 int depth);
+
+/* 1 for a Scope, Method, Device, Processor, PowerResource or ThermalZone at p
+ * whose package fits before end and starts with a NameString. */
+static int named_pkg(const unsigned char *t, size_t p, size_t end)
+{
+	size_t k = t[p] == 0x5b ? 2 : 1, pe, af;
+	struct nstr ns;
+
+	if (!(t[p] == 0x10 || t[p] == 0x14 || (t[p] == 0x5b && p + 1 < end && t[p + 1] >= 0x82 &&
+						t[p + 1] <= 0x85)))
+		return 0;
+	return !pkg(t, p + k, end, &pe, &af) && !nstr_parse(t, af, pe, &ns) && ns.nseg;
+}
+
+/* Walk the TermList between p and end in scope, up to the first term it
+ * cannot size; returns where it stopped (end when it did not). */
+static size_t walk_terms(struct vb_acpi_aml *a, size_t p, size_t end, const struct npath *scope,
+			 int depth)
 {
 	const unsigned char *t = a->tbl;
 
@@ -606,8 +623,20 @@ static void walk(struct vb_acpi_aml *a, size_t p, size_t end, const struct npath
 		add_def(a, &ns, kind, &path);
 		p = q;
 	}
-	if (p < end && p < a->walked_to)
-		a->walked_to = p;
+	return p < end ? p : end;
+}
+
+/* Walk the TermList between p and end; past a term it cannot size (the
+ * first is recorded in a->walked_to), go on at the next term that
+ * named_pkg() recognizes. */
+static void walk(struct vb_acpi_aml *a, size_t p, size_t end, const struct npath *scope, int depth)
+{
+	while ((p = walk_terms(a, p, end, scope, depth)) < end) {
+		if (p < a->walked_to)
+			a->walked_to = p;
+		while (++p < end && !named_pkg(a->tbl, p, end))
+			;
+	}
 }
 
 void vb_acpi_aml_walk(struct vb_acpi_aml *a, const unsigned char *tbl, size_t len)

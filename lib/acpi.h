@@ -78,14 +78,16 @@ struct vb_acpi_def {
  * follows the namespace structure (Scope, Device, Processor, PowerResource,
  * ThermalZone bodies; Name, Method, External, Alias, OperationRegion,
  * Field units, Mutex, Event, ...) and skips Method, If, Else and While
- * bodies whole; it stops at the first term it cannot size, so a table with
- * unusual top-level code is only partly walked (walked_to says how far). */
+ * bodies whole (If bodies with a constant predicate are walked, as iasl puts
+ * External there). Past a term it cannot size (code outside any method) it
+ * goes on at the next Scope, Method, Device, ... whose package fits; what
+ * lies between is not walked. */
 struct vb_acpi_aml {
 	const unsigned char *tbl;
 	size_t len;
 	struct vb_acpi_def *defs;
 	size_t ndefs, defs_cap;
-	size_t walked_to;	/* len when the whole table was walked */
+	size_t walked_to;	/* the first term it could not size; len if none */
 };
 /* Walk the table tbl (len bytes, header included; tbl must outlive a).
  * Never fails (allocation failure exits). */

@@ -382,6 +382,9 @@ static void test_find_bytes(void **state)
 	static const struct want aft1[] = { { 51, "Name", "\\AFT1" } };
 	static const struct want pwen[] = { { 49, "Field", "\\PWEN" } };
 	static const struct want pwen2[] = { { 48, "Field", "\\PWEN" } };
+	static const struct want xrom[] = { { 45, "Method", "\\XROM" } };
+	static const struct want aft1b[] = { { 51, "Name", "\\AFT1" } };
+	struct vb_acpi_aml a;
 
 	(void)state;
 	/* two segments that are adjacent bytes but in no NameString */
@@ -424,6 +427,14 @@ static void test_find_bytes(void **state)
 	expect_hits(t, 64, "PWEN", pwen, 1);
 	body(t, "\x5b\x81\x0f" "GPOR" "\x01" "\x02\x11\x02\x00" "PWEN\x01", 17);
 	expect_hits(t, 64, "PWEN", pwen2, 1);
+	/* a term the walk cannot size (Store at the top level) is stepped
+	 * over to the next Scope, Method, Device... whose package fits */
+	body(t, "\x70\x0a\x01" "ABCD" "\x14\x06" "XROM\x00" "\x08" "AFT1\x01", 20);
+	expect_hits(t, 64, "XROM", xrom, 1);
+	expect_hits(t, 64, "AFT1", aft1b, 1);
+	vb_acpi_aml_walk(&a, t, 64);
+	assert_int_equal(a.walked_to, 36);
+	vb_acpi_aml_free(&a);
 	/* '^' goes up a level from \_SB */
 	body(t, "\x10\x0d\\_SB_\x08^ABCD\x01", 14);
 	expect_hits(t, 64, "ABCD", up, 1);
