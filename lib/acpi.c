@@ -694,25 +694,23 @@ int vb_acpi_find(const struct vb_acpi_aml *a, const struct vb_acpi_name *nm, siz
 		 * NameString, or in its body if it is a Method, or neither */
 		const struct vb_acpi_def *d;
 		size_t start, first, count, i, plen = 0;
+		int bytes = h + need <= len && !memcmp(tbl + h, nm->seg, need);
 
 		while (lo < a->ndefs && a->defs[lo].first <= h)
 			lo++;
 		d = lo ? &a->defs[lo - 1] : NULL;
+		if (!bytes && !(d && d->end >= d->first + 4 && h == d->end - 4))
+			continue;
 		memset(hit, 0, sizeof(*hit));
 		hit->off = h;
 		*pos = h + 1;
-		if (d && h + need <= d->end && (h - d->first) % 4 == 0 &&
-		    !memcmp(tbl + h, nm->seg, need)) {
-			hit->kind = d->kind;
+		if (d && ((bytes && h + need <= d->end && (h - d->first) % 4 == 0) ||
+			  (h + 4 == d->end && path_ends(a, d, nm, nmf)))) {
+			hit->kind = d->kind;	/* (part of) its name, or its path's end */
 			vb_strlcpy(hit->path, d->path, sizeof(hit->path));
 			return 1;
 		}
-		if (d && d->end >= d->first + 4 && h == d->end - 4 && path_ends(a, d, nm, nmf)) {
-			hit->kind = d->kind;
-			vb_strlcpy(hit->path, d->path, sizeof(hit->path));
-			return 1;
-		}
-		if (h + need > len || memcmp(tbl + h, nm->seg, need))
+		if (!bytes)
 			continue;
 		if (d && d->body_end && d->end <= h && h < d->body_end)
 			hit->in = d->path;		/* in this Method's code */
