@@ -224,6 +224,10 @@ int rom_main(int argc, char **argv)
 	r = report(addr, &id, buf, n, &rom);
 	if (rom.status == VB_ROM_ALLFF || rom.status == VB_ROM_EMPTY || rom.status == VB_ROM_ALLZERO)
 		power_hint(addr);
+	if (rom.status == VB_ROM_NOLAST)
+		vb_info("%s: note: the kernel gives the images its own walk of the chain found "
+			"and it stopped there; NVIDIA cards often read short this way: take the ROM "
+			"from nvflash --save or the card's vendor instead", addr);
 	if (vb_pcidev_path(path, sizeof(path), addr, "boot_vga") == 0 &&
 	    vb_sysfs_read(path, bv, sizeof(bv)) > 0 && !strcmp(bv, "1"))
 		vb_info("%s: note: this is the boot GPU: the kernel returns the shadow copy at "

@@ -32,7 +32,8 @@ const char shmem_usage[] =
 	"                   kvmfr  the /etc/modprobe.d line: options kvmfr static_size_mb=N\n"
 	"                   xml    the libvirt <shmem name='looking-glass'> element\n"
 	"                   json   {\"width\",\"height\",\"hdr\",\"mib\",\"bytes\",\"legacy_mib\"}\n"
-	"  --check MIB      exit 0 if MIB is enough for WIDTHxHEIGHT, else 1\n"
+	"  --check MIB      exit 0 if MIB is enough for WIDTHxHEIGHT and a power of\n"
+	"                   two (QEMU's ivshmem aborts on other sizes), else 1\n"
 	"  -h, --help       this text\n"
 	"\n"
 	"The seed guides use WIDTH x HEIGHT / 131072 rounded up to a power of two,\n"
@@ -99,6 +100,12 @@ static int check(const char *mibarg, unsigned w, unsigned h, int hdr)
 		if (have == vb_shmem_legacy_mib(w, h))
 			vb_info("note: %lu MiB is what the guides' formula (W x H / 131072) gives; "
 				"it leaves out Looking Glass's 10 MiB", have);
+		return VB_EXIT_FAIL;
+	}
+	if (have & (have - 1)) {
+		/* hw/pci/pci.c: pci_register_bar asserts is_power_of_2(size) */
+		vb_err("%lu MiB is not a power of two: QEMU's ivshmem device aborts on it; "
+		       "use %llu MiB", have, (unsigned long long)need);
 		return VB_EXIT_FAIL;
 	}
 	printf("ok: %lu MiB is enough for %ux%u%s (needs %llu MiB)\n", have, w, h,

@@ -45,7 +45,9 @@ const char ssdt_usage[] =
 	"          PEG0, GFX0, or a path such as PEG0.PEGP or \\_SB.PCI0.GFX0; short\n"
 	"          segments are padded with '_' as ACPI does): table, offset,\n"
 	"          what is there (Method, Device, Scope, Name, ..., or a reference\n"
-	"          in code) and its path. Exit 1 when no table has it\n"
+	"          in code, with the method it is in) and its path. A path is\n"
+	"          found where a name spells it and at every object whose absolute\n"
+	"          path ends with it. Exit 1 when no table has it\n"
 	"  -h, --help  this text\n";
 
 #define TABLES "/sys/firmware/acpi/tables"
@@ -354,7 +356,6 @@ static int do_find(const char *name)
 	struct vb_acpi_name nm;
 	struct tables t;
 	size_t i, found = 0;
-	char shown[128];
 	int rc = VB_EXIT_OK;
 
 	if (vb_acpi_name_parse(name, &nm) < 0)
@@ -389,7 +390,8 @@ static int do_find(const char *name)
 				describe(s, &h, n, why, sizeof(why)), n < h.length ? n : (size_t)h.length);
 		vb_acpi_aml_walk(&aml, buf, n < h.length ? n : h.length);
 		while (vb_acpi_find(&aml, &nm, &pos, &hit)) {
-			printf("%-15s 0x%06zx  %-15s %s\n", e->name, hit.off, hit.kind, hit.path);
+			printf("%-15s 0x%06zx  %-15s %s%s%s\n", e->name, hit.off, hit.kind, hit.path,
+			       hit.in ? " in " : "", hit.in ? hit.in : "");
 			found++;
 		}
 		vb_acpi_aml_free(&aml);
@@ -397,8 +399,7 @@ static int do_find(const char *name)
 	}
 	free(t.v);
 	if (!found) {
-		vb_acpi_name_format(&nm, shown, sizeof(shown));
-		vb_err("no DSDT or SSDT contains %s", shown);
+		vb_err("no DSDT or SSDT contains %s", name);
 		return vb_worst(rc, VB_EXIT_FAIL);
 	}
 	return rc;
@@ -448,6 +449,7 @@ int ssdt_main(int argc, char **argv)
 	if (strcmp(cmd, "battery") && strcmp(cmd, "list") && strcmp(cmd, "extract") &&
 	    strcmp(cmd, "find"))
 		return vb_usage_err("'%s': unknown command (battery, list, extract, find)", cmd);
+	argv[1] = argv[0];	/* getopt's messages name the applet */
 	argc--;
 	argv++;
 	while ((c = getopt_long(argc, argv, "ho:d:", lo, NULL)) != -1) {

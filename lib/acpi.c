@@ -353,6 +353,7 @@ static void add_def(struct vb_acpi_aml *a, const struct nstr *ns, const char *ki
 	d = &a->defs[a->ndefs++];
 	d->first = ns->first;
 	d->end = ns->end;
+	d->body_end = 0;
 	d->kind = kind;
 	d->path[0] = 0;
 	put_char(d->path, sizeof(d->path), &len, '\\');
@@ -463,6 +464,9 @@ static void field_list(struct vb_acpi_aml *a, size_t q, size_t end, const struct
 			q += 3;
 		} else if (t[q] == 0x03) {		/* ExtendedAccessField */
 			q += 4;
+		} else if (t[q] == 0x02) {		/* ConnectField: a name or a buffer */
+			if (skip_data(t, q + 1, end, &q))
+				return;
 		} else if (q + 4 <= end && seg_ok(t + q)) {	/* NamedField */
 			struct nstr ns = { 0, 0, 1, q, q + 4 };
 			struct npath path;
@@ -472,14 +476,31 @@ static void field_list(struct vb_acpi_aml *a, size_t q, size_t end, const struct
 			if (pkg_skip(t, q + 4, end, &q))
 				return;
 		} else {
-			return;				/* ConnectField, or junk */
+			return;				/* junk */
 		}
 	}
 }
 
-/* Walk the TermList between p and end in scope. Stops at the first term it
- * cannot size (a->walked_to records where). */
-static void walk(struct vb_acpi_aml *a, size_t p, size_t end, const struct npath *scope, int depth)
+static void walk(struct vb_acpi_aml *a, size_t p, size_t end, const struct npath *scope,
+		 int depth);
+
+/* 1 for a Scope, Method, Device, Processor, PowerResource or ThermalZone at p
+ * whose package fits before end and starts with a NameString. */
+static int named_pkg(const unsigned char *t, size_t p, size_t end)
+{
+	size_t k = t[p] == 0x5b ? 2 : 1, pe, af;
+	struct nstr ns;
+
+	if (!(t[p] == 0x10 || t[p] == 0x14 || (t[p] == 0x5b && p + 1 < end && t[p + 1] >= 0x82 &&
+						t[p + 1] <= 0x85)))
+		return 0;
+	return !pkg(t, p + k, end, &pe, &af) && !nstr_parse(t, af, pe, &ns) && ns.nseg;
+}
+
+/* Walk the TermList between p and end in scope, up to the first term it
+ * cannot size; returns where it stopped (end when it did not). */
+static size_t walk_terms(struct vb_acpi_aml *a, size_t p, size_t end, const struct npath *scope,
+			 int depth)
 {
 	const unsigned char *t = a->tbl;
 
@@ -504,6 +525,8 @@ static void walk(struct vb_acpi_aml *a, size_t p, size_t end, const struct npath
 			    nstr_parse(t, af, pe, &ns) || resolve(t, scope, &ns, &path))
 				break;
 			add_def(a, &ns, kind, &path);
+			if (!body)
+				a->defs[a->ndefs - 1].body_end = pe;
 			q = ns.end + fixed;
 			if (body && depth < 64 && q <= pe)
 				walk(a, q, pe, &path, depth + 1);
@@ -544,8 +567,12 @@ static void walk(struct vb_acpi_aml *a, size_t p, size_t end, const struct npath
 			p = ns2.end;
 			continue;
 		}
-		if (op >= 0x8a && op <= 0x8f && op != 0x8e) {	/* CreateXField */
-			if (skip_data(t, p + 1, end, &q) || skip_data(t, q, end, &q) ||
+		if ((op >= 0x8a && op <= 0x8f && op != 0x8e) || (op == 0x5b && ext == 0x13)) {
+			/* CreateXField: buffer, index, name; CreateField:
+			 * buffer, bit index, bit count, name */
+			q = p + 1 + (op == 0x5b);
+			if (skip_data(t, q, end, &q) || skip_data(t, q, end, &q) ||
+			    (op == 0x5b && skip_data(t, q, end, &q)) ||
 			    nstr_parse(t, q, end, &ns) || resolve(t, scope, &ns, &path))
 				break;
 			add_def(a, &ns, "BufferField", &path);
@@ -596,8 +623,20 @@ static void walk(struct vb_acpi_aml *a, size_t p, size_t end, const struct npath
 		add_def(a, &ns, kind, &path);
 		p = q;
 	}
-	if (p < end && p < a->walked_to)
-		a->walked_to = p;
+	return p < end ? p : end;
+}
+
+/* Walk the TermList between p and end; past a term it cannot size (the
+ * first is recorded in a->walked_to), go on at the next term that
+ * named_pkg() recognizes. */
+static void walk(struct vb_acpi_aml *a, size_t p, size_t end, const struct npath *scope, int depth)
+{
+	while ((p = walk_terms(a, p, end, scope, depth)) < end) {
+		if (p < a->walked_to)
+			a->walked_to = p;
+		while (++p < end && !named_pkg(a->tbl, p, end))
+			;
+	}
 }
 
 void vb_acpi_aml_walk(struct vb_acpi_aml *a, const unsigned char *tbl, size_t len)
@@ -619,38 +658,70 @@ void vb_acpi_aml_free(struct vb_acpi_aml *a)
 	a->ndefs = a->defs_cap = 0;
 }
 
+/* 1 when d's absolute path ends with the name nmf (formatted) at a segment
+ * boundary and its NameString does not hold all of nm (a byte match). */
+static int path_ends(const struct vb_acpi_aml *a, const struct vb_acpi_def *d,
+		     const struct vb_acpi_name *nm, const char *nmf)
+{
+	size_t pl = strlen(d->path), fl = strlen(nmf), need = 4 * nm->nseg;
+
+	return pl > fl && !strcmp(d->path + pl - fl, nmf) &&
+	       (d->path[pl - fl - 1] == '.' || d->path[pl - fl - 1] == '\\') &&
+	       (d->end < d->first + need || memcmp(a->tbl + d->end - need, nm->seg, need));
+}
+
 int vb_acpi_find(const struct vb_acpi_aml *a, const struct vb_acpi_name *nm, size_t *pos,
 		 struct vb_acpi_hit *hit)
 {
 	const unsigned char *tbl = a->tbl;
-	size_t need = 4 * nm->nseg, len = a->len, h;
+	size_t need = 4 * nm->nseg, len = a->len, h, lo = 0, hi = a->ndefs;
+	char nmf[128];
 
 	if (!nm->nseg || len < VB_ACPI_HDR_LEN + need)
 		return 0;
-	for (h = *pos < VB_ACPI_HDR_LEN ? VB_ACPI_HDR_LEN : *pos; h + need <= len; h++) {
+	vb_acpi_name_format(nm, nmf, sizeof(nmf));
+	h = *pos < VB_ACPI_HDR_LEN ? VB_ACPI_HDR_LEN : *pos;
+	while (lo < hi) {		/* lo: the defs that start at or before h */
+		size_t mid = (lo + hi) / 2;
+		if (a->defs[mid].first <= h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; h + 4 <= len; h++) {
+		/* the walk's defs are in table order and do not overlap: the
+		 * last one that starts at or before h holds h in its
+		 * NameString, or in its body if it is a Method, or neither */
+		const struct vb_acpi_def *d;
 		size_t start, first, count, i, plen = 0;
+		int bytes = h + need <= len && !memcmp(tbl + h, nm->seg, need);
 
-		if (memcmp(tbl + h, nm->seg, need))
+		while (lo < a->ndefs && a->defs[lo].first <= h)
+			lo++;
+		d = lo ? &a->defs[lo - 1] : NULL;
+		if (!bytes && !(d && d->end >= d->first + 4 && h == d->end - 4))
 			continue;
 		memset(hit, 0, sizeof(*hit));
 		hit->off = h;
 		*pos = h + 1;
-		for (i = 0; i < a->ndefs; i++) {
-			const struct vb_acpi_def *d = &a->defs[i];
-			if (d->first <= h && h + need <= d->end && (h - d->first) % 4 == 0) {
-				hit->kind = d->kind;
-				vb_strlcpy(hit->path, d->path, sizeof(hit->path));
-				return 1;
-			}
+		if (d && ((bytes && h + need <= d->end && (h - d->first) % 4 == 0) ||
+			  (h + 4 == d->end && path_ends(a, d, nm, nmf)))) {
+			hit->kind = d->kind;	/* (part of) its name, or its path's end */
+			vb_strlcpy(hit->path, d->path, sizeof(hit->path));
+			return 1;
 		}
+		if (!bytes)
+			continue;
+		if (d && d->body_end && d->end <= h && h < d->body_end)
+			hit->in = d->path;		/* in this Method's code */
 		if (tbl[h - 1] == 0x0d) {		/* StringPrefix */
 			hit->kind = "string";
-			vb_acpi_name_format(nm, hit->path, sizeof(hit->path));
+			vb_strlcpy(hit->path, nmf, sizeof(hit->path));
 			return 1;
 		}
 		if (!name_bounds(tbl, len, h, nm->nseg, &start, &first, &count)) {
 			hit->kind = "bytes";
-			vb_acpi_name_format(nm, hit->path, sizeof(hit->path));
+			vb_strlcpy(hit->path, nmf, sizeof(hit->path));
 			return 1;
 		}
 		for (i = start; i < first; i++)

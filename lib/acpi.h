@@ -69,6 +69,7 @@ void vb_acpi_name_format(const struct vb_acpi_name *nm, char *out, size_t n);
 /* A named object the structural walk of an AML table found. */
 struct vb_acpi_def {
 	size_t first, end;	/* table offsets of its NameString's segments */
+	size_t body_end;	/* Method: where its body ends, else 0 */
 	const char *kind;	/* "Method", "Device", "Scope", "Name", ... */
 	char path[128];		/* absolute: "\_SB.PCI0.PEG0.PEGP._ROM" */
 };
@@ -77,14 +78,16 @@ struct vb_acpi_def {
  * follows the namespace structure (Scope, Device, Processor, PowerResource,
  * ThermalZone bodies; Name, Method, External, Alias, OperationRegion,
  * Field units, Mutex, Event, ...) and skips Method, If, Else and While
- * bodies whole; it stops at the first term it cannot size, so a table with
- * unusual top-level code is only partly walked (walked_to says how far). */
+ * bodies whole (If bodies with a constant predicate are walked, as iasl puts
+ * External there). Past a term it cannot size (code outside any method) it
+ * goes on at the next Scope, Method, Device, ... whose package fits; what
+ * lies between is not walked. */
 struct vb_acpi_aml {
 	const unsigned char *tbl;
 	size_t len;
 	struct vb_acpi_def *defs;
 	size_t ndefs, defs_cap;
-	size_t walked_to;	/* len when the whole table was walked */
+	size_t walked_to;	/* the first term it could not size; len if none */
 };
 /* Walk the table tbl (len bytes, header included; tbl must outlive a).
  * Never fails (allocation failure exits). */
@@ -101,10 +104,16 @@ struct vb_acpi_hit {
 				 * when it is not part of a name at all */
 	char path[128];		/* the object's absolute path, or the
 				 * NameString as written there */
+	const char *in;		/* the absolute path of the Method whose
+				 * code holds a reference, string or bytes
+				 * match, else NULL (points into a) */
 };
 /* Find the next occurrence of nm in the AML body of a (the header is never
- * searched) at or after table offset *pos. Returns 1 and fills hit, moving
- * *pos past it, or 0 when there is none. */
+ * searched) at or after table offset *pos: nm's segments written next to
+ * each other in the table, or an object the walk found whose absolute path
+ * ends with nm (Device PEGP in Device PEG0 for "PEG0.PEGP"; the hit is at
+ * the object's own NameSeg). Returns 1 and fills hit, moving *pos past it,
+ * or 0 when there is none. */
 int vb_acpi_find(const struct vb_acpi_aml *a, const struct vb_acpi_name *nm, size_t *pos,
 		 struct vb_acpi_hit *hit);
 

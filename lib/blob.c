@@ -95,7 +95,9 @@ int vb_blob_check_target(const char *path)
 	struct stat st;
 	int r;
 
-	if (!*path || path[strlen(path) - 1] == '/')
+	if (!*path)
+		return -ENOENT;		/* as open("") */
+	if (path[strlen(path) - 1] == '/')
 		return -EISDIR;
 	if ((r = dir_of(path, dir, sizeof(dir))) < 0)
 		return r;

@@ -247,6 +247,44 @@ static void test_find_battery(void **state)
 	expect_hits(b, 20, "BAT0", NULL, 0);
 }
 
+/* A path is also found at the end of an object's absolute path when the
+ * table spells it in pieces (Device (BAT0) in Scope (\_SB.PCI0)); a match
+ * in a Method's code names that Method. */
+static void test_find_path(void **state)
+{
+	const unsigned char *b = vb_acpi_battery;
+	size_t n = vb_acpi_battery_len, pos = 0;
+	static const struct want bat[] = { { 0x44, "Device", "\\_SB.PCI0.BAT0" } };
+	static const struct want sta[] = { { 0x5a, "Method", "\\_SB.PCI0.BAT0._STA" } };
+	static const struct want hid[] = { { 0x49, "Name", "\\_SB.PCI0.BAT0._HID" } };
+	struct vb_acpi_name nm;
+	struct vb_acpi_hit hit;
+	struct vb_acpi_aml a;
+
+	(void)state;
+	expect_hits(b, n, "PCI0.BAT0", bat, 1);
+	expect_hits(b, n, "\\_SB.PCI0.BAT0", bat, 1);
+	expect_hits(b, n, "\\_SB.PCI0.BAT0._STA", sta, 1);
+	expect_hits(b, n, "bat0._hid", hid, 1);
+	/* whole segments only, and only at the end of the path */
+	expect_hits(b, n, "CI0.BAT0", NULL, 0);
+	expect_hits(b, n, "PCI1.BAT0", NULL, 0);
+	expect_hits(b, n, "PCI0.BAT0._XYZ", NULL, 0);
+	/* not walked (the Scope runs past the end): no path to end with */
+	expect_hits(b, 0x48, "PCI0.BAT0", NULL, 0);
+
+	assert_int_equal(vb_acpi_name_parse("LION", &nm), 0);
+	vb_acpi_aml_walk(&a, b, n);
+	assert_int_equal(vb_acpi_find(&a, &nm, &pos, &hit), 1);
+	assert_non_null(hit.in);
+	assert_string_equal(hit.in, "\\_SB.PCI0.BAT0._BIF");
+	pos = 0;
+	assert_int_equal(vb_acpi_name_parse("_STA", &nm), 0);
+	assert_int_equal(vb_acpi_find(&a, &nm, &pos, &hit), 1);
+	assert_null(hit.in);
+	vb_acpi_aml_free(&a);
+}
+
 static void test_walk(void **state)
 {
 	struct vb_acpi_aml a;
@@ -340,6 +378,13 @@ static void test_find_bytes(void **state)
 	static const struct want scoped[] = { { 45, "Method", "\\_SB.XROM" } };
 	static const struct want root_rom[] = { { 42, "Method", "\\_ROM" } };
 	static const struct want up[] = { { 45, "Name", "\\ABCD" } };
+	static const struct want cfld[] = { { 46, "BufferField", "\\CFLD" } };
+	static const struct want aft1[] = { { 51, "Name", "\\AFT1" } };
+	static const struct want pwen[] = { { 49, "Field", "\\PWEN" } };
+	static const struct want pwen2[] = { { 48, "Field", "\\PWEN" } };
+	static const struct want xrom[] = { { 45, "Method", "\\XROM" } };
+	static const struct want aft1b[] = { { 51, "Name", "\\AFT1" } };
+	struct vb_acpi_aml a;
 
 	(void)state;
 	/* two segments that are adjacent bytes but in no NameString */
@@ -373,6 +418,23 @@ static void test_find_bytes(void **state)
 	/* Scope (\) is RootChar and NullName */
 	body(t, "\x10\x0c\\\x00\x14\x08_ROM\x00\xa4\x00", 14);
 	expect_hits(t, 64, "_ROM", root_rom, 1);
+	/* CreateField (buffer, bit index, bit count, name) does not stop the
+	 * walk, nor does a Connection () in a field list */
+	body(t, "\x5b\x13" "BUF0" "\x0a\x08" "\x0a\x10" "CFLD" "\x08" "AFT1\x01", 21);
+	expect_hits(t, 64, "CFLD", cfld, 1);
+	expect_hits(t, 64, "AFT1", aft1, 1);
+	body(t, "\x5b\x81\x10" "GPOR" "\x01" "\x02" "GPI0" "PWEN\x01", 18);
+	expect_hits(t, 64, "PWEN", pwen, 1);
+	body(t, "\x5b\x81\x0f" "GPOR" "\x01" "\x02\x11\x02\x00" "PWEN\x01", 17);
+	expect_hits(t, 64, "PWEN", pwen2, 1);
+	/* a term the walk cannot size (Store at the top level) is stepped
+	 * over to the next Scope, Method, Device... whose package fits */
+	body(t, "\x70\x0a\x01" "ABCD" "\x14\x06" "XROM\x00" "\x08" "AFT1\x01", 20);
+	expect_hits(t, 64, "XROM", xrom, 1);
+	expect_hits(t, 64, "AFT1", aft1b, 1);
+	vb_acpi_aml_walk(&a, t, 64);
+	assert_int_equal(a.walked_to, 36);
+	vb_acpi_aml_free(&a);
 	/* '^' goes up a level from \_SB */
 	body(t, "\x10\x0d\\_SB_\x08^ABCD\x01", 14);
 	expect_hits(t, 64, "ABCD", up, 1);
@@ -388,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_sig_aml),
 		cmocka_unit_test(test_name_parse),
 		cmocka_unit_test(test_find_battery),
+		cmocka_unit_test(test_find_path),
 		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_find_multiname),
 		cmocka_unit_test(test_find_bytes),

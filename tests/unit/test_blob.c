@@ -97,7 +97,7 @@ static void test_check_target(void **state)
 	assert_int_equal(vb_blob_check_target(d), -EISDIR);
 	snprintf(p, sizeof(p), "%s/", d);
 	assert_int_equal(vb_blob_check_target(p), -EISDIR);
-	assert_int_equal(vb_blob_check_target(""), -EISDIR);
+	assert_int_equal(vb_blob_check_target(""), -ENOENT);
 	/* a bare name is relative to the current directory */
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
 	assert_int_equal(chdir(d), 0);

@@ -26,6 +26,10 @@ check_match "find BAT0: the device in the battery table" "^$bat +0x[0-9a-f]+  De
 out=$(vfiobox ssdt find PCI0)
 check_match "find PCI0: the host bridge in the DSDT" '^DSDT +0x[0-9a-f]+  Device +\\_SB\.PCI0$' "$out"
 check_match "find PCI0: the battery's scope" "^$bat +0x[0-9a-f]+  Scope +\\\\_SB\\.PCI0$" "$out"
+out=$(vfiobox ssdt find '\_SB.PCI0._HID')
+check_match "find \\_SB.PCI0._HID: QEMU's host bridge id, Name (_HID) in Device (PCI0)" '^DSDT +0x[0-9a-f]+  Name +\\_SB\.PCI0\._HID$' "$out"
+out=$(vfiobox ssdt find PCI0.BAT0._STA)
+check_match "find PCI0.BAT0._STA: the battery's method by its path" "^$bat +0x[0-9a-f]+  Method +\\\\_SB\\.PCI0\\.BAT0\\._STA$" "$out"
 check_fails "find a name nobody has" vfiobox ssdt find _ROX
 
 mkdir -p /tmp/x
