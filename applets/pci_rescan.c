@@ -5,7 +5,10 @@
  * rescan (the bus ADDR sits on, and through each bridge on it the buses
  * below); /sys/class/pci_bus/DDDD:BB/rescan (that bus). All take a non-zero
  * number and return once the scan is done. A device that is gone is placed
- * by its bus number: the bridge whose secondary bus that is. */
+ * by its bus number: the bridge whose secondary bus that is. The scan reads
+ * config space through that bridge, which a runtime-suspended bridge does
+ * not pass on (older kernels do not wake it): its power/control is
+ * set to on for the rescan and put back afterwards. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -26,8 +29,10 @@ const char pci_rescan_usage[] =
 	"through the rescan attribute of its parent bridge (the bridge whose\n"
 	"secondary bus is BDF's bus), which also rescans the buses below that\n"
 	"bridge; for a device on a root bus, that bus (/sys/class/pci_bus/DDDD:BB/\n"
-	"rescan), and every bus when neither is there. With BDF, it is an error if\n"
-	"BDF is not there afterwards.\n"
+	"rescan), and every bus when neither is there. The parent bridge is kept\n"
+	"awake meanwhile (power/control=on, put back afterwards): a suspended\n"
+	"bridge hides what is below it. With BDF, it is an error if BDF is not\n"
+	"there afterwards.\n"
 	"\n"
 	"  -n, --dry-run  print the write, change nothing\n"
 	"  -h, --help     this text\n";
@@ -40,11 +45,14 @@ int pci_rescan_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vb_act act = { 0, 0, stdout };
+	struct vb_power_save pw;
 	char addr[VB_BDF_LEN] = "", parent[VB_BDF_LEN] = "", path[VB_PATH_MAX];
 	char **before = NULL, **after = NULL;
 	size_t nb = 0, na = 0, i;
-	int c, r, shown = 0;
+	int c, r, shown = 0, rc = VB_EXIT_OK;
 	long long end;
+
+	memset(&pw, 0, sizeof(pw));
 
 	while ((c = getopt_long(argc, argv, "nh", lo, NULL)) != -1) {
 		switch (c) {
@@ -64,9 +72,13 @@ int pci_rescan_main(int argc, char **argv)
 			vb_err("%s: cannot find where it sits: %s", addr, vb_sysfs_strerror(r, NULL));
 			return VB_EXIT_FAIL;
 		}
-		if (parent[0])
+		if (parent[0]) {
 			vb_act_note(&act, "%s sits behind %s: rescan there", addr, parent);
-		else
+			/* Devices below a suspended bridge do not answer the scan. */
+			if ((r = vb_pciops_power_on(&act, parent, &pw)) < 0)
+				vb_warn("%s: power/control on: %s; rescanning anyway", parent,
+					vb_sysfs_strerror(r, "power/control"));
+		} else
 			vb_act_note(&act, "%s sits on a root bus", addr);
 	} else if ((r = vb_sysfs_path(path, sizeof(path), "/sys/bus/pci/rescan")) < 0) {
 		vb_err("/sys/bus/pci/rescan: %s", vb_sysfs_strerror(r, NULL));
@@ -74,18 +86,17 @@ int pci_rescan_main(int argc, char **argv)
 	}
 	if ((r = vb_pcidev_list(&before, &nb)) < 0) {
 		vb_err("/sys/bus/pci/devices: %s", vb_sysfs_strerror(r, NULL));
-		return VB_EXIT_FAIL;
+		rc = VB_EXIT_FAIL;
+		goto out;
 	}
 	r = vb_pciops_rescan(&act, path);
 	if (r < 0) {
 		vb_err("%s: %s", vb_sysfs_unroot(path), vb_sysfs_strerror(r, "rescan"));
-		vb_sysfs_list_free(before, nb);
-		return VB_EXIT_FAIL;
+		rc = VB_EXIT_FAIL;
+		goto out;
 	}
-	if (act.dry_run) {
-		vb_sysfs_list_free(before, nb);
-		return VB_EXIT_OK;
-	}
+	if (act.dry_run)
+		goto out;
 	/* The write returns when the scan is done; drivers may still be
 	 * binding, which is not waited for. */
 	end = vb_now_ms() + 1000;
@@ -102,12 +113,18 @@ int pci_rescan_main(int argc, char **argv)
 		putchar('\n');
 	else
 		printf("rescanned %s: nothing new\n", vb_sysfs_unroot(path));
-	vb_sysfs_list_free(before, nb);
-	vb_sysfs_list_free(after, na);
 	if (addr[0] && !vb_pcidev_exists(addr)) {
 		vb_err("%s: still not there after the rescan (powered off, unplugged, or it does "
 		       "not answer config reads)", addr);
-		return VB_EXIT_FAIL;
+		rc = VB_EXIT_FAIL;
 	}
-	return VB_EXIT_OK;
+out:
+	if ((r = vb_pciops_power_restore(&act, &pw)) < 0) {
+		vb_err("%s: power/control: could not put back %s: %s", pw.addr, pw.control,
+		       vb_sysfs_strerror(r, "power/control"));
+		rc = VB_EXIT_STUCK;
+	}
+	vb_sysfs_list_free(before, nb);
+	vb_sysfs_list_free(after, na);
+	return rc;
 }
