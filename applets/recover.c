@@ -46,7 +46,7 @@ const char recover_usage[] =
 	"     selects it, else the driver it has now.\n"
 	"  3. wake the parent bridge (power/control=on); remove the functions, HDA\n"
 	"     first; with --sbr reset the bridge's secondary bus; with --bridge\n"
-	"     remove the bridge too.\n"
+	"     remove the bridge too (the bridge above it is kept awake then).\n"
 	"  4. rescan, and wait until every function is back and its ids read right\n"
 	"     from config space, rescanning again every second.\n"
 	"  5. NVIDIA: turn the HDA function back on if it was there and is not back.\n"
@@ -94,6 +94,7 @@ struct unit {
 	char rescan[VB_PATH_MAX];		/* where to rescan */
 	struct fn f[8];
 	size_t nf;
+	struct vb_power_save above_pw;		/* --bridge: the bridge above the bridge */
 	int nvidia;				/* function 0 is an NVIDIA display device */
 	int hda;				/* index of function 1, -1 if none known */
 };
@@ -454,11 +455,15 @@ static void power_back(const struct ctx *c, struct unit *u, struct vb_power_save
 {
 	size_t i;
 
-	if (bridge_pw->changed) {
+	struct vb_power_save *br[2] = { bridge_pw, &u->above_pw };
+
+	for (i = 0; i < 2; i++) {
 		char was[8];
-		vb_strlcpy(was, bridge_pw->control, sizeof(was));
-		if (vb_pciops_power_restore(&c->act, bridge_pw) == 0)
-			did(c, "%s: power/control back to %s", bridge_pw->addr, was);
+		if (!br[i]->changed)
+			continue;
+		vb_strlcpy(was, br[i]->control, sizeof(was));
+		if (vb_pciops_power_restore(&c->act, br[i]) == 0)
+			did(c, "%s: power/control back to %s", br[i]->addr, was);
 	}
 	for (i = 0; i < u->nf; i++) {
 		struct fn *f = &u->f[i];
@@ -632,6 +637,20 @@ static int recover_unit(struct ctx *c, struct unit *u)
 		}
 		if (bridge_pw.changed)
 			did(c, "%s: power/control on (was %s)", u->bridge, bridge_pw.control);
+	}
+	/* --bridge rescans through the bridge above it: keep that one awake
+	 * too, or the rescans see nothing below it once it suspends. */
+	if (c->bridge) {
+		char up[VB_BDF_LEN];
+		if (vb_pciops_parent(u->bridge, up) == 0 && up[0]) {
+			if ((r = vb_pciops_power_on(&c->act, up, &u->above_pw)) < 0) {
+				vb_err("%s: power/control: %s", up, vb_sysfs_strerror(r, "power/control"));
+				power_back(c, u, &bridge_pw);
+				return VB_EXIT_FAIL;
+			}
+			if (u->above_pw.changed)
+				did(c, "%s: power/control on (was %s)", up, u->above_pw.control);
+		}
 	}
 	/* Remove the functions, highest first: the HDA before the GPU. */
 	for (i = 0; i < u->nf; i++) {
