@@ -29,6 +29,8 @@
 #define SLTSTA_DLLSC	0x0100
 #define CAP_MSI		0x05
 #define CAP_MSIX	0x11
+#define ECAP_REBAR	0x0015		/* resizable BAR */
+#define REBAR_CTRL	0x08		/* first control register; one per 8 bytes */
 
 void vb_pciops_addr_add(char ***v, size_t *n, const char *addr)
 {
@@ -359,6 +361,22 @@ static int saved_cap(const struct vb_cfgsave *s, int id)
 	return 0;
 }
 
+/* An extended capability in a saved 4096-byte config space; 0 if absent. */
+static int saved_ecap(const struct vb_cfgsave *s, int id)
+{
+	int pos = 0x100, guard;
+
+	for (guard = 0; s->size == 4096 && pos >= 0x100 && pos <= 4092 && guard < 960; guard++) {
+		uint32_t h = get32(s->data, pos);
+		if (h == 0 || h == 0xffffffffu)
+			return 0;
+		if ((int)(h & 0xffff) == id)
+			return pos;
+		pos = (int)(h >> 20) & 0xffc;
+	}
+	return 0;
+}
+
 int vb_pciops_cfg_save(struct vb_pci *p, const char *addr, struct vb_cfgsave *s)
 {
 	char path[VB_PATH_MAX];
@@ -467,6 +485,39 @@ static int restore_msi(struct vb_pci *p, const struct vb_cfgsave *s)
 	return n;
 }
 
+/* Resizable BAR sizes, before the BARs (pci_restore_rebar_state): a reset
+ * puts each BAR back to its default size. */
+static int restore_rebar(struct vb_pci *p, const struct vb_cfgsave *s)
+{
+	int c = saved_ecap(s, ECAP_REBAR), n = 0, i, nbars;
+
+	if (!c)
+		return 0;
+	nbars = (int)(get32(s->data, c + REBAR_CTRL) >> 5) & 7;
+	for (i = 0; i < nbars && c + REBAR_CTRL + 8 * i <= 4092; i++)
+		PUT(put32_if(p, s, c + REBAR_CTRL + 8 * i, 0));
+	return n;
+}
+
+/* An NVIDIA GPU's HDA function (0x488 bit 25) is hidden again by a reset
+ * on machines whose firmware hides it: set the bit again if it was set, as
+ * the kernel's quirk_nvidia_hda does on resume, so function 1 answers. */
+static int restore_nv_hda(struct vb_pci *p, const struct vb_cfgsave *s)
+{
+	uint32_t cur;
+	int r;
+
+	if (s->size != 4096 || get16(s->data, VB_CFG_VENDOR) != 0x10de || s->data[0x0b] != 0x03 ||
+	    !(get32(s->data, VB_NV_HDA_REG) & VB_NV_HDA_BIT))
+		return 0;
+	if ((r = vb_pciconf_read32(p, s->addr, VB_NV_HDA_REG, &cur)) < 0)
+		return r;
+	if (cur & VB_NV_HDA_BIT)
+		return 0;
+	r = vb_pciconf_write32(p, s->addr, VB_NV_HDA_REG, cur | VB_NV_HDA_BIT);
+	return r < 0 ? r : 1;
+}
+
 int vb_pciops_cfg_restore(struct vb_pci *p, const struct vb_cfgsave *s, int *bad)
 {
 	int bridge = (s->data[VB_CFG_HEADER_TYPE] & 0x7f) == 1;
@@ -476,7 +527,9 @@ int vb_pciops_cfg_restore(struct vb_pci *p, const struct vb_cfgsave *s, int *bad
 	uint32_t v;
 
 	*bad = -1;
+	PUT(restore_nv_hda(p, s));
 	PUT(restore_exp(p, s));
+	PUT(restore_rebar(p, s));
 	PUT(restore_msi(p, s));
 	/* The header from the top down, as pci_restore_config_space does:
 	 * for a normal device 0x28-0x3c, then the BARs (retried), then

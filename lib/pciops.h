@@ -80,8 +80,10 @@ struct vb_cfgsave {
  * it reads all-ones (powered off, gone). */
 int vb_pciops_cfg_save(struct vb_pci *p, const char *addr, struct vb_cfgsave *s);
 /* Write back what a reset clears, in the kernel's order
- * (pci_restore_state): PCI Express control registers, MSI/MSI-X control,
- * then the header from the top down with COMMAND last; only registers that
+ * (pci_restore_state): PCI Express control registers, resizable BAR sizes,
+ * MSI/MSI-X control, then the header from the top down with COMMAND last
+ * (and first, on an NVIDIA GPU, 0x488 bit 25 if it was set, so its HDA
+ * function answers again, as quirk_nvidia_hda does); only registers that
  * differ are written. Then compare COMMAND and the BARs with the saved
  * values: -EIO if they differ (*bad gets the offset). Returns how many
  * registers had to be written (0: the device had kept its config). */

@@ -249,9 +249,33 @@ static void test_cfg_save_restore(void **state)
 	fake_cfg(&f, "0000:03:00.0", 0, after, sizeof(after), 0);
 	assert_memory_equal(before, after, sizeof(after));
 	assert_int_equal(fake_cfg32(&f, "0000:03:00.0", 0x04) & 0xffff, 0x0407);
-	/* 256-byte config space */
 	vb_pciconf_close(p);
 	fake_free(&f);
+
+	/* What a reset of a laptop's NVIDIA GPU also loses: the HDA bit
+	 * (0x488 bit 25) its firmware hides, and a resized BAR's size. */
+	fake_make(&f, "dev 0000:00:01.0 id=8086:9a01 class=060400 bus=01 driver=pcieport\n"
+		      "dev 0000:01:00.0 id=10de:249d class=030000 parent=0000:00:01.0 mf hda=1\n");
+	assert_int_equal(vb_pciconf_open(&p, 1, err, sizeof(err)), 0);
+	fake_set_cfg32(&f, "0000:01:00.0", 0x100, 0x00010015);	/* ReBAR v1, last */
+	fake_set_cfg32(&f, "0000:01:00.0", 0x104, 0x0003fff0);	/* 1 MB .. 8 GB */
+	fake_set_cfg32(&f, "0000:01:00.0", 0x108, 0x00000d21);	/* BAR 1, 1 BAR, 8 GB */
+	assert_int_equal(vb_pciops_cfg_save(p, "0000:01:00.0", &s), 0);
+	assert_int_equal(vb_pciops_cfg_restore(p, &s, &bad), 0);
+	fake_set_cfg32(&f, "0000:01:00.0", 0x488, 0);
+	fake_set_cfg32(&f, "0000:01:00.0", 0x108, 0x00000821);	/* back to 256 MB */
+	assert_int_equal(vb_pciops_cfg_restore(p, &s, &bad), 2);
+	assert_int_equal(fake_cfg32(&f, "0000:01:00.0", 0x488), 0x02000000);
+	assert_int_equal(fake_cfg32(&f, "0000:01:00.0", 0x108), 0x00000d21);
+	/* a bit that was clear stays clear */
+	fake_set_cfg32(&f, "0000:01:00.0", 0x488, 0);
+	assert_int_equal(vb_pciops_cfg_save(p, "0000:01:00.0", &s), 0);
+	assert_int_equal(vb_pciops_cfg_restore(p, &s, &bad), 0);
+	assert_int_equal(fake_cfg32(&f, "0000:01:00.0", 0x488), 0);
+	vb_pciconf_close(p);
+	fake_free(&f);
+
+	/* 256-byte config space */
 
 	fake_make(&f, "dev 0000:00:1f.3 id=8086:43c8 class=040380 caps=pm driver=snd_hda_intel\n"
 		      "dev 0000:00:1f.4 id=8086:43a3 class=0c0500 off\n");
