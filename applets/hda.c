@@ -4,9 +4,10 @@
  * Kernel ABI and config space: bit 25 of the dword at 0x488 of the GPU
  * (function 0) exposes the HDA controller as function 1; the kernel reads
  * the header's multifunction bit (0x0e bit 7) only when it creates the
- * device, so turning it on takes /sys/bus/pci/devices/GPU/remove and the
- * parent bridge's rescan. power/control of the GPU and its bridge wakes
- * them first. quirk_nvidia_hda (Linux 5.4+) sets the bit on enumeration and
+ * device, so turning it on takes a rescan when the kernel took the GPU for
+ * multifunction already (5.3+: quirk_nvidia_hda), else
+ * /sys/bus/pci/devices/GPU/remove and the parent bridge's rescan. power/control of the GPU and its bridge wakes
+ * them first. quirk_nvidia_hda (Linux 5.3+) sets the bit on enumeration and
  * resume. See lib/hda.h. */
 #include <errno.h>
 #include <getopt.h>
@@ -30,13 +31,15 @@ const char hda_usage[] =
 	"The HDMI/DP audio function of an NVIDIA GPU: bit 25 of config dword 0x488\n"
 	"of the GPU (function 0) exposes it as function 1.\n"
 	"  status  the bit, the header's multifunction bit, function 1 and its driver\n"
-	"  on      set the bit; if function 1 is not listed yet, remove the GPU and\n"
-	"          rescan below its bridge (the kernel reads the multifunction bit when it\n"
-	"          creates a device), check the multifunction bit and function 1, and\n"
-	"          put the GPU back on its driver (the kernel forgets driver_override)\n"
+	"  on      set the bit; if function 1 is not listed yet, rescan (enough when\n"
+	"          the kernel took the GPU for multifunction when it created it, as\n"
+	"          5.3+ do); if it is still missing, remove the GPU and rescan (the\n"
+	"          kernel reads the multifunction bit when it creates a device), check\n"
+	"          the multifunction bit and function 1, and put the GPU back on its\n"
+	"          driver (the kernel forgets driver_override)\n"
 	"  off     remove function 1, then clear the bit\n"
 	"on and off wake the GPU and its parent bridge first (power/control=on) and\n"
-	"put power/control back afterwards. Linux 5.4 and later set the bit again\n"
+	"put power/control back afterwards. Linux 5.3 and later set the bit again\n"
 	"whenever the GPU is rescanned or resumes (quirk_nvidia_hda).\n"
 	"BDF is the GPU, function 0; default: every NVIDIA display function 0.\n"
 	"\n"

@@ -13,8 +13,11 @@ static void test_quirk(void **state)
 	assert_true(vb_hda_quirk("5.4.0", 0x08a0));
 	assert_true(vb_hda_quirk("6.6.10-arch1-1", 0x249d));
 	assert_true(vb_hda_quirk("10.0", 0x1c8d));
-	assert_false(vb_hda_quirk("5.3.18-lp152", 0x1c8d));
+	assert_true(vb_hda_quirk("5.3.18-lp152", 0x1c8d));	/* the quirk came with 5.3 */
+	assert_false(vb_hda_quirk("5.2.21", 0x1c8d));
 	assert_false(vb_hda_quirk("4.19.0", 0x1c8d));
+	assert_true(vb_hda_quirk("4.19.129", 0x1c8d));	/* and went to 4.19 stable */
+	assert_false(vb_hda_quirk("4.14.300", 0x1c8d));
 	assert_false(vb_hda_quirk("6.1.0", 0x089f));	/* before the GeForce 320M */
 	assert_false(vb_hda_quirk("", 0x1c8d));
 	assert_false(vb_hda_quirk("linux", 0x1c8d));
