@@ -45,12 +45,13 @@ int vb_hda_status(struct vb_pci *p, const char *gpu, struct vb_hda_status *st)
 	st->readable = r;
 	if (!st->readable)
 		return 0;
-	if ((r = vb_pciconf_read32(p, gpu, VB_NV_HDA_REG, &st->reg)) < 0)
-		return r;
-	st->bit = !!(st->reg & VB_NV_HDA_BIT);
 	if ((r = vb_pciconf_read8(p, gpu, VB_CFG_HEADER_TYPE, &hdr)) < 0)
 		return r;
 	st->multifunction = !!(hdr & VB_HDR_MULTIFUNCTION);
+	if ((r = vb_pciconf_read32(p, gpu, VB_NV_HDA_REG, &st->reg)) < 0)
+		return r;
+	st->reg_ok = 1;
+	st->bit = !!(st->reg & VB_NV_HDA_BIT);
 	return 0;
 }
 

@@ -25,6 +25,7 @@ struct vb_pci;
 
 struct vb_hda_status {
 	int readable;			/* config space answers (not all-ones) */
+	int reg_ok;			/* 0x488 could be read (the rest is valid without) */
 	uint32_t reg;			/* dword at 0x488 */
 	int bit;			/* bit 25 of it */
 	int multifunction;		/* header type bit 7 */
@@ -35,7 +36,8 @@ struct vb_hda_status {
 };
 
 /* Read the state of gpu's HDA (reads only; reading config space wakes a
- * runtime-suspended device). */
+ * runtime-suspended device). -EIO when 0x488 cannot be read (256-byte
+ * config space, not root): st is filled but for reg and bit. */
 int vb_hda_status(struct vb_pci *p, const char *gpu, struct vb_hda_status *st);
 /* 1 if the kernel's quirk sets the bit again on rescan and resume: kernel
  * release >= 5.3 (or 4.19.129) and device id >= 0x08a0. */

@@ -40,6 +40,7 @@ static void test_status(void **state)
 	assert_int_equal(vb_pciconf_open(&p, 0, err, sizeof(err)), 0);
 	assert_int_equal(vb_hda_status(p, "0000:01:00.0", &st), 0);
 	assert_true(st.readable);
+	assert_true(st.reg_ok);
 	assert_true(st.bit);
 	assert_int_equal(st.reg, 0x02000000);
 	assert_true(st.multifunction);
@@ -57,8 +58,11 @@ static void test_status(void **state)
 	assert_int_equal(vb_hda_status(p, "0000:01:00.0", &st), 0);
 	assert_false(st.readable);
 	assert_false(st.fn1_present);
-	/* 0x488 lies beyond a 256-byte config space */
+	/* 0x488 lies beyond a 256-byte config space: the rest is filled */
 	assert_int_equal(vb_hda_status(p, "0000:02:00.0", &st), -EIO);
+	assert_true(st.readable);
+	assert_false(st.reg_ok);
+	assert_string_equal(st.fn1, "0000:02:00.1");
 	vb_pciconf_close(p);
 	fake_free(&f);
 }
