@@ -50,6 +50,8 @@ const char recover_usage[] =
 	"  4. rescan, and wait until every function is back and its ids read right\n"
 	"     from config space, rescanning again every second.\n"
 	"  5. NVIDIA: turn the HDA function back on if it was there and is not back.\n"
+	"     A function nobody knew of that came back with the GPU follows the\n"
+	"     selectors (hda=), else keeps what took it.\n"
 	"  6. put each function on its driver: the kernel forgets driver_override\n"
 	"     when it creates a device again, and the host driver takes it at once;\n"
 	"     say so, move it, verify the driver link.\n"
@@ -190,6 +192,19 @@ static void bdf_with_fn(const char *addr, unsigned fnum, char *out)
 	vb_bdf_format(&b, out);
 }
 
+static struct fn *fn0(struct unit *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nf; i++) {
+		struct vb_bdf b;
+		vb_bdf_parse(u->f[i].addr, &b);
+		if (!b.fn)
+			return &u->f[i];
+	}
+	return NULL;
+}
+
 /* What a function is and should become. */
 static void fill_fn(const struct ctx *c, struct unit *u, struct fn *f)
 {
@@ -225,8 +240,8 @@ static void fill_fn(const struct ctx *c, struct unit *u, struct fn *f)
 		return;
 	}
 	/* The audio function of a GPU the selectors name follows hda=. */
-	if (c->have_conf && f != &u->f[0] && f->have_id && vb_class_is_audio(f->id.class) &&
-	    conf_selects(c, &u->f[0])) {
+	if (c->have_conf && fn0(u) && f != fn0(u) && f->have_id && vb_class_is_audio(f->id.class) &&
+	    conf_selects(c, fn0(u))) {
 		const char *mode = c->conf.hda[0] ? c->conf.hda : "vfio";
 		if (!strcmp(mode, "vfio") || !strcmp(mode, "none")) {
 			const char *t = !strcmp(mode, "vfio") ? "vfio-pci" : "none";
@@ -310,19 +325,6 @@ static void build_unit(const struct ctx *c, const char *name, struct unit *u)
 			u->hda = (int)i;
 	}
 	vb_pciops_parent(name, u->bridge);
-}
-
-static struct fn *fn0(struct unit *u)
-{
-	size_t i;
-
-	for (i = 0; i < u->nf; i++) {
-		struct vb_bdf b;
-		vb_bdf_parse(u->f[i].addr, &b);
-		if (!b.fn)
-			return &u->f[i];
-	}
-	return NULL;
 }
 
 static void describe(const struct ctx *c, const struct unit *u)
@@ -772,6 +774,33 @@ static int recover_unit(struct ctx *c, struct unit *u)
 				step(c, "%s back after hda on, %s%s", h->addr,
 				     h->took[0] ? "taken by " : "no driver", h->took);
 			}
+		}
+	}
+
+	/* Functions nobody knew of (the GPU was gone, with no record of its
+	 * HDA) that the kernel found with it: where should they end? */
+	if (!c->act.dry_run && g && g->back) {
+		char **sl;
+		size_t ns;
+		if (vb_pcidev_slot(g->addr, &sl, &ns) == 0) {
+			for (i = 0; i < ns && u->nf < VB_ARRAY_SIZE(u->f); i++) {
+				struct fn *f = &u->f[u->nf];
+				if (in_unit(u, sl[i]))
+					continue;
+				memset(f, 0, sizeof(*f));
+				vb_strlcpy(f->addr, sl[i], sizeof(f->addr));
+				u->nf++;
+				fill_fn(c, u, f);
+				f->back = 1;
+				vb_strlcpy(f->took, f->start.driver, sizeof(f->took));
+				step(c, "%s appeared with the GPU (%04x:%04x), %s%s; should end on %s (%s)",
+				     f->addr, f->id.vendor, f->id.device, f->took[0] ? "taken by " :
+				     "no driver", f->took, f->any ? "any driver" : drv(f->want.driver),
+				     f->why);
+			}
+			vb_sysfs_list_free(sl, ns);
+			/* highest function first again (g and u->hda are not used below) */
+			qsort(u->f, u->nf, sizeof(u->f[0]), cmp_fn_desc);
 		}
 	}
 

@@ -4,8 +4,10 @@
 #   so and moves it to vfio-pci; selected by /etc/vfiobox.conf the same; the
 #   GPU+HDA pair with --sbr (the root port's secondary bus reset between the
 #   removal and the rescan) back on vfio-pci with a viable group; --bridge
-#   removes the root port and rescans above it; with no argument and no
-#   NVIDIA GPU there is nothing to do
+#   removes the root port and rescans above it; the pair gone with no claim
+#   records and the GPU selected by the conf file: the HDA nobody knew of is
+#   found with the GPU and follows hda= to vfio-pci too; with no argument and
+#   no NVIDIA GPU there is nothing to do
 # e2e-load: bochs snd_hda_intel snd_hda_codec_generic e1000e vfio_pci vfio_iommu_type1
 
 # timed_to FILE NAME CMD...: timed, with CMD's output in FILE (the TIME line
@@ -83,6 +85,24 @@ check_match "rescan above it" "\] rescan /sys/(class/pci_bus/0000:00|bus/pci)/re
 check "root port back" present $E2E_GPU_PORT
 check_driver $E2E_GPU vfio-pci
 check_driver $E2E_HDA vfio-pci
+
+# --- gone, no records, selected by the conf file: the HDA nobody knew of ------------------------
+rm -f /run/vfiobox/$E2E_GPU /run/vfiobox/$E2E_HDA
+check "the slot removed" vfiobox pci-remove --slot $E2E_GPU
+echo "claim=$E2E_GPU" > /etc/vfiobox.conf
+timed_to /tmp/out recover-unknown-hda vfiobox recover $E2E_GPU
+rc=$?
+note "$(cat /tmp/out)"
+check_eq "recover exits 0" 0 $rc
+check_match "only the GPU was known" "^  $E2E_GPU [?]{4}:[?]{4}: gone; should end on vfio-pci \(selected by the /etc/vfiobox.conf\)$" "$(cat /tmp/out)"
+check_match "the HDA appeared with it and follows hda=" \
+	"\] $E2E_HDA appeared with the GPU \(8086:293e\), taken by snd_hda_intel; should end on vfio-pci \(its GPU is selected by the /etc/vfiobox.conf, hda=vfio\)$" \
+	"$(cat /tmp/out)"
+check_driver $E2E_GPU vfio-pci
+check_driver $E2E_HDA vfio-pci
+out=$(vfio-open $E2E_GPU $E2E_HDA)
+check_match "the group is viable" "^group [0-9]+: viable" "$out"
+rm /etc/vfiobox.conf
 
 # --- no argument: nothing NVIDIA, nothing missing ---------------------------------------------
 check "recover with nothing to do" vfiobox recover
