@@ -31,7 +31,8 @@
 #include "util.h"
 
 const char recover_usage[] =
-	"usage: recover [-n] [--sbr] [--bridge] [--force] [--timeout=SEC] [BDF | ids=LIST]\n"
+	"usage: recover [-n] [--sbr] [--power-cycle] [--bridge] [--force] [--timeout=SEC]\n"
+	"               [BDF | ids=LIST]\n"
 	"\n"
 	"Bring back a GPU that fell off the bus (gone from lspci, or its config space\n"
 	"reads all-ones) and leave it on the driver it should have. Each step is\n"
@@ -45,8 +46,9 @@ const char recover_usage[] =
 	"     (/run/vfiobox/BDF), else vfio-pci when the command line or conf file\n"
 	"     selects it, else the driver it has now.\n"
 	"  3. wake the parent bridge (power/control=on); remove the functions, HDA\n"
-	"     first; with --sbr reset the bridge's secondary bus; with --bridge\n"
-	"     remove the bridge too (the bridge above it is kept awake then).\n"
+	"     first; with --sbr reset the bridge's secondary bus; with\n"
+	"     --power-cycle let the bridge power down to D3cold and up again; with\n"
+	"     --bridge remove the bridge too (the bridge above it is kept awake then).\n"
 	"  4. rescan, and wait until every function is back and its ids read right\n"
 	"     from config space, rescanning again every second.\n"
 	"  5. NVIDIA: turn the HDA function back on if it was there and is not back.\n"
@@ -59,6 +61,9 @@ const char recover_usage[] =
 	"bridge whose secondary bus its address names.\n"
 	"\n"
 	"      --sbr          secondary bus reset of the parent bridge after removing\n"
+	"      --power-cycle  after removing, let the parent bridge (nothing below it\n"
+	"                     now) runtime-suspend to D3cold, which cuts the GPU's\n"
+	"                     power as bbswitch OFF did, then power it up again\n"
 	"      --bridge       remove the parent bridge too, and rescan above it\n"
 	"  -f, --force        --sbr/--bridge although other devices below the bridge\n"
 	"                     are bound to drivers other than vfio-pci or pci-stub\n"
@@ -68,8 +73,8 @@ const char recover_usage[] =
 	"\n"
 	"Exit: 0 every function back and on its driver; 1 failed, nothing left worse\n"
 	"than before (refused; gone and still gone; a removal failed and was undone;\n"
-	"--sbr could not reset, the rest done); 3 failed after changing things (the\n"
-	"message says what is left).\n";
+	"--sbr could not reset or --power-cycle did not cut the power, the rest\n"
+	"done); 3 failed after changing things (the message says what is left).\n";
 
 /* One function of the slot being recovered. */
 struct fn {
@@ -103,7 +108,7 @@ struct unit {
 
 struct ctx {
 	struct vb_act act;
-	int sbr, bridge, force;
+	int sbr, bridge, cycle, force;
 	long timeout_ms;
 	struct vb_pci *p;
 	struct vb_conf conf;
@@ -536,7 +541,7 @@ static int in_unit(const struct unit *u, const char *addr)
 	return 0;
 }
 
-/* --sbr and --bridge hit every device below the bridge. */
+/* --sbr, --power-cycle and --bridge hit every device below the bridge. */
 static int check_others(const struct ctx *c, const struct unit *u)
 {
 	char **below, busy[1024] = "", **others = NULL, list[1024];
@@ -562,6 +567,14 @@ static int check_others(const struct ctx *c, const struct unit *u)
 	vb_sysfs_list_free(below, nb);
 	join(others, no, list, sizeof(list));
 	vb_sysfs_list_free(others, no);
+	if (c->cycle && list[0]) {
+		vb_err("%s: --power-cycle: %s below %s keep%s it powered; the bridge can power "
+		       "down only with nothing else below it", u->name, list, u->bridge,
+		       no > 1 ? "" : "s");
+		return VB_EXIT_FAIL;
+	}
+	if (!c->sbr && !c->bridge)
+		return VB_EXIT_OK;
 	if (busy[0] && !c->force) {
 		vb_err("%s: %s would also hit %s below %s, bound to a driver that is not told; "
 		       "unbind first, or --force", u->name, c->sbr ? "--sbr" : "--bridge", busy,
@@ -603,6 +616,57 @@ static void sbr_report(const struct vb_sbr *s, int r, struct vb_pci *p)
 	}
 }
 
+/* --power-cycle: with nothing below it now, the bridge may runtime-suspend;
+ * on a laptop it goes to D3cold, which cuts the GPU's power through ACPI
+ * (_PR3), as bbswitch OFF did. Then power/control=on powers it up again. */
+static int power_cycle(const struct ctx *c, const struct unit *u)
+{
+	char st[32] = "", rt[32] = "";
+	long long end;
+	int r, dry = c->act.dry_run;
+
+	step(c, "power cycle: let %s power down to D3cold (that cuts the power below it, as "
+	     "bbswitch OFF did), then up again", u->bridge);
+	if ((r = vb_act_dev_write(&c->act, u->bridge, "power/control", "auto")) < 0) {
+		vb_err("%s: --power-cycle: power/control auto: %s", u->bridge,
+		       vb_sysfs_strerror(r, "power/control"));
+		return VB_EXIT_FAIL;
+	}
+	if (dry) {
+		vb_act_note(&c->act, "wait up to 5 s for %s's power_state to read D3cold", u->bridge);
+	} else {
+		char p[VB_PATH_MAX];
+		end = vb_now_ms() + 5000;
+		vb_pcidev_path(p, sizeof(p), u->bridge, "power_state");
+		while (vb_sysfs_read(p, st, sizeof(st)) >= 0 && strcmp(st, "D3cold") &&
+		       vb_now_ms() < end)
+			vb_sleep_ms(50);
+	}
+	if ((r = vb_act_dev_write(&c->act, u->bridge, "power/control", "on")) < 0) {
+		vb_err("%s: --power-cycle: power/control on: %s; it stays at auto", u->bridge,
+		       vb_sysfs_strerror(r, "power/control"));
+		return VB_EXIT_STUCK;
+	}
+	if (dry)
+		return VB_EXIT_OK;
+	{	/* the write resumes it before returning; the status says so */
+		char p[VB_PATH_MAX];
+		end = vb_now_ms() + 1000;
+		vb_pcidev_path(p, sizeof(p), u->bridge, "power/runtime_status");
+		while (vb_sysfs_read(p, rt, sizeof(rt)) >= 0 && strcmp(rt, "active") &&
+		       vb_now_ms() < end)
+			vb_sleep_ms(20);
+	}
+	if (strcmp(st, "D3cold")) {
+		vb_err("%s: --power-cycle: the bridge did not reach D3cold in 5 s (power_state %s): "
+		       "the power was not cut (d3cold_allowed 0, no ACPI power resource for it, or "
+		       "runtime PM not allowed for the port)", u->bridge, st[0] ? st : "unknown");
+		return VB_EXIT_FAIL;
+	}
+	did(c, "%s: was in D3cold; powered up again (runtime %s)", u->bridge, rt);
+	return VB_EXIT_OK;
+}
+
 static int recover_unit(struct ctx *c, struct unit *u)
 {
 	struct vb_power_save bridge_pw;
@@ -619,12 +683,12 @@ static int recover_unit(struct ctx *c, struct unit *u)
 		vb_err("%s: where to rescan: %s", u->name, vb_sysfs_strerror(r, NULL));
 		return VB_EXIT_FAIL;
 	}
-	if ((c->sbr || c->bridge) && !u->bridge[0]) {
-		vb_err("%s: --sbr and --bridge need its parent bridge, and there is none (a root "
-		       "bus, or the bridge is gone too)", u->name);
+	if ((c->sbr || c->bridge || c->cycle) && !u->bridge[0]) {
+		vb_err("%s: --sbr, --power-cycle and --bridge need its parent bridge, and there is "
+		       "none (a root bus, or the bridge is gone too)", u->name);
 		return VB_EXIT_FAIL;
 	}
-	if ((c->sbr || c->bridge) && check_others(c, u) != VB_EXIT_OK)
+	if ((c->sbr || c->bridge || c->cycle) && check_others(c, u) != VB_EXIT_OK)
 		return VB_EXIT_FAIL;
 	if (c->bridge && (r = vb_pciops_rescan_attr(u->bridge, above, sizeof(above))) < 0) {
 		vb_err("%s: where to rescan above it: %s", u->bridge, vb_sysfs_strerror(r, NULL));
@@ -701,6 +765,15 @@ static int recover_unit(struct ctx *c, struct unit *u)
 		}
 		vb_pciops_sbr_free(&s);
 		vb_sysfs_list_free(gone, ngone);
+	}
+	if (c->cycle) {
+		r = power_cycle(c, u);
+		rc = vb_worst(rc, r);
+		if (r == VB_EXIT_STUCK) {
+			vb_err("%s: state left: its functions removed, %s at power/control auto",
+			       u->name, u->bridge);
+			return VB_EXIT_STUCK;
+		}
 	}
 	if (c->bridge) {
 		r = vb_pciops_remove(&c->act, u->bridge, 500);
@@ -963,11 +1036,12 @@ static int parse_timeout(const char *s, long *ms)
 
 int recover_main(int argc, char **argv)
 {
-	enum { O_SBR = 256, O_BRIDGE };
+	enum { O_SBR = 256, O_BRIDGE, O_CYCLE };
 	static const struct option lo[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "sbr", no_argument, NULL, O_SBR },
 		{ "bridge", no_argument, NULL, O_BRIDGE },
+		{ "power-cycle", no_argument, NULL, O_CYCLE },
 		{ "force", no_argument, NULL, 'f' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
@@ -987,6 +1061,7 @@ int recover_main(int argc, char **argv)
 		case 'n': c.act.dry_run = 1; break;
 		case O_SBR: c.sbr = 1; break;
 		case O_BRIDGE: c.bridge = 1; break;
+		case O_CYCLE: c.cycle = 1; break;
 		case 'f': c.force = 1; break;
 		case 't':
 			if (parse_timeout(optarg, &c.timeout_ms) < 0)

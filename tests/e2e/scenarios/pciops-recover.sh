@@ -2,6 +2,8 @@
 #   found again on e1000e; with a claim record saying vfio-pci it comes back,
 #   e1000e takes it at once (the kernel forgot driver_override), recover says
 #   so and moves it to vfio-pci; selected by /etc/vfiobox.conf the same; the
+#   --power-cycle where the root port cannot reach D3cold (QEMU): said,
+#   exit 1, the NIC back all the same; the
 #   GPU+HDA pair with --sbr (the root port's secondary bus reset between the
 #   removal and the rescan) back on vfio-pci with a viable group; --bridge
 #   removes the root port and rescans above it; the pair gone with no claim
@@ -53,6 +55,19 @@ check "recover: selected by the conf file" vfiobox recover $E2E_NIC
 check_match "intention from the conf file" "should end on vfio-pci \(selected by the /etc/vfiobox.conf\)" "$(cat /tmp/e2e.out)"
 check_driver $E2E_NIC vfio-pci
 rm /etc/vfiobox.conf
+
+# --- --power-cycle where the port cannot power down (QEMU's root ports have no D3cold) ---------
+ctl=$(sysattr $E2E_NIC_PORT power/control)
+timed_to /tmp/out recover-power-cycle vfiobox recover --power-cycle $E2E_NIC
+rc=$?
+note "$(cat /tmp/out)"
+check_eq "exit 1: the power was not cut" 1 $rc
+check_match "said, with the state the port stayed in" \
+	"$E2E_NIC_PORT: --power-cycle: the bridge did not reach D3cold in 5 s \(power_state D0\): the power was not cut" \
+	"$(cat /tmp/out)"
+check_match "the NIC came back all the same" "\] $E2E_NIC: on vfio-pci \(verified\)$" "$(cat /tmp/out)"
+check_driver $E2E_NIC vfio-pci
+check_eq "the root port's power/control as before" "$ctl" "$(sysattr $E2E_NIC_PORT power/control)"
 
 # --- the GPU + HDA pair with --sbr ---------------------------------------------------------------
 check "GPU on vfio-pci" sysfs_bind $E2E_GPU vfio-pci
