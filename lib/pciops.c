@@ -15,7 +15,9 @@
 /* PCI Express capability registers (offsets from the capability). */
 #define EXP_FLAGS	0x02
 #define EXP_DEVCTL	0x08
+#define EXP_LNKCAP	0x0c
 #define EXP_LNKCTL	0x10
+#define EXP_LNKSTA	0x12
 #define EXP_SLTCTL	0x18
 #define EXP_SLTSTA	0x1a
 #define EXP_RTCTL	0x1c
@@ -27,6 +29,8 @@
 #define SLTCTL_DLLSCE	0x1000		/* data link layer state changed enable */
 #define SLTSTA_PDC	0x0008
 #define SLTSTA_DLLSC	0x0100
+#define LNKCAP_DLLLARC	0x00100000	/* data link layer link active reporting */
+#define LNKSTA_DLLLA	0x2000		/* data link layer link active */
 #define CAP_MSI		0x05
 #define CAP_MSIX	0x11
 #define ECAP_REBAR	0x0015		/* resizable BAR */
@@ -584,8 +588,9 @@ int vb_pciops_sbr(const struct vb_act *a, struct vb_pci *p, struct vb_sbr *s)
 	size_t npw = 0, i, nbelow = 0;
 	char **below = NULL;
 	uint16_t sltctl = 0, mask = 0, stat = 0;
-	int exp = -1, r, first_err = 0, bad;
-	long long t0;
+	uint32_t lnkcap = 0;
+	int exp = -1, r, first_err = 0, bad, fast = 0;
+	long long t0, t1;
 	long wait = s->wait_ms > 0 ? s->wait_ms : 1000;
 
 	s->n = 0;
@@ -628,6 +633,16 @@ int vb_pciops_sbr(const struct vb_act *a, struct vb_pci *p, struct vb_sbr *s)
 
 	/* Keep pciehp from taking the link going down for a surprise removal. */
 	exp = vb_pciconf_find_cap(p, s->bridge, VB_CAP_EXP, 0);
+	/* Above 5 GT/s the devices get 100 ms from the link coming up, not
+	 * from the reset (PCIe base spec 6.6.1; pci_bridge_wait_for_secondary_bus):
+	 * where the bridge reports link state, wait for it first. */
+	if (exp > 0 && vb_pciconf_read32(p, s->bridge, exp + EXP_LNKCAP, &lnkcap) == 0 &&
+	    (lnkcap & 0xf) > 2 && (lnkcap & LNKCAP_DLLLARC)) {
+		uint16_t ls = 0;
+		/* only a bridge that shows the link up now is believed later */
+		fast = vb_pciconf_read16(p, s->bridge, exp + EXP_LNKSTA, &ls) == 0 &&
+		       (ls & LNKSTA_DLLLA);
+	}
 	if (exp > 0) {
 		uint16_t flags;
 		if (vb_pciconf_read16(p, s->bridge, exp + EXP_FLAGS, &flags) == 0 &&
@@ -656,7 +671,17 @@ int vb_pciops_sbr(const struct vb_act *a, struct vb_pci *p, struct vb_sbr *s)
 				      VB_BRIDGE_CTL_BUS_RESET)) < 0)
 			goto out;	/* the bus stays in reset: nothing more to do */
 	}
-	t0 = vb_now_ms();
+	t0 = t1 = vb_now_ms();
+	if (fast) {
+		uint16_t ls = 0;
+		vb_act_note(a, "a link faster than 5 GT/s: wait up to %ld ms for %s to report it up "
+			    "(link status bit 13), then 100 ms", wait, s->bridge);
+		while (!(a && a->dry_run) && vb_now_ms() - t0 < wait &&
+		       vb_pciconf_read16(p, s->bridge, exp + EXP_LNKSTA, &ls) == 0 &&
+		       !(ls & LNKSTA_DLLLA))
+			vb_sleep_ms(10);
+		t1 = vb_now_ms();
+	}
 	vb_act_sleep(a, 100);
 	if (a && a->dry_run) {
 		if (s->n)
@@ -669,7 +694,7 @@ int vb_pciops_sbr(const struct vb_act *a, struct vb_pci *p, struct vb_sbr *s)
 	for (i = 0; i < s->n; i++) {
 		unsigned ven = get16(save[i].data, 0), dev = get16(save[i].data, 2);
 		while (vb_pciops_answers(p, s->devs[i], ven, dev) != 1) {
-			if (vb_now_ms() - t0 > 100 + wait)
+			if (vb_now_ms() - t1 > 100 + wait)
 				break;
 			vb_sleep_ms(10);
 		}

@@ -90,7 +90,9 @@ int vb_pciops_cfg_save(struct vb_pci *p, const char *addr, struct vb_cfgsave *s)
 int vb_pciops_cfg_restore(struct vb_pci *p, const struct vb_cfgsave *s, int *bad);
 
 /* Secondary bus reset of bridge through its bridge control register
- * (0x3E bit 0x40): asserted for 2 ms, then 100 ms of quiet, then each
+ * (0x3E bit 0x40): asserted for 2 ms, then 100 ms of quiet (on a link
+ * faster than 5 GT/s whose bridge reports link state: 100 ms from the
+ * link coming up again, as the PCIe spec asks), then each
  * device below is polled (every 10 ms, up to wait_ms) until its vendor and
  * device ids read back, and its config space is restored. Hot-plug events
  * of the bridge's slot (presence and link changes) are masked meanwhile, as
