@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "act.h"
@@ -29,13 +30,37 @@ const char pci_rescan_usage[] =
 	"through the rescan attribute of its parent bridge (the bridge whose\n"
 	"secondary bus is BDF's bus), which also rescans the buses below that\n"
 	"bridge; for a device on a root bus, that bus (/sys/class/pci_bus/DDDD:BB/\n"
-	"rescan), and every bus when neither is there. The parent bridge is kept\n"
-	"awake meanwhile (power/control=on, put back afterwards): a suspended\n"
-	"bridge hides what is below it. With BDF, it is an error if BDF is not\n"
-	"there afterwards.\n"
+	"rescan), and every bus when neither is there. The parent bridge (without\n"
+	"BDF: every runtime-suspended bridge) is kept awake meanwhile\n"
+	"(power/control=on, put back afterwards): a suspended bridge hides what is\n"
+	"below it. With BDF, it is an error if BDF is not there afterwards.\n"
 	"\n"
 	"  -n, --dry-run  print the write, change nothing\n"
 	"  -h, --help     this text\n";
+
+/* Wake the bridges that are runtime-suspended now (a whole-bus rescan does
+ * not see below them); returns how many were set to power/control=on. */
+static size_t wake_bridges(const struct vb_act *a, struct vb_power_save **pw)
+{
+	char **all, p[VB_PATH_MAX], rt[32];
+	size_t n, i, k = 0;
+
+	*pw = NULL;
+	if (vb_pcidev_list(&all, &n) < 0)
+		return 0;
+	*pw = vb_xcalloc(n ? n : 1, sizeof(**pw));
+	for (i = 0; i < n; i++) {
+		struct vb_pciids id;
+		if (vb_pcidev_ids(all[i], &id) < 0 || (id.class >> 8) != 0x0604 ||
+		    vb_pcidev_path(p, sizeof(p), all[i], "power/runtime_status") < 0 ||
+		    vb_sysfs_read(p, rt, sizeof(rt)) < 0 || strcmp(rt, "suspended"))
+			continue;
+		if (vb_pciops_power_on(a, all[i], &(*pw)[k]) == 0 && (*pw)[k].changed)
+			k++;
+	}
+	vb_sysfs_list_free(all, n);
+	return k;
+}
 
 int pci_rescan_main(int argc, char **argv)
 {
@@ -45,14 +70,13 @@ int pci_rescan_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vb_act act = { 0, 0, stdout };
-	struct vb_power_save pw;
+	struct vb_power_save *pw = NULL;
+	size_t npw = 0;
 	char addr[VB_BDF_LEN] = "", parent[VB_BDF_LEN] = "", path[VB_PATH_MAX];
 	char **before = NULL, **after = NULL;
 	size_t nb = 0, na = 0, i;
 	int c, r, shown = 0, rc = VB_EXIT_OK;
 	long long end;
-
-	memset(&pw, 0, sizeof(pw));
 
 	while ((c = getopt_long(argc, argv, "nh", lo, NULL)) != -1) {
 		switch (c) {
@@ -75,14 +99,19 @@ int pci_rescan_main(int argc, char **argv)
 		if (parent[0]) {
 			vb_act_note(&act, "%s sits behind %s: rescan there", addr, parent);
 			/* Devices below a suspended bridge do not answer the scan. */
-			if ((r = vb_pciops_power_on(&act, parent, &pw)) < 0)
+			pw = vb_xcalloc(1, sizeof(*pw));
+			if ((r = vb_pciops_power_on(&act, parent, pw)) < 0)
 				vb_warn("%s: power/control on: %s; rescanning anyway", parent,
 					vb_sysfs_strerror(r, "power/control"));
+			npw = 1;
 		} else
 			vb_act_note(&act, "%s sits on a root bus", addr);
 	} else if ((r = vb_sysfs_path(path, sizeof(path), "/sys/bus/pci/rescan")) < 0) {
 		vb_err("/sys/bus/pci/rescan: %s", vb_sysfs_strerror(r, NULL));
 		return VB_EXIT_FAIL;
+	} else if ((npw = wake_bridges(&act, &pw)) > 0) {
+		vb_act_note(&act, "%zu runtime-suspended bridge%s woken for the rescan", npw,
+			    npw == 1 ? "" : "s");
 	}
 	if ((r = vb_pcidev_list(&before, &nb)) < 0) {
 		vb_err("/sys/bus/pci/devices: %s", vb_sysfs_strerror(r, NULL));
@@ -119,11 +148,14 @@ int pci_rescan_main(int argc, char **argv)
 		rc = VB_EXIT_FAIL;
 	}
 out:
-	if ((r = vb_pciops_power_restore(&act, &pw)) < 0) {
-		vb_err("%s: power/control: could not put back %s: %s", pw.addr, pw.control,
-		       vb_sysfs_strerror(r, "power/control"));
-		rc = VB_EXIT_STUCK;
+	while (npw--) {
+		if ((r = vb_pciops_power_restore(&act, &pw[npw])) < 0) {
+			vb_err("%s: power/control: could not put back %s: %s", pw[npw].addr,
+			       pw[npw].control, vb_sysfs_strerror(r, "power/control"));
+			rc = VB_EXIT_STUCK;
+		}
 	}
+	free(pw);
 	vb_sysfs_list_free(before, nb);
 	vb_sysfs_list_free(after, na);
 	return rc;
