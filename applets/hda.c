@@ -207,7 +207,7 @@ static int do_set(const struct vb_act *a, struct vb_pci *p, const char *gpu, int
 			vb_err("%s: undo failed: %s", gpu, op.left ? op.left : "state unknown");
 			return VB_EXIT_STUCK;
 		}
-		if (op.step == VB_HDA_BACK || op.step == VB_HDA_RESCAN)
+		if (op.step == VB_HDA_BACK)	/* the GPU is gone */
 			return VB_EXIT_STUCK;
 		return VB_EXIT_FAIL;
 	}
