@@ -621,12 +621,17 @@ static void sbr_report(const struct vb_sbr *s, int r, struct vb_pci *p)
  * (_PR3), as bbswitch OFF did. Then power/control=on powers it up again. */
 static int power_cycle(const struct ctx *c, const struct unit *u)
 {
-	char st[32] = "", rt[32] = "";
+	char st[32] = "", rt[32] = "", ps[VB_PATH_MAX];
 	long long end;
 	int r, dry = c->act.dry_run;
 
 	step(c, "power cycle: let %s power down to D3cold (that cuts the power below it, as "
 	     "bbswitch OFF did), then up again", u->bridge);
+	if (vb_pcidev_path(ps, sizeof(ps), u->bridge, "power_state") < 0 || !vb_sysfs_exists(ps)) {
+		vb_err("%s: --power-cycle: this kernel has no power_state attribute (5.11+): it cannot "
+		       "be told when the power is cut; not done", u->bridge);
+		return VB_EXIT_FAIL;
+	}
 	if ((r = vb_act_dev_write(&c->act, u->bridge, "power/control", "auto")) < 0) {
 		vb_err("%s: --power-cycle: power/control auto: %s", u->bridge,
 		       vb_sysfs_strerror(r, "power/control"));
@@ -635,10 +640,8 @@ static int power_cycle(const struct ctx *c, const struct unit *u)
 	if (dry) {
 		vb_act_note(&c->act, "wait up to 5 s for %s's power_state to read D3cold", u->bridge);
 	} else {
-		char p[VB_PATH_MAX];
 		end = vb_now_ms() + 5000;
-		vb_pcidev_path(p, sizeof(p), u->bridge, "power_state");
-		while (vb_sysfs_read(p, st, sizeof(st)) >= 0 && strcmp(st, "D3cold") &&
+		while (vb_sysfs_read(ps, st, sizeof(st)) >= 0 && strcmp(st, "D3cold") &&
 		       vb_now_ms() < end)
 			vb_sleep_ms(50);
 	}
