@@ -838,8 +838,10 @@ static int recover_unit(struct ctx *c, struct unit *u)
 			op.wait_ms = 5000;
 			r = vb_hda_set(&c->act, c->p, &op);
 			if (r < 0 || !is_back(c, h)) {
-				vb_err("%s: hda on: %s", g->addr, r < 0 ? vb_sysfs_strerror(r, NULL) :
-				       "function 1 still missing");
+				vb_err("%s: hda on: %s", g->addr,
+				       r < 0 && op.step == VB_HDA_BIT ? "config 0x488 does not read "
+				       "(not root, or a 256-byte config space) or the bit does not stick" :
+				       r < 0 ? vb_sysfs_strerror(r, NULL) : "function 1 still missing");
 				if (op.undo_failed && op.left)
 					vb_err("%s: %s", g->addr, op.left);
 			} else {
