@@ -748,6 +748,7 @@ static int recover_unit(struct ctx *c, struct unit *u)
 			vb_pciops_addr_add(&gone, &ngone, u->f[i].addr);
 		s.skip = gone;
 		s.nskip = ngone;
+		s.bridge_awake = 1;	/* woken above, put back at the end */
 		step(c, "secondary bus reset of %s", u->bridge);
 		r = vb_pciops_sbr(&c->act, c->p, &s);
 		if (r < 0) {

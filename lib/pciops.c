@@ -611,11 +611,13 @@ int vb_pciops_sbr(const struct vb_act *a, struct vb_pci *p, struct vb_sbr *s)
 	pw = vb_xcalloc(s->n + 1, sizeof(*pw));
 
 	/* Awake for the duration: the bridge first, then what is below. */
-	if ((r = vb_pciops_power_on(a, s->bridge, &pw[npw])) < 0) {
-		vb_strlcpy(s->failed, s->bridge, sizeof(s->failed));
-		goto out;
+	if (!s->bridge_awake) {
+		if ((r = vb_pciops_power_on(a, s->bridge, &pw[npw])) < 0) {
+			vb_strlcpy(s->failed, s->bridge, sizeof(s->failed));
+			goto out;
+		}
+		npw++;
 	}
-	npw++;
 	for (i = 0; i < s->n; i++) {
 		if ((r = vb_pciops_power_on(a, s->devs[i], &pw[npw])) < 0) {
 			vb_strlcpy(s->failed, s->devs[i], sizeof(s->failed));

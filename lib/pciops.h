@@ -113,6 +113,7 @@ struct vb_sbr {
 	long wait_ms;			/* poll limit per reset (0: 1000) */
 	char **skip;			/* devices below to leave out (a dry run of a */
 	size_t nskip;			/* plan that removes them first) */
+	int bridge_awake;		/* the caller holds the bridge at power/control=on */
 	/* out */
 	size_t n;			/* devices below, saved and restored */
 	char (*devs)[VB_BDF_LEN];
