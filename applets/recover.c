@@ -342,7 +342,7 @@ static void describe(const struct ctx *c, const struct unit *u)
 		say(c, "recover %s, on a root bus (or its bridge is gone too)", u->name);
 	for (i = 0; i < u->nf; i++) {
 		const struct fn *f = &u->f[i];
-		char ids[16] = "????:????", state[96];
+		char ids[16] = "ids unknown", state[96];
 		if (f->have_id)
 			snprintf(ids, sizeof(ids), "%04x:%04x", f->id.vendor, f->id.device);
 		if (!f->present)

@@ -109,7 +109,7 @@ timed_to /tmp/out recover-unknown-hda vfiobox recover $E2E_GPU
 rc=$?
 note "$(cat /tmp/out)"
 check_eq "recover exits 0" 0 $rc
-check_match "only the GPU was known" "^  $E2E_GPU [?]{4}:[?]{4}: gone; should end on vfio-pci \(selected by the /etc/vfiobox.conf\)$" "$(cat /tmp/out)"
+check_match "only the GPU was known" "^  $E2E_GPU ids unknown: gone; should end on vfio-pci \(selected by the /etc/vfiobox.conf\)$" "$(cat /tmp/out)"
 check_match "the HDA appeared with it and follows hda=" \
 	"\] $E2E_HDA appeared with the GPU \(8086:293e\), taken by snd_hda_intel; should end on vfio-pci \(its GPU is selected by the /etc/vfiobox.conf, hda=vfio\)$" \
 	"$(cat /tmp/out)"
