@@ -178,7 +178,10 @@ static int do_set(const struct vb_act *a, struct vb_pci *p, const char *gpu, int
 	r = vb_hda_set(a, p, &op);
 	if (r < 0) {
 		const char *why;
-		if (op.step == VB_HDA_WAKE && r == -EIO)
+		if (op.step == VB_HDA_WAKE && r == -EIO && vb_pciops_bbswitch(gpu) == 1)
+			why = "the GPU reads all-ones: bbswitch holds it OFF (echo ON > "
+			      "/proc/acpi/bbswitch)";
+		else if (op.step == VB_HDA_WAKE && r == -EIO)
 			why = "the GPU reads all-ones after power/control=on (powered off for good, "
 			      "or it left the bus: vfiobox recover)";
 		else if (op.step == VB_HDA_BIT && r == -EIO && op.before.readable &&

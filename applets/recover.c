@@ -58,7 +58,8 @@ const char recover_usage[] =
 	"     when it creates a device again, and the host driver takes it at once;\n"
 	"     say so, move it, verify the driver link.\n"
 	"A GPU that is already gone is the normal case: it is found again behind the\n"
-	"bridge whose secondary bus its address names.\n"
+	"bridge whose secondary bus its address names. Refused while bbswitch holds\n"
+	"the GPU OFF (/proc/acpi/bbswitch).\n"
 	"\n"
 	"      --sbr          secondary bus reset of the parent bridge after removing\n"
 	"      --power-cycle  after removing, let the parent bridge (nothing below it\n"
@@ -698,6 +699,18 @@ static int recover_unit(struct ctx *c, struct unit *u)
 		return VB_EXIT_FAIL;
 	}
 
+	/* bbswitch holding the GPU off defeats every rescan; and the guides
+	 * warn that removing the GPU with bbswitch loaded leaves it unusable. */
+	if (g && (r = vb_pciops_bbswitch(g->addr)) >= 0) {
+		if (r == 1) {
+			vb_err("%s: bbswitch holds it OFF (/proc/acpi/bbswitch): no rescan finds it; "
+			       "echo ON > /proc/acpi/bbswitch, then rmmod bbswitch, then recover",
+			       g->addr);
+			return VB_EXIT_FAIL;
+		}
+		vb_warn("%s: bbswitch is loaded; the guides warn that a GPU removed under it "
+			"may not come back: rmmod bbswitch first if this fails", g->addr);
+	}
 	/* Wake the path: a bridge in D3cold hides what is below it. */
 	if (u->bridge[0]) {
 		if ((r = vb_pciops_power_on(&c->act, u->bridge, &bridge_pw)) < 0) {

@@ -331,6 +331,20 @@ int vb_pciops_power_restore(const struct vb_act *a, struct vb_power_save *s)
 	return 0;
 }
 
+int vb_pciops_bbswitch(const char *addr)
+{
+	char p[VB_PATH_MAX], buf[64], canon[VB_BDF_LEN];
+	size_t n;
+
+	if (vb_bdf_canon(addr, canon) < 0 || vb_sysfs_path(p, sizeof(p), "/proc/acpi/bbswitch") < 0 ||
+	    vb_sysfs_read(p, buf, sizeof(buf)) < 0)
+		return -ENOENT;
+	n = strlen(canon);
+	if (strncmp(buf, canon, n) || buf[n] != ' ')
+		return -ENOENT;
+	return !strcmp(buf + n + 1, "OFF");
+}
+
 int vb_pciops_driver_passive(const char *driver)
 {
 	return !driver[0] || !strcmp(driver, "vfio-pci") || !strcmp(driver, "pci-stub");

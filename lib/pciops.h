@@ -129,6 +129,11 @@ struct vb_sbr {
 int vb_pciops_sbr(const struct vb_act *a, struct vb_pci *p, struct vb_sbr *s);
 void vb_pciops_sbr_free(struct vb_sbr *s);
 
+/* bbswitch, the out-of-tree module the guides power the GPU with:
+ * /proc/acpi/bbswitch reads "0000:01:00.0 ON" or "... OFF". 1 if it names
+ * addr OFF, 0 if ON, -ENOENT if it is not loaded or names another device. */
+int vb_pciops_bbswitch(const char *addr);
+
 /* Drivers that hold a device passively, so a reset under them is safe:
  * vfio-pci, pci-stub, or none at all. */
 int vb_pciops_driver_passive(const char *driver);
