@@ -432,6 +432,14 @@ static int bind_fn(const struct ctx *c, struct fn *f, const struct vb_binding *t
 		step(c, "%s: %s took it when it came back (the kernel forgot driver_override); "
 		     "moving it to %s", f->addr, f->took, drv(to->driver));
 	r = vb_bind_to(&c->act, f->addr, to->override, to->driver, 3000, &rb);
+	if (r == -EPROTO && rb.after[0] && to->driver[0] && strcmp(rb.after, to->driver)) {
+		/* Seen back before the host driver's probe had finished (a
+		 * hot-plug adds the device from another thread): it bound
+		 * after all. Once more, now that it is there to unbind. */
+		step(c, "%s: %s took it meanwhile (its probe was still running); moving it to %s",
+		     f->addr, rb.after, drv(to->driver));
+		r = vb_bind_to(&c->act, f->addr, to->override, to->driver, 3000, &rb);
+	}
 	if (r < 0) {
 		char st[64];
 		const char *how = r == -EPROTO ? "it is on another driver" :
