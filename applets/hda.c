@@ -4,15 +4,18 @@
  * Kernel ABI and config space: bit 25 of the dword at 0x488 of the GPU
  * (function 0) exposes the HDA controller as function 1; the kernel reads
  * the header's multifunction bit (0x0e bit 7) only when it creates the
- * device, so turning it on takes /sys/bus/pci/devices/GPU/remove and the
- * parent bridge's rescan. power/control of the GPU and its bridge wakes
- * them first. quirk_nvidia_hda (Linux 5.4+) sets the bit on enumeration and
+ * device, so turning it on takes a rescan when the kernel took the GPU for
+ * multifunction already (5.3+: quirk_nvidia_hda), else
+ * /sys/bus/pci/devices/GPU/remove and the parent bridge's rescan. power/control of the GPU and its bridge wakes
+ * them first. quirk_nvidia_hda (Linux 5.3+) sets the bit on enumeration and
  * resume. See lib/hda.h. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "act.h"
 #include "applet.h"
@@ -29,14 +32,17 @@ const char hda_usage[] =
 	"\n"
 	"The HDMI/DP audio function of an NVIDIA GPU: bit 25 of config dword 0x488\n"
 	"of the GPU (function 0) exposes it as function 1.\n"
-	"  status  the bit, the header's multifunction bit, function 1 and its driver\n"
-	"  on      set the bit; if function 1 is not listed yet, remove the GPU and\n"
-	"          rescan below its bridge (the kernel reads the multifunction bit when it\n"
-	"          creates a device), check the multifunction bit and function 1, and\n"
-	"          put the GPU back on its driver (the kernel forgets driver_override)\n"
+	"  status  the bit, the header's multifunction bit, function 1 and its driver,\n"
+	"          the power state (as it was before config space was read)\n"
+	"  on      set the bit; if function 1 is not listed yet, rescan (enough when\n"
+	"          the kernel took the GPU for multifunction when it created it, as\n"
+	"          5.3+ do); if it is still missing, remove the GPU and rescan (the\n"
+	"          kernel reads the multifunction bit when it creates a device), check\n"
+	"          the multifunction bit and function 1, and put the GPU back on its\n"
+	"          driver (the kernel forgets driver_override)\n"
 	"  off     remove function 1, then clear the bit\n"
 	"on and off wake the GPU and its parent bridge first (power/control=on) and\n"
-	"put power/control back afterwards. Linux 5.4 and later set the bit again\n"
+	"put power/control back afterwards. Linux 5.3 and later set the bit again\n"
 	"whenever the GPU is rescanned or resumes (quirk_nvidia_hda).\n"
 	"BDF is the GPU, function 0; default: every NVIDIA display function 0.\n"
 	"\n"
@@ -68,12 +74,29 @@ static int find_gpus(char ***v, size_t *n)
 	return 0;
 }
 
-static void print_status(const char *gpu, const struct vb_pciids *id, const struct vb_hda_status *st)
+/* Why 0x488 cannot be read although the GPU answers. */
+static const char *why_no_488(const char *gpu)
 {
-	char ctl[16] = "-", state[32] = "-", p[VB_PATH_MAX];
+	char p[VB_PATH_MAX];
+	struct stat st;
+
+	if (geteuid() != 0)
+		return "needs root: other users read only the first 64 bytes of config space";
+	if (vb_pcidev_path(p, sizeof(p), gpu, "config") == 0 && stat(p, &st) == 0 &&
+	    st.st_size < 4096)
+		return "the kernel gives only 256 bytes of config space for this device (no "
+		       "extended config access: no MMCONFIG/ECAM, or pci=nommconf)";
+	return "extended config space does not read";
+}
+
+/* The state, with the power state as it was before config space was read
+ * (a read wakes a suspended GPU). */
+static void print_status(const char *gpu, const struct vb_pciids *id, const struct vb_hda_status *st,
+			 const char *state, const char *ctl)
+{
 	const char *word;
 
-	if (!st->readable)
+	if (!st->readable || !st->reg_ok)
 		word = "unknown";
 	else if (st->bit && st->fn1_present)
 		word = "on";
@@ -84,40 +107,44 @@ static void print_status(const char *gpu, const struct vb_pciids *id, const stru
 	else
 		word = "off, function 1 still listed (hda off removes it)";
 	printf("%s  %04x:%04x  hda %s\n", gpu, id->vendor, id->device, word);
-	if (st->readable) {
+	if (st->reg_ok)
 		printf("  config 0x488   0x%08x (bit 25 %s)\n", st->reg, st->bit ? "set" : "clear");
-		printf("  multifunction  %s\n", st->multifunction ? "yes" : "no");
-	} else {
+	else if (st->readable)
+		printf("  config 0x488   unreadable: %s\n", why_no_488(gpu));
+	else
 		printf("  config 0x488   unreadable: the GPU reads all-ones (powered off, or it "
 		       "left the bus)\n");
-	}
+	if (st->readable)
+		printf("  multifunction  %s\n", st->multifunction ? "yes" : "no");
 	if (st->fn1_present)
 		printf("  function 1     %s %04x:%04x, driver %s\n", st->fn1, st->fn1_id.vendor,
 		       st->fn1_id.device, st->fn1_driver[0] ? st->fn1_driver : "none");
 	else
 		printf("  function 1     %s not listed\n", st->fn1);
-	if (vb_pcidev_path(p, sizeof(p), gpu, "power_state") == 0)
-		vb_sysfs_read(p, state, sizeof(state));
-	if (vb_pcidev_path(p, sizeof(p), gpu, "power/control") == 0)
-		vb_sysfs_read(p, ctl, sizeof(ctl));
 	printf("  power          %s, control %s\n", state, ctl);
 }
 
 static int do_status(struct vb_pci *p, const char *gpu)
 {
+	char ctl[16] = "-", state[32] = "-", path[VB_PATH_MAX];
 	struct vb_hda_status st;
 	struct vb_pciids id;
 	int r;
 
-	if ((r = vb_pcidev_ids(gpu, &id)) < 0 || (r = vb_hda_status(p, gpu, &st)) < 0) {
-		if (r == -EIO)
-			vb_err("%s: config 0x488: not readable (needs root and the 4096-byte "
-			       "config space)", gpu);
-		else
-			vb_err("%s: %s", gpu, vb_sysfs_strerror(r, "config"));
+	if (vb_pcidev_path(path, sizeof(path), gpu, "power_state") == 0)
+		vb_sysfs_read(path, state, sizeof(state));
+	if (vb_pcidev_path(path, sizeof(path), gpu, "power/control") == 0)
+		vb_sysfs_read(path, ctl, sizeof(ctl));
+	if ((r = vb_pcidev_ids(gpu, &id)) < 0 ||
+	    ((r = vb_hda_status(p, gpu, &st)) < 0 && !(r == -EIO && st.readable))) {
+		vb_err("%s: %s", gpu, vb_sysfs_strerror(r, "config"));
 		return VB_EXIT_FAIL;
 	}
-	print_status(gpu, &id, &st);
+	print_status(gpu, &id, &st, state, ctl);
+	if (!st.reg_ok && st.readable) {
+		vb_err("%s: config 0x488: %s", gpu, why_no_488(gpu));
+		return VB_EXIT_FAIL;
+	}
 	return VB_EXIT_OK;
 }
 
@@ -151,12 +178,18 @@ static int do_set(const struct vb_act *a, struct vb_pci *p, const char *gpu, int
 	r = vb_hda_set(a, p, &op);
 	if (r < 0) {
 		const char *why;
-		if (op.step == VB_HDA_WAKE && r == -EIO)
+		if (op.step == VB_HDA_WAKE && r == -EIO && vb_pciops_bbswitch(gpu) == 1)
+			why = "the GPU reads all-ones: bbswitch holds it OFF (echo ON > "
+			      "/proc/acpi/bbswitch)";
+		else if (op.step == VB_HDA_WAKE && r == -EIO)
 			why = "the GPU reads all-ones after power/control=on (powered off for good, "
 			      "or it left the bus: vfiobox recover)";
+		else if (op.step == VB_HDA_BIT && r == -EIO && op.before.readable &&
+			 !op.before.reg_ok)
+			why = why_no_488(gpu);
 		else if (op.step == VB_HDA_BIT && r == -EIO)
-			why = "not readable, or the bit does not stick (needs root and the "
-			      "4096-byte config space; or not an NVIDIA GPU)";
+			why = "the bit does not stick (not an NVIDIA GPU, or one without an HDA "
+			      "function)";
 		else if (op.step == VB_HDA_REMOVE && r == -EEXIST)
 			why = "the kernel took the write but the device is still listed";
 		else if (op.step == VB_HDA_BACK)
@@ -177,7 +210,7 @@ static int do_set(const struct vb_act *a, struct vb_pci *p, const char *gpu, int
 			vb_err("%s: undo failed: %s", gpu, op.left ? op.left : "state unknown");
 			return VB_EXIT_STUCK;
 		}
-		if (op.step == VB_HDA_BACK || op.step == VB_HDA_RESCAN)
+		if (op.step == VB_HDA_BACK)	/* the GPU is gone */
 			return VB_EXIT_STUCK;
 		return VB_EXIT_FAIL;
 	}

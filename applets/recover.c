@@ -31,7 +31,8 @@
 #include "util.h"
 
 const char recover_usage[] =
-	"usage: recover [-n] [--sbr] [--bridge] [--force] [--timeout=SEC] [BDF | ids=LIST]\n"
+	"usage: recover [-n] [--sbr] [--power-cycle] [--bridge] [--force] [--timeout=SEC]\n"
+	"               [BDF | ids=LIST]\n"
 	"\n"
 	"Bring back a GPU that fell off the bus (gone from lspci, or its config space\n"
 	"reads all-ones) and leave it on the driver it should have. Each step is\n"
@@ -45,18 +46,25 @@ const char recover_usage[] =
 	"     (/run/vfiobox/BDF), else vfio-pci when the command line or conf file\n"
 	"     selects it, else the driver it has now.\n"
 	"  3. wake the parent bridge (power/control=on); remove the functions, HDA\n"
-	"     first; with --sbr reset the bridge's secondary bus; with --bridge\n"
-	"     remove the bridge too.\n"
+	"     first; with --sbr reset the bridge's secondary bus; with\n"
+	"     --power-cycle let the bridge power down to D3cold and up again; with\n"
+	"     --bridge remove the bridge too (the bridge above it is kept awake then).\n"
 	"  4. rescan, and wait until every function is back and its ids read right\n"
 	"     from config space, rescanning again every second.\n"
 	"  5. NVIDIA: turn the HDA function back on if it was there and is not back.\n"
+	"     A function nobody knew of that came back with the GPU follows the\n"
+	"     selectors (hda=), else keeps what took it.\n"
 	"  6. put each function on its driver: the kernel forgets driver_override\n"
 	"     when it creates a device again, and the host driver takes it at once;\n"
 	"     say so, move it, verify the driver link.\n"
 	"A GPU that is already gone is the normal case: it is found again behind the\n"
-	"bridge whose secondary bus its address names.\n"
+	"bridge whose secondary bus its address names. Refused while bbswitch holds\n"
+	"the GPU OFF (/proc/acpi/bbswitch).\n"
 	"\n"
 	"      --sbr          secondary bus reset of the parent bridge after removing\n"
+	"      --power-cycle  after removing, let the parent bridge (nothing below it\n"
+	"                     now) runtime-suspend to D3cold, which cuts the GPU's\n"
+	"                     power as bbswitch OFF did, then power it up again\n"
 	"      --bridge       remove the parent bridge too, and rescan above it\n"
 	"  -f, --force        --sbr/--bridge although other devices below the bridge\n"
 	"                     are bound to drivers other than vfio-pci or pci-stub\n"
@@ -66,8 +74,8 @@ const char recover_usage[] =
 	"\n"
 	"Exit: 0 every function back and on its driver; 1 failed, nothing left worse\n"
 	"than before (refused; gone and still gone; a removal failed and was undone;\n"
-	"--sbr could not reset, the rest done); 3 failed after changing things (the\n"
-	"message says what is left).\n";
+	"--sbr could not reset or --power-cycle did not cut the power, the rest\n"
+	"done); 3 failed after changing things (the message says what is left).\n";
 
 /* One function of the slot being recovered. */
 struct fn {
@@ -94,13 +102,14 @@ struct unit {
 	char rescan[VB_PATH_MAX];		/* where to rescan */
 	struct fn f[8];
 	size_t nf;
+	struct vb_power_save above_pw;		/* --bridge: the bridge above the bridge */
 	int nvidia;				/* function 0 is an NVIDIA display device */
 	int hda;				/* index of function 1, -1 if none known */
 };
 
 struct ctx {
 	struct vb_act act;
-	int sbr, bridge, force;
+	int sbr, bridge, cycle, force;
 	long timeout_ms;
 	struct vb_pci *p;
 	struct vb_conf conf;
@@ -189,6 +198,19 @@ static void bdf_with_fn(const char *addr, unsigned fnum, char *out)
 	vb_bdf_format(&b, out);
 }
 
+static struct fn *fn0(struct unit *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nf; i++) {
+		struct vb_bdf b;
+		vb_bdf_parse(u->f[i].addr, &b);
+		if (!b.fn)
+			return &u->f[i];
+	}
+	return NULL;
+}
+
 /* What a function is and should become. */
 static void fill_fn(const struct ctx *c, struct unit *u, struct fn *f)
 {
@@ -224,8 +246,8 @@ static void fill_fn(const struct ctx *c, struct unit *u, struct fn *f)
 		return;
 	}
 	/* The audio function of a GPU the selectors name follows hda=. */
-	if (c->have_conf && f != &u->f[0] && f->have_id && vb_class_is_audio(f->id.class) &&
-	    conf_selects(c, &u->f[0])) {
+	if (c->have_conf && fn0(u) && f != fn0(u) && f->have_id && vb_class_is_audio(f->id.class) &&
+	    conf_selects(c, fn0(u))) {
 		const char *mode = c->conf.hda[0] ? c->conf.hda : "vfio";
 		if (!strcmp(mode, "vfio") || !strcmp(mode, "none")) {
 			const char *t = !strcmp(mode, "vfio") ? "vfio-pci" : "none";
@@ -311,19 +333,6 @@ static void build_unit(const struct ctx *c, const char *name, struct unit *u)
 	vb_pciops_parent(name, u->bridge);
 }
 
-static struct fn *fn0(struct unit *u)
-{
-	size_t i;
-
-	for (i = 0; i < u->nf; i++) {
-		struct vb_bdf b;
-		vb_bdf_parse(u->f[i].addr, &b);
-		if (!b.fn)
-			return &u->f[i];
-	}
-	return NULL;
-}
-
 static void describe(const struct ctx *c, const struct unit *u)
 {
 	size_t i;
@@ -334,7 +343,7 @@ static void describe(const struct ctx *c, const struct unit *u)
 		say(c, "recover %s, on a root bus (or its bridge is gone too)", u->name);
 	for (i = 0; i < u->nf; i++) {
 		const struct fn *f = &u->f[i];
-		char ids[16] = "????:????", state[96];
+		char ids[16] = "ids unknown", state[96];
 		if (f->have_id)
 			snprintf(ids, sizeof(ids), "%04x:%04x", f->id.vendor, f->id.device);
 		if (!f->present)
@@ -423,6 +432,14 @@ static int bind_fn(const struct ctx *c, struct fn *f, const struct vb_binding *t
 		step(c, "%s: %s took it when it came back (the kernel forgot driver_override); "
 		     "moving it to %s", f->addr, f->took, drv(to->driver));
 	r = vb_bind_to(&c->act, f->addr, to->override, to->driver, 3000, &rb);
+	if (r == -EPROTO && rb.after[0] && to->driver[0] && strcmp(rb.after, to->driver)) {
+		/* Seen back before the host driver's probe had finished (a
+		 * hot-plug adds the device from another thread): it bound
+		 * after all. Once more, now that it is there to unbind. */
+		step(c, "%s: %s took it meanwhile (its probe was still running); moving it to %s",
+		     f->addr, rb.after, drv(to->driver));
+		r = vb_bind_to(&c->act, f->addr, to->override, to->driver, 3000, &rb);
+	}
 	if (r < 0) {
 		char st[64];
 		const char *how = r == -EPROTO ? "it is on another driver" :
@@ -454,11 +471,15 @@ static void power_back(const struct ctx *c, struct unit *u, struct vb_power_save
 {
 	size_t i;
 
-	if (bridge_pw->changed) {
+	struct vb_power_save *br[2] = { bridge_pw, &u->above_pw };
+
+	for (i = 0; i < 2; i++) {
 		char was[8];
-		vb_strlcpy(was, bridge_pw->control, sizeof(was));
-		if (vb_pciops_power_restore(&c->act, bridge_pw) == 0)
-			did(c, "%s: power/control back to %s", bridge_pw->addr, was);
+		if (!br[i]->changed)
+			continue;
+		vb_strlcpy(was, br[i]->control, sizeof(was));
+		if (vb_pciops_power_restore(&c->act, br[i]) == 0)
+			did(c, "%s: power/control back to %s", br[i]->addr, was);
 	}
 	for (i = 0; i < u->nf; i++) {
 		struct fn *f = &u->f[i];
@@ -529,7 +550,7 @@ static int in_unit(const struct unit *u, const char *addr)
 	return 0;
 }
 
-/* --sbr and --bridge hit every device below the bridge. */
+/* --sbr, --power-cycle and --bridge hit every device below the bridge. */
 static int check_others(const struct ctx *c, const struct unit *u)
 {
 	char **below, busy[1024] = "", **others = NULL, list[1024];
@@ -555,6 +576,14 @@ static int check_others(const struct ctx *c, const struct unit *u)
 	vb_sysfs_list_free(below, nb);
 	join(others, no, list, sizeof(list));
 	vb_sysfs_list_free(others, no);
+	if (c->cycle && list[0]) {
+		vb_err("%s: --power-cycle: %s below %s keep%s it powered; the bridge can power "
+		       "down only with nothing else below it", u->name, list, u->bridge,
+		       no > 1 ? "" : "s");
+		return VB_EXIT_FAIL;
+	}
+	if (!c->sbr && !c->bridge)
+		return VB_EXIT_OK;
 	if (busy[0] && !c->force) {
 		vb_err("%s: %s would also hit %s below %s, bound to a driver that is not told; "
 		       "unbind first, or --force", u->name, c->sbr ? "--sbr" : "--bridge", busy,
@@ -596,6 +625,60 @@ static void sbr_report(const struct vb_sbr *s, int r, struct vb_pci *p)
 	}
 }
 
+/* --power-cycle: with nothing below it now, the bridge may runtime-suspend;
+ * on a laptop it goes to D3cold, which cuts the GPU's power through ACPI
+ * (_PR3), as bbswitch OFF did. Then power/control=on powers it up again. */
+static int power_cycle(const struct ctx *c, const struct unit *u)
+{
+	char st[32] = "", rt[32] = "", ps[VB_PATH_MAX];
+	long long end;
+	int r, dry = c->act.dry_run;
+
+	step(c, "power cycle: let %s power down to D3cold (that cuts the power below it, as "
+	     "bbswitch OFF did), then up again", u->bridge);
+	if (vb_pcidev_path(ps, sizeof(ps), u->bridge, "power_state") < 0 || !vb_sysfs_exists(ps)) {
+		vb_err("%s: --power-cycle: this kernel has no power_state attribute (5.11+): it cannot "
+		       "be told when the power is cut; not done", u->bridge);
+		return VB_EXIT_FAIL;
+	}
+	if ((r = vb_act_dev_write(&c->act, u->bridge, "power/control", "auto")) < 0) {
+		vb_err("%s: --power-cycle: power/control auto: %s", u->bridge,
+		       vb_sysfs_strerror(r, "power/control"));
+		return VB_EXIT_FAIL;
+	}
+	if (dry) {
+		vb_act_note(&c->act, "wait up to 5 s for %s's power_state to read D3cold", u->bridge);
+	} else {
+		end = vb_now_ms() + 5000;
+		while (vb_sysfs_read(ps, st, sizeof(st)) >= 0 && strcmp(st, "D3cold") &&
+		       vb_now_ms() < end)
+			vb_sleep_ms(50);
+	}
+	if ((r = vb_act_dev_write(&c->act, u->bridge, "power/control", "on")) < 0) {
+		vb_err("%s: --power-cycle: power/control on: %s; it stays at auto", u->bridge,
+		       vb_sysfs_strerror(r, "power/control"));
+		return VB_EXIT_STUCK;
+	}
+	if (dry)
+		return VB_EXIT_OK;
+	{	/* the write resumes it before returning; the status says so */
+		char p[VB_PATH_MAX];
+		end = vb_now_ms() + 1000;
+		vb_pcidev_path(p, sizeof(p), u->bridge, "power/runtime_status");
+		while (vb_sysfs_read(p, rt, sizeof(rt)) >= 0 && strcmp(rt, "active") &&
+		       vb_now_ms() < end)
+			vb_sleep_ms(20);
+	}
+	if (strcmp(st, "D3cold")) {
+		vb_err("%s: --power-cycle: the bridge did not reach D3cold in 5 s (power_state %s): "
+		       "the power was not cut (d3cold_allowed 0, no ACPI power resource for it, or "
+		       "runtime PM not allowed for the port)", u->bridge, st[0] ? st : "unknown");
+		return VB_EXIT_FAIL;
+	}
+	did(c, "%s: was in D3cold; powered up again (runtime %s)", u->bridge, rt);
+	return VB_EXIT_OK;
+}
+
 static int recover_unit(struct ctx *c, struct unit *u)
 {
 	struct vb_power_save bridge_pw;
@@ -612,18 +695,30 @@ static int recover_unit(struct ctx *c, struct unit *u)
 		vb_err("%s: where to rescan: %s", u->name, vb_sysfs_strerror(r, NULL));
 		return VB_EXIT_FAIL;
 	}
-	if ((c->sbr || c->bridge) && !u->bridge[0]) {
-		vb_err("%s: --sbr and --bridge need its parent bridge, and there is none (a root "
-		       "bus, or the bridge is gone too)", u->name);
+	if ((c->sbr || c->bridge || c->cycle) && !u->bridge[0]) {
+		vb_err("%s: --sbr, --power-cycle and --bridge need its parent bridge, and there is "
+		       "none (a root bus, or the bridge is gone too)", u->name);
 		return VB_EXIT_FAIL;
 	}
-	if ((c->sbr || c->bridge) && check_others(c, u) != VB_EXIT_OK)
+	if ((c->sbr || c->bridge || c->cycle) && check_others(c, u) != VB_EXIT_OK)
 		return VB_EXIT_FAIL;
 	if (c->bridge && (r = vb_pciops_rescan_attr(u->bridge, above, sizeof(above))) < 0) {
 		vb_err("%s: where to rescan above it: %s", u->bridge, vb_sysfs_strerror(r, NULL));
 		return VB_EXIT_FAIL;
 	}
 
+	/* bbswitch holding the GPU off defeats every rescan; and the guides
+	 * warn that removing the GPU with bbswitch loaded leaves it unusable. */
+	if (g && (r = vb_pciops_bbswitch(g->addr)) >= 0) {
+		if (r == 1) {
+			vb_err("%s: bbswitch holds it OFF (/proc/acpi/bbswitch): no rescan finds it; "
+			       "echo ON > /proc/acpi/bbswitch, then rmmod bbswitch, then recover",
+			       g->addr);
+			return VB_EXIT_FAIL;
+		}
+		vb_warn("%s: bbswitch is loaded; the guides warn that a GPU removed under it "
+			"may not come back: rmmod bbswitch first if this fails", g->addr);
+	}
 	/* Wake the path: a bridge in D3cold hides what is below it. */
 	if (u->bridge[0]) {
 		if ((r = vb_pciops_power_on(&c->act, u->bridge, &bridge_pw)) < 0) {
@@ -632,6 +727,20 @@ static int recover_unit(struct ctx *c, struct unit *u)
 		}
 		if (bridge_pw.changed)
 			did(c, "%s: power/control on (was %s)", u->bridge, bridge_pw.control);
+	}
+	/* --bridge rescans through the bridge above it: keep that one awake
+	 * too, or the rescans see nothing below it once it suspends. */
+	if (c->bridge) {
+		char up[VB_BDF_LEN];
+		if (vb_pciops_parent(u->bridge, up) == 0 && up[0]) {
+			if ((r = vb_pciops_power_on(&c->act, up, &u->above_pw)) < 0) {
+				vb_err("%s: power/control: %s", up, vb_sysfs_strerror(r, "power/control"));
+				power_back(c, u, &bridge_pw);
+				return VB_EXIT_FAIL;
+			}
+			if (u->above_pw.changed)
+				did(c, "%s: power/control on (was %s)", up, u->above_pw.control);
+		}
 	}
 	/* Remove the functions, highest first: the HDA before the GPU. */
 	for (i = 0; i < u->nf; i++) {
@@ -660,6 +769,7 @@ static int recover_unit(struct ctx *c, struct unit *u)
 			vb_pciops_addr_add(&gone, &ngone, u->f[i].addr);
 		s.skip = gone;
 		s.nskip = ngone;
+		s.bridge_awake = 1;	/* woken above, put back at the end */
 		step(c, "secondary bus reset of %s", u->bridge);
 		r = vb_pciops_sbr(&c->act, c->p, &s);
 		if (r < 0) {
@@ -680,6 +790,15 @@ static int recover_unit(struct ctx *c, struct unit *u)
 		}
 		vb_pciops_sbr_free(&s);
 		vb_sysfs_list_free(gone, ngone);
+	}
+	if (c->cycle) {
+		r = power_cycle(c, u);
+		rc = vb_worst(rc, r);
+		if (r == VB_EXIT_STUCK) {
+			vb_err("%s: state left: its functions removed, %s at power/control auto",
+			       u->name, u->bridge);
+			return VB_EXIT_STUCK;
+		}
 	}
 	if (c->bridge) {
 		r = vb_pciops_remove(&c->act, u->bridge, 500);
@@ -741,8 +860,10 @@ static int recover_unit(struct ctx *c, struct unit *u)
 			op.wait_ms = 5000;
 			r = vb_hda_set(&c->act, c->p, &op);
 			if (r < 0 || !is_back(c, h)) {
-				vb_err("%s: hda on: %s", g->addr, r < 0 ? vb_sysfs_strerror(r, NULL) :
-				       "function 1 still missing");
+				vb_err("%s: hda on: %s", g->addr,
+				       r < 0 && op.step == VB_HDA_BIT ? "config 0x488 does not read "
+				       "(not root, or a 256-byte config space) or the bit does not stick" :
+				       r < 0 ? vb_sysfs_strerror(r, NULL) : "function 1 still missing");
 				if (op.undo_failed && op.left)
 					vb_err("%s: %s", g->addr, op.left);
 			} else {
@@ -753,6 +874,33 @@ static int recover_unit(struct ctx *c, struct unit *u)
 				step(c, "%s back after hda on, %s%s", h->addr,
 				     h->took[0] ? "taken by " : "no driver", h->took);
 			}
+		}
+	}
+
+	/* Functions nobody knew of (the GPU was gone, with no record of its
+	 * HDA) that the kernel found with it: where should they end? */
+	if (!c->act.dry_run && g && g->back) {
+		char **sl;
+		size_t ns;
+		if (vb_pcidev_slot(g->addr, &sl, &ns) == 0) {
+			for (i = 0; i < ns && u->nf < VB_ARRAY_SIZE(u->f); i++) {
+				struct fn *f = &u->f[u->nf];
+				if (in_unit(u, sl[i]))
+					continue;
+				memset(f, 0, sizeof(*f));
+				vb_strlcpy(f->addr, sl[i], sizeof(f->addr));
+				u->nf++;
+				fill_fn(c, u, f);
+				f->back = 1;
+				vb_strlcpy(f->took, f->start.driver, sizeof(f->took));
+				step(c, "%s appeared with the GPU (%04x:%04x), %s%s; should end on %s (%s)",
+				     f->addr, f->id.vendor, f->id.device, f->took[0] ? "taken by " :
+				     "no driver", f->took, f->any ? "any driver" : drv(f->want.driver),
+				     f->why);
+			}
+			vb_sysfs_list_free(sl, ns);
+			/* highest function first again (g and u->hda are not used below) */
+			qsort(u->f, u->nf, sizeof(u->f[0]), cmp_fn_desc);
 		}
 	}
 
@@ -915,11 +1063,12 @@ static int parse_timeout(const char *s, long *ms)
 
 int recover_main(int argc, char **argv)
 {
-	enum { O_SBR = 256, O_BRIDGE };
+	enum { O_SBR = 256, O_BRIDGE, O_CYCLE };
 	static const struct option lo[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "sbr", no_argument, NULL, O_SBR },
 		{ "bridge", no_argument, NULL, O_BRIDGE },
+		{ "power-cycle", no_argument, NULL, O_CYCLE },
 		{ "force", no_argument, NULL, 'f' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
@@ -939,6 +1088,7 @@ int recover_main(int argc, char **argv)
 		case 'n': c.act.dry_run = 1; break;
 		case O_SBR: c.sbr = 1; break;
 		case O_BRIDGE: c.bridge = 1; break;
+		case O_CYCLE: c.cycle = 1; break;
 		case 'f': c.force = 1; break;
 		case 't':
 			if (parse_timeout(optarg, &c.timeout_ms) < 0)

@@ -45,22 +45,25 @@ int vb_hda_status(struct vb_pci *p, const char *gpu, struct vb_hda_status *st)
 	st->readable = r;
 	if (!st->readable)
 		return 0;
-	if ((r = vb_pciconf_read32(p, gpu, VB_NV_HDA_REG, &st->reg)) < 0)
-		return r;
-	st->bit = !!(st->reg & VB_NV_HDA_BIT);
 	if ((r = vb_pciconf_read8(p, gpu, VB_CFG_HEADER_TYPE, &hdr)) < 0)
 		return r;
 	st->multifunction = !!(hdr & VB_HDR_MULTIFUNCTION);
+	if ((r = vb_pciconf_read32(p, gpu, VB_NV_HDA_REG, &st->reg)) < 0)
+		return r;
+	st->reg_ok = 1;
+	st->bit = !!(st->reg & VB_NV_HDA_BIT);
 	return 0;
 }
 
 int vb_hda_quirk(const char *release, unsigned device)
 {
-	unsigned major = 0, minor = 0;
+	unsigned major = 0, minor = 0, patch = 0;
 
-	if (sscanf(release, "%u.%u", &major, &minor) != 2)
+	if (sscanf(release, "%u.%u.%u", &major, &minor, &patch) < 2)
 		return 0;
-	return (major > 5 || (major == 5 && minor >= 4)) && device >= 0x08a0;
+	/* "PCI: Enable NVIDIA HDA controllers", v5.3; stable 4.19.129 */
+	return (major > 5 || (major == 5 && minor >= 3) ||
+		(major == 4 && minor == 19 && patch >= 129)) && device >= 0x08a0;
 }
 
 /* The bit as the device holds it now; -EIO if it does not read back as want. */
@@ -128,7 +131,7 @@ static int hda_on(const struct vb_act *a, struct vb_pci *p, struct vb_hda_op *op
 		return 0;
 	}
 
-	/* Function 1 is not listed: the kernel has to scan the GPU again. */
+	/* Function 1 is not listed: the kernel has to scan the slot again. */
 	op->changed = 1;
 	if ((r = vb_pcidev_ids(op->gpu, &id)) < 0 ||
 	    (r = vb_bind_get(op->gpu, &op->binding)) < 0 ||
@@ -136,8 +139,19 @@ static int hda_on(const struct vb_act *a, struct vb_pci *p, struct vb_hda_op *op
 		op->step = VB_HDA_REMOVE;
 		goto undo_bit;
 	}
-	vb_act_note(a, "the kernel reads the multifunction bit only when it creates the device: "
-		    "remove %s and rescan", op->gpu);
+	/* A rescan looks at function 1 if the kernel took the GPU for
+	 * multifunction when it created it (5.3+ with quirk_nvidia_hda
+	 * do): then the GPU need not leave its driver. */
+	vb_act_note(a, "a rescan finds %s if the kernel took %s for multifunction when it created "
+		    "it (Linux 5.3+ do)", op->before.fn1, op->gpu);
+	if ((r = vb_pciops_rescan(a, rescan)) < 0) {
+		op->step = VB_HDA_RESCAN;
+		goto undo_bit;
+	}
+	if (!dry && wait_answers(p, op->before.fn1, VB_ANY, VB_ANY, 300) == 0)
+		return 0;
+	vb_act_note(a, "if not: the kernel reads the multifunction bit only when it creates the "
+		    "device: remove %s and rescan", op->gpu);
 	if (!strcmp(op->binding.driver, "vfio-pci"))
 		vb_act_note(a, "%s is on vfio-pci: the remove waits for a VM using it to let go",
 			    op->gpu);

@@ -3,9 +3,12 @@
  * Bit 25 of the dword at config offset 0x488 of the GPU (function 0)
  * exposes the HDA controller as function 1 (extended config space: the
  * 4096-byte config, root). The kernel reads the header's multifunction bit
- * once, when it creates the GPU device, so after setting the bit a rescan
- * alone does not find function 1: the GPU is removed and its bus rescanned.
- * To hide it: remove function 1, then clear the bit. Linux >= 5.4 has
+ * once, when it creates the GPU device (quirk_nvidia_hda, 5.3+, sets the
+ * bit then and takes it for multifunction), so after setting the bit a
+ * rescan finds function 1 only if the kernel took the GPU for
+ * multifunction when it created it; if not, the GPU is removed and its bus
+ * rescanned.
+ * To hide it: remove function 1, then clear the bit. Linux >= 5.3 (and 4.19.129) has
  * quirk_nvidia_hda, which sets the bit on every enumeration and resume of
  * NVIDIA display devices with a device id >= 0x08a0 (GeForce 320M). */
 #ifndef VB_HDA_H
@@ -22,6 +25,7 @@ struct vb_pci;
 
 struct vb_hda_status {
 	int readable;			/* config space answers (not all-ones) */
+	int reg_ok;			/* 0x488 could be read (the rest is valid without) */
 	uint32_t reg;			/* dword at 0x488 */
 	int bit;			/* bit 25 of it */
 	int multifunction;		/* header type bit 7 */
@@ -32,10 +36,11 @@ struct vb_hda_status {
 };
 
 /* Read the state of gpu's HDA (reads only; reading config space wakes a
- * runtime-suspended device). */
+ * runtime-suspended device). -EIO when 0x488 cannot be read (256-byte
+ * config space, not root): st is filled but for reg and bit. */
 int vb_hda_status(struct vb_pci *p, const char *gpu, struct vb_hda_status *st);
 /* 1 if the kernel's quirk sets the bit again on rescan and resume: kernel
- * release >= 5.4 and device id >= 0x08a0. */
+ * release >= 5.3 (or 4.19.129) and device id >= 0x08a0. */
 int vb_hda_quirk(const char *release, unsigned device);
 
 enum vb_hda_step {

@@ -15,7 +15,9 @@
 /* PCI Express capability registers (offsets from the capability). */
 #define EXP_FLAGS	0x02
 #define EXP_DEVCTL	0x08
+#define EXP_LNKCAP	0x0c
 #define EXP_LNKCTL	0x10
+#define EXP_LNKSTA	0x12
 #define EXP_SLTCTL	0x18
 #define EXP_SLTSTA	0x1a
 #define EXP_RTCTL	0x1c
@@ -27,8 +29,12 @@
 #define SLTCTL_DLLSCE	0x1000		/* data link layer state changed enable */
 #define SLTSTA_PDC	0x0008
 #define SLTSTA_DLLSC	0x0100
+#define LNKCAP_DLLLARC	0x00100000	/* data link layer link active reporting */
+#define LNKSTA_DLLLA	0x2000		/* data link layer link active */
 #define CAP_MSI		0x05
 #define CAP_MSIX	0x11
+#define ECAP_REBAR	0x0015		/* resizable BAR */
+#define REBAR_CTRL	0x08		/* first control register; one per 8 bytes */
 
 void vb_pciops_addr_add(char ***v, size_t *n, const char *addr)
 {
@@ -325,6 +331,20 @@ int vb_pciops_power_restore(const struct vb_act *a, struct vb_power_save *s)
 	return 0;
 }
 
+int vb_pciops_bbswitch(const char *addr)
+{
+	char p[VB_PATH_MAX], buf[64], canon[VB_BDF_LEN];
+	size_t n;
+
+	if (vb_bdf_canon(addr, canon) < 0 || vb_sysfs_path(p, sizeof(p), "/proc/acpi/bbswitch") < 0 ||
+	    vb_sysfs_read(p, buf, sizeof(buf)) < 0)
+		return -ENOENT;
+	n = strlen(canon);
+	if (strncmp(buf, canon, n) || buf[n] != ' ')
+		return -ENOENT;
+	return !strcmp(buf + n + 1, "OFF");
+}
+
 int vb_pciops_driver_passive(const char *driver)
 {
 	return !driver[0] || !strcmp(driver, "vfio-pci") || !strcmp(driver, "pci-stub");
@@ -355,6 +375,22 @@ static int saved_cap(const struct vb_cfgsave *s, int id)
 		if (s->data[pos] == id)
 			return pos;
 		pos = s->data[pos + 1];
+	}
+	return 0;
+}
+
+/* An extended capability in a saved 4096-byte config space; 0 if absent. */
+static int saved_ecap(const struct vb_cfgsave *s, int id)
+{
+	int pos = 0x100, guard;
+
+	for (guard = 0; s->size == 4096 && pos >= 0x100 && pos <= 4092 && guard < 960; guard++) {
+		uint32_t h = get32(s->data, pos);
+		if (h == 0 || h == 0xffffffffu)
+			return 0;
+		if ((int)(h & 0xffff) == id)
+			return pos;
+		pos = (int)(h >> 20) & 0xffc;
 	}
 	return 0;
 }
@@ -467,6 +503,39 @@ static int restore_msi(struct vb_pci *p, const struct vb_cfgsave *s)
 	return n;
 }
 
+/* Resizable BAR sizes, before the BARs (pci_restore_rebar_state): a reset
+ * puts each BAR back to its default size. */
+static int restore_rebar(struct vb_pci *p, const struct vb_cfgsave *s)
+{
+	int c = saved_ecap(s, ECAP_REBAR), n = 0, i, nbars;
+
+	if (!c)
+		return 0;
+	nbars = (int)(get32(s->data, c + REBAR_CTRL) >> 5) & 7;
+	for (i = 0; i < nbars && c + REBAR_CTRL + 8 * i <= 4092; i++)
+		PUT(put32_if(p, s, c + REBAR_CTRL + 8 * i, 0));
+	return n;
+}
+
+/* An NVIDIA GPU's HDA function (0x488 bit 25) is hidden again by a reset
+ * on machines whose firmware hides it: set the bit again if it was set, as
+ * the kernel's quirk_nvidia_hda does on resume, so function 1 answers. */
+static int restore_nv_hda(struct vb_pci *p, const struct vb_cfgsave *s)
+{
+	uint32_t cur;
+	int r;
+
+	if (s->size != 4096 || get16(s->data, VB_CFG_VENDOR) != 0x10de || s->data[0x0b] != 0x03 ||
+	    !(get32(s->data, VB_NV_HDA_REG) & VB_NV_HDA_BIT))
+		return 0;
+	if ((r = vb_pciconf_read32(p, s->addr, VB_NV_HDA_REG, &cur)) < 0)
+		return r;
+	if (cur & VB_NV_HDA_BIT)
+		return 0;
+	r = vb_pciconf_write32(p, s->addr, VB_NV_HDA_REG, cur | VB_NV_HDA_BIT);
+	return r < 0 ? r : 1;
+}
+
 int vb_pciops_cfg_restore(struct vb_pci *p, const struct vb_cfgsave *s, int *bad)
 {
 	int bridge = (s->data[VB_CFG_HEADER_TYPE] & 0x7f) == 1;
@@ -476,7 +545,9 @@ int vb_pciops_cfg_restore(struct vb_pci *p, const struct vb_cfgsave *s, int *bad
 	uint32_t v;
 
 	*bad = -1;
+	PUT(restore_nv_hda(p, s));
 	PUT(restore_exp(p, s));
+	PUT(restore_rebar(p, s));
 	PUT(restore_msi(p, s));
 	/* The header from the top down, as pci_restore_config_space does:
 	 * for a normal device 0x28-0x3c, then the BARs (retried), then
@@ -531,8 +602,9 @@ int vb_pciops_sbr(const struct vb_act *a, struct vb_pci *p, struct vb_sbr *s)
 	size_t npw = 0, i, nbelow = 0;
 	char **below = NULL;
 	uint16_t sltctl = 0, mask = 0, stat = 0;
-	int exp = -1, r, first_err = 0, bad;
-	long long t0;
+	uint32_t lnkcap = 0;
+	int exp = -1, r, first_err = 0, bad, fast = 0;
+	long long t0, t1;
 	long wait = s->wait_ms > 0 ? s->wait_ms : 1000;
 
 	s->n = 0;
@@ -553,11 +625,13 @@ int vb_pciops_sbr(const struct vb_act *a, struct vb_pci *p, struct vb_sbr *s)
 	pw = vb_xcalloc(s->n + 1, sizeof(*pw));
 
 	/* Awake for the duration: the bridge first, then what is below. */
-	if ((r = vb_pciops_power_on(a, s->bridge, &pw[npw])) < 0) {
-		vb_strlcpy(s->failed, s->bridge, sizeof(s->failed));
-		goto out;
+	if (!s->bridge_awake) {
+		if ((r = vb_pciops_power_on(a, s->bridge, &pw[npw])) < 0) {
+			vb_strlcpy(s->failed, s->bridge, sizeof(s->failed));
+			goto out;
+		}
+		npw++;
 	}
-	npw++;
 	for (i = 0; i < s->n; i++) {
 		if ((r = vb_pciops_power_on(a, s->devs[i], &pw[npw])) < 0) {
 			vb_strlcpy(s->failed, s->devs[i], sizeof(s->failed));
@@ -575,6 +649,16 @@ int vb_pciops_sbr(const struct vb_act *a, struct vb_pci *p, struct vb_sbr *s)
 
 	/* Keep pciehp from taking the link going down for a surprise removal. */
 	exp = vb_pciconf_find_cap(p, s->bridge, VB_CAP_EXP, 0);
+	/* Above 5 GT/s the devices get 100 ms from the link coming up, not
+	 * from the reset (PCIe base spec 6.6.1; pci_bridge_wait_for_secondary_bus):
+	 * where the bridge reports link state, wait for it first. */
+	if (exp > 0 && vb_pciconf_read32(p, s->bridge, exp + EXP_LNKCAP, &lnkcap) == 0 &&
+	    (lnkcap & 0xf) > 2 && (lnkcap & LNKCAP_DLLLARC)) {
+		uint16_t ls = 0;
+		/* only a bridge that shows the link up now is believed later */
+		fast = vb_pciconf_read16(p, s->bridge, exp + EXP_LNKSTA, &ls) == 0 &&
+		       (ls & LNKSTA_DLLLA);
+	}
 	if (exp > 0) {
 		uint16_t flags;
 		if (vb_pciconf_read16(p, s->bridge, exp + EXP_FLAGS, &flags) == 0 &&
@@ -603,7 +687,17 @@ int vb_pciops_sbr(const struct vb_act *a, struct vb_pci *p, struct vb_sbr *s)
 				      VB_BRIDGE_CTL_BUS_RESET)) < 0)
 			goto out;	/* the bus stays in reset: nothing more to do */
 	}
-	t0 = vb_now_ms();
+	t0 = t1 = vb_now_ms();
+	if (fast) {
+		uint16_t ls = 0;
+		vb_act_note(a, "a link faster than 5 GT/s: wait up to %ld ms for %s to report it up "
+			    "(link status bit 13), then 100 ms", wait, s->bridge);
+		while (!(a && a->dry_run) && vb_now_ms() - t0 < wait &&
+		       vb_pciconf_read16(p, s->bridge, exp + EXP_LNKSTA, &ls) == 0 &&
+		       !(ls & LNKSTA_DLLLA))
+			vb_sleep_ms(10);
+		t1 = vb_now_ms();
+	}
 	vb_act_sleep(a, 100);
 	if (a && a->dry_run) {
 		if (s->n)
@@ -616,7 +710,7 @@ int vb_pciops_sbr(const struct vb_act *a, struct vb_pci *p, struct vb_sbr *s)
 	for (i = 0; i < s->n; i++) {
 		unsigned ven = get16(save[i].data, 0), dev = get16(save[i].data, 2);
 		while (vb_pciops_answers(p, s->devs[i], ven, dev) != 1) {
-			if (vb_now_ms() - t0 > 100 + wait)
+			if (vb_now_ms() - t1 > 100 + wait)
 				break;
 			vb_sleep_ms(10);
 		}

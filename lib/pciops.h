@@ -80,15 +80,19 @@ struct vb_cfgsave {
  * it reads all-ones (powered off, gone). */
 int vb_pciops_cfg_save(struct vb_pci *p, const char *addr, struct vb_cfgsave *s);
 /* Write back what a reset clears, in the kernel's order
- * (pci_restore_state): PCI Express control registers, MSI/MSI-X control,
- * then the header from the top down with COMMAND last; only registers that
+ * (pci_restore_state): PCI Express control registers, resizable BAR sizes,
+ * MSI/MSI-X control, then the header from the top down with COMMAND last
+ * (and first, on an NVIDIA GPU, 0x488 bit 25 if it was set, so its HDA
+ * function answers again, as quirk_nvidia_hda does); only registers that
  * differ are written. Then compare COMMAND and the BARs with the saved
  * values: -EIO if they differ (*bad gets the offset). Returns how many
  * registers had to be written (0: the device had kept its config). */
 int vb_pciops_cfg_restore(struct vb_pci *p, const struct vb_cfgsave *s, int *bad);
 
 /* Secondary bus reset of bridge through its bridge control register
- * (0x3E bit 0x40): asserted for 2 ms, then 100 ms of quiet, then each
+ * (0x3E bit 0x40): asserted for 2 ms, then 100 ms of quiet (on a link
+ * faster than 5 GT/s whose bridge reports link state: 100 ms from the
+ * link coming up again, as the PCIe spec asks), then each
  * device below is polled (every 10 ms, up to wait_ms) until its vendor and
  * device ids read back, and its config space is restored. Hot-plug events
  * of the bridge's slot (presence and link changes) are masked meanwhile, as
@@ -109,6 +113,7 @@ struct vb_sbr {
 	long wait_ms;			/* poll limit per reset (0: 1000) */
 	char **skip;			/* devices below to leave out (a dry run of a */
 	size_t nskip;			/* plan that removes them first) */
+	int bridge_awake;		/* the caller holds the bridge at power/control=on */
 	/* out */
 	size_t n;			/* devices below, saved and restored */
 	char (*devs)[VB_BDF_LEN];
@@ -123,6 +128,11 @@ struct vb_sbr {
  * s->devs with vb_pciops_sbr_free(). */
 int vb_pciops_sbr(const struct vb_act *a, struct vb_pci *p, struct vb_sbr *s);
 void vb_pciops_sbr_free(struct vb_sbr *s);
+
+/* bbswitch, the out-of-tree module the guides power the GPU with:
+ * /proc/acpi/bbswitch reads "0000:01:00.0 ON" or "... OFF". 1 if it names
+ * addr OFF, 0 if ON, -ENOENT if it is not loaded or names another device. */
+int vb_pciops_bbswitch(const char *addr);
 
 /* Drivers that hold a device passively, so a reset under them is safe:
  * vfio-pci, pci-stub, or none at all. */

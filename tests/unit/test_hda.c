@@ -13,8 +13,11 @@ static void test_quirk(void **state)
 	assert_true(vb_hda_quirk("5.4.0", 0x08a0));
 	assert_true(vb_hda_quirk("6.6.10-arch1-1", 0x249d));
 	assert_true(vb_hda_quirk("10.0", 0x1c8d));
-	assert_false(vb_hda_quirk("5.3.18-lp152", 0x1c8d));
+	assert_true(vb_hda_quirk("5.3.18-lp152", 0x1c8d));	/* the quirk came with 5.3 */
+	assert_false(vb_hda_quirk("5.2.21", 0x1c8d));
 	assert_false(vb_hda_quirk("4.19.0", 0x1c8d));
+	assert_true(vb_hda_quirk("4.19.129", 0x1c8d));	/* and went to 4.19 stable */
+	assert_false(vb_hda_quirk("4.14.300", 0x1c8d));
 	assert_false(vb_hda_quirk("6.1.0", 0x089f));	/* before the GeForce 320M */
 	assert_false(vb_hda_quirk("", 0x1c8d));
 	assert_false(vb_hda_quirk("linux", 0x1c8d));
@@ -37,6 +40,7 @@ static void test_status(void **state)
 	assert_int_equal(vb_pciconf_open(&p, 0, err, sizeof(err)), 0);
 	assert_int_equal(vb_hda_status(p, "0000:01:00.0", &st), 0);
 	assert_true(st.readable);
+	assert_true(st.reg_ok);
 	assert_true(st.bit);
 	assert_int_equal(st.reg, 0x02000000);
 	assert_true(st.multifunction);
@@ -54,8 +58,11 @@ static void test_status(void **state)
 	assert_int_equal(vb_hda_status(p, "0000:01:00.0", &st), 0);
 	assert_false(st.readable);
 	assert_false(st.fn1_present);
-	/* 0x488 lies beyond a 256-byte config space */
+	/* 0x488 lies beyond a 256-byte config space: the rest is filled */
 	assert_int_equal(vb_hda_status(p, "0000:02:00.0", &st), -EIO);
+	assert_true(st.readable);
+	assert_false(st.reg_ok);
+	assert_string_equal(st.fn1, "0000:02:00.1");
 	vb_pciconf_close(p);
 	fake_free(&f);
 }

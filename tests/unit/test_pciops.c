@@ -7,6 +7,7 @@
 #include "pciconf.h"
 #include "pcidev.h"
 #include "pciops.h"
+#include "util.h"
 
 /* A root port, a switch (upstream port, one downstream port) and a GPU+HDA
  * pair below it; a second root port with nothing behind it; root-bus
@@ -249,9 +250,33 @@ static void test_cfg_save_restore(void **state)
 	fake_cfg(&f, "0000:03:00.0", 0, after, sizeof(after), 0);
 	assert_memory_equal(before, after, sizeof(after));
 	assert_int_equal(fake_cfg32(&f, "0000:03:00.0", 0x04) & 0xffff, 0x0407);
-	/* 256-byte config space */
 	vb_pciconf_close(p);
 	fake_free(&f);
+
+	/* What a reset of a laptop's NVIDIA GPU also loses: the HDA bit
+	 * (0x488 bit 25) its firmware hides, and a resized BAR's size. */
+	fake_make(&f, "dev 0000:00:01.0 id=8086:9a01 class=060400 bus=01 driver=pcieport\n"
+		      "dev 0000:01:00.0 id=10de:249d class=030000 parent=0000:00:01.0 mf hda=1\n");
+	assert_int_equal(vb_pciconf_open(&p, 1, err, sizeof(err)), 0);
+	fake_set_cfg32(&f, "0000:01:00.0", 0x100, 0x00010015);	/* ReBAR v1, last */
+	fake_set_cfg32(&f, "0000:01:00.0", 0x104, 0x0003fff0);	/* 1 MB .. 8 GB */
+	fake_set_cfg32(&f, "0000:01:00.0", 0x108, 0x00000d21);	/* BAR 1, 1 BAR, 8 GB */
+	assert_int_equal(vb_pciops_cfg_save(p, "0000:01:00.0", &s), 0);
+	assert_int_equal(vb_pciops_cfg_restore(p, &s, &bad), 0);
+	fake_set_cfg32(&f, "0000:01:00.0", 0x488, 0);
+	fake_set_cfg32(&f, "0000:01:00.0", 0x108, 0x00000821);	/* back to 256 MB */
+	assert_int_equal(vb_pciops_cfg_restore(p, &s, &bad), 2);
+	assert_int_equal(fake_cfg32(&f, "0000:01:00.0", 0x488), 0x02000000);
+	assert_int_equal(fake_cfg32(&f, "0000:01:00.0", 0x108), 0x00000d21);
+	/* a bit that was clear stays clear */
+	fake_set_cfg32(&f, "0000:01:00.0", 0x488, 0);
+	assert_int_equal(vb_pciops_cfg_save(p, "0000:01:00.0", &s), 0);
+	assert_int_equal(vb_pciops_cfg_restore(p, &s, &bad), 0);
+	assert_int_equal(fake_cfg32(&f, "0000:01:00.0", 0x488), 0);
+	vb_pciconf_close(p);
+	fake_free(&f);
+
+	/* 256-byte config space */
 
 	fake_make(&f, "dev 0000:00:1f.3 id=8086:43c8 class=040380 caps=pm driver=snd_hda_intel\n"
 		      "dev 0000:00:1f.4 id=8086:43a3 class=0c0500 off\n");
@@ -322,6 +347,44 @@ static void test_sbr(void **state)
 	fake_free(&f);
 }
 
+/* A 16 GT/s bridge that reports link state: the 100 ms count from the link
+ * coming up again. */
+static void test_sbr_fast_link(void **state)
+{
+	struct fake f;
+	struct vb_pci *p;
+	struct vb_sbr s;
+	char err[128];
+	long long t;
+
+	(void)state;
+	fake_make(&f, topo);
+	assert_int_equal(vb_pciconf_open(&p, 1, err, sizeof(err)), 0);
+	/* PCI Express capability at 0x48: LnkCap 16 GT/s x4 + DLLLA reporting,
+	 * LnkSta (0x5a) link active */
+	fake_set_cfg32(&f, "0000:02:08.0", 0x54, 0x00100044);
+	fake_set_cfg32(&f, "0000:02:08.0", 0x58, (0x2000u | 0x44) << 16);
+	memset(&s, 0, sizeof(s));
+	strcpy(s.bridge, "0000:02:08.0");
+	s.wait_ms = 300;
+	t = vb_now_ms();
+	assert_int_equal(vb_pciops_sbr(NULL, p, &s), 0);
+	assert_true(vb_now_ms() - t < 300);	/* link up at once: 100 ms, the polls */
+	vb_pciops_sbr_free(&s);
+	/* a bridge that shows the link down before the reset (QEMU's root
+	 * ports do) is not believed afterwards: no wait for the link */
+	fake_set_cfg32(&f, "0000:02:08.0", 0x58, 0x44u << 16);
+	memset(&s, 0, sizeof(s));
+	strcpy(s.bridge, "0000:02:08.0");
+	s.wait_ms = 300;
+	t = vb_now_ms();
+	assert_int_equal(vb_pciops_sbr(NULL, p, &s), 0);
+	assert_true(vb_now_ms() - t < 300);
+	vb_pciops_sbr_free(&s);
+	vb_pciconf_close(p);
+	fake_free(&f);
+}
+
 static void test_small(void **state)
 {
 	char **v = NULL;
@@ -355,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_power),
 		cmocka_unit_test(test_cfg_save_restore),
 		cmocka_unit_test(test_sbr),
+		cmocka_unit_test(test_sbr_fast_link),
 		cmocka_unit_test(test_small),
 	};
 

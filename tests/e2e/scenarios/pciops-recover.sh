@@ -2,10 +2,14 @@
 #   found again on e1000e; with a claim record saying vfio-pci it comes back,
 #   e1000e takes it at once (the kernel forgot driver_override), recover says
 #   so and moves it to vfio-pci; selected by /etc/vfiobox.conf the same; the
+#   --power-cycle where the root port cannot reach D3cold (QEMU): said,
+#   exit 1, the NIC back all the same; the
 #   GPU+HDA pair with --sbr (the root port's secondary bus reset between the
 #   removal and the rescan) back on vfio-pci with a viable group; --bridge
-#   removes the root port and rescans above it; with no argument and no
-#   NVIDIA GPU there is nothing to do
+#   removes the root port and rescans above it; the pair gone with no claim
+#   records and the GPU selected by the conf file: the HDA nobody knew of is
+#   found with the GPU and follows hda= to vfio-pci too; with no argument and
+#   no NVIDIA GPU there is nothing to do
 # e2e-load: bochs snd_hda_intel snd_hda_codec_generic e1000e vfio_pci vfio_iommu_type1
 
 # timed_to FILE NAME CMD...: timed, with CMD's output in FILE (the TIME line
@@ -52,6 +56,19 @@ check_match "intention from the conf file" "should end on vfio-pci \(selected by
 check_driver $E2E_NIC vfio-pci
 rm /etc/vfiobox.conf
 
+# --- --power-cycle where the port cannot power down (QEMU's root ports have no D3cold) ---------
+ctl=$(sysattr $E2E_NIC_PORT power/control)
+timed_to /tmp/out recover-power-cycle vfiobox recover --power-cycle $E2E_NIC
+rc=$?
+note "$(cat /tmp/out)"
+check_eq "exit 1: the power was not cut" 1 $rc
+check_match "said, with the state the port stayed in" \
+	"$E2E_NIC_PORT: --power-cycle: the bridge did not reach D3cold in 5 s \(power_state D0\): the power was not cut" \
+	"$(cat /tmp/out)"
+check_match "the NIC came back all the same" "\] $E2E_NIC: on vfio-pci \(verified\)$" "$(cat /tmp/out)"
+check_driver $E2E_NIC vfio-pci
+check_eq "the root port's power/control as before" "$ctl" "$(sysattr $E2E_NIC_PORT power/control)"
+
 # --- the GPU + HDA pair with --sbr ---------------------------------------------------------------
 check "GPU on vfio-pci" sysfs_bind $E2E_GPU vfio-pci
 check "HDA on vfio-pci" sysfs_bind $E2E_HDA vfio-pci
@@ -83,6 +100,24 @@ check_match "rescan above it" "\] rescan /sys/(class/pci_bus/0000:00|bus/pci)/re
 check "root port back" present $E2E_GPU_PORT
 check_driver $E2E_GPU vfio-pci
 check_driver $E2E_HDA vfio-pci
+
+# --- gone, no records, selected by the conf file: the HDA nobody knew of ------------------------
+rm -f /run/vfiobox/$E2E_GPU /run/vfiobox/$E2E_HDA
+check "the slot removed" vfiobox pci-remove --slot $E2E_GPU
+echo "claim=$E2E_GPU" > /etc/vfiobox.conf
+timed_to /tmp/out recover-unknown-hda vfiobox recover $E2E_GPU
+rc=$?
+note "$(cat /tmp/out)"
+check_eq "recover exits 0" 0 $rc
+check_match "only the GPU was known" "^  $E2E_GPU ids unknown: gone; should end on vfio-pci \(selected by the /etc/vfiobox.conf\)$" "$(cat /tmp/out)"
+check_match "the HDA appeared with it and follows hda=" \
+	"\] $E2E_HDA appeared with the GPU \(8086:293e\), taken by snd_hda_intel; should end on vfio-pci \(its GPU is selected by the /etc/vfiobox.conf, hda=vfio\)$" \
+	"$(cat /tmp/out)"
+check_driver $E2E_GPU vfio-pci
+check_driver $E2E_HDA vfio-pci
+out=$(vfio-open $E2E_GPU $E2E_HDA)
+check_match "the group is viable" "^group [0-9]+: viable" "$out"
+rm /etc/vfiobox.conf
 
 # --- no argument: nothing NVIDIA, nothing missing ---------------------------------------------
 check "recover with nothing to do" vfiobox recover
