@@ -117,18 +117,30 @@ static int cpu_vendor(void)
 	return 0;
 }
 
+/* Does key=... on the command line have word among its comma-separated
+ * options ("intel_iommu=on,igfx_off" has "on", not "off")? */
+static int cmdline_opt(const struct doctor *d, const char *key, const char *word)
+{
+	char v[256], *save = NULL, *w;
+
+	if (vb_cmdline_get(d->cmdline, key, v, sizeof(v)) <= 0)
+		return 0;
+	for (w = strtok_r(v, ",", &save); w; w = strtok_r(NULL, ",", &save))
+		if (!strcmp(w, word))
+			return 1;
+	return 0;
+}
+
 static void check_iommu(struct doctor *d)
 {
 	char dmar[64] = "", ivhd[64] = "", p[VB_PATH_MAX], v[64];
 	int ndmar = count_dir("/sys/class/iommu", "dmar", dmar, sizeof(dmar));
 	int nivhd = count_dir("/sys/class/iommu", "ivhd", ivhd, sizeof(ivhd));
-	int intel_off = 0, amd_off = 0;
+	int intel_off = cmdline_opt(d, "intel_iommu", "off");
+	int amd_off = cmdline_opt(d, "amd_iommu", "off");
+	int all_off = cmdline_opt(d, "iommu", "off");
 
 	d->groups = count_dir("/sys/kernel/iommu_groups", NULL, NULL, 0);
-	if (vb_cmdline_get(d->cmdline, "intel_iommu", v, sizeof(v)) > 0 && strstr(v, "off"))
-		intel_off = 1;
-	if (vb_cmdline_get(d->cmdline, "amd_iommu", v, sizeof(v)) > 0 && strstr(v, "off"))
-		amd_off = 1;
 	if (d->groups > 0) {
 		if (ndmar)
 			line(d, OK, NULL, "iommu: on (Intel VT-d, %s), %d groups", dmar, d->groups);
@@ -143,6 +155,8 @@ static void check_iommu(struct doctor *d)
 			fix = "remove intel_iommu=off from the kernel command line";
 		else if (amd_off)
 			fix = "remove amd_iommu=off from the kernel command line";
+		else if (all_off)
+			fix = "remove iommu=off from the kernel command line";
 		else if (cpu == 1)
 			fix = "enable VT-d in the firmware setup and boot with intel_iommu=on";
 		else if (cpu == 2)
@@ -173,14 +187,14 @@ static void check_iommu(struct doctor *d)
 				ir = (ecap & 0x8) != 0;
 				if (!ir)
 					why = "not supported by the IOMMU";
-				else if (vb_cmdline_get(d->cmdline, "intremap", v, sizeof(v)) > 0 &&
-					 !strcmp(v, "off")) {
-					ir = 0;
-					why = "supported but turned off (intremap=off)";
-				}
 			}
 		} else if (nivhd) {
 			ir = 1;
+		}
+		/* drivers/iommu/irq_remapping.c: intremap=off, for VT-d and AMD-Vi */
+		if (ir == 1 && cmdline_opt(d, "intremap", "off")) {
+			ir = 0;
+			why = "supported but turned off (intremap=off)";
 		}
 		if (ir == 1 && ndmar)
 			line(d, OK, NULL, "interrupt remapping: supported by %s", dmar);
@@ -450,7 +464,10 @@ static void check_cmdline(struct doctor *d)
 	    vb_cmdline_get(d->cmdline, "vfio_pci.ids", v, sizeof(v)) > 0)
 		line(d, OK, NULL, "cmdline: vfio-pci.ids=%s also set: vfio-pci binds those ids "
 		     "when it loads", v);
-	if (vb_cmdline_get(d->cmdline, "iommu", v, sizeof(v)) > 0 && !strcmp(v, "pt"))
+	if (cmdline_opt(d, "amd_iommu", "on"))
+		line(d, OK, NULL, "cmdline: amd_iommu=on is not a kernel option (the kernel "
+		     "ignores it): AMD-Vi is on whenever the firmware enables it");
+	if (cmdline_opt(d, "iommu", "pt"))
 		line(d, OK, NULL, "cmdline: iommu=pt (host devices bypass translation; "
 		     "passthrough unaffected)");
 	if (vb_cmdline_get(d->cmdline, "modprobe.blacklist", v, sizeof(v)) > 0)

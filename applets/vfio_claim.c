@@ -150,8 +150,8 @@ static int iommu_check(struct item *it, size_t n)
 			continue;
 		}
 		if (!vb_claim_iommu_on())
-			vb_err("%s: no IOMMU: vfio needs one (turn on VT-d/AMD-Vi in the firmware, "
-			       "boot with intel_iommu=on or amd_iommu=on), or no-IOMMU mode "
+			vb_err("%s: no IOMMU: vfio needs one (turn on VT-d/AMD-Vi in the firmware; "
+			       "Intel may also need intel_iommu=on, AMD needs no option), or no-IOMMU mode "
 			       "(vfio.enable_unsafe_noiommu_mode=1: no isolation, not for VMs); "
 			       "nothing claimed", a);
 		else
