@@ -126,8 +126,21 @@ static int refusals(struct item *it, size_t n, const struct claim_opts *o)
 			vb_warn("%s %s; claiming it anyway (--force)", e->d.addr, why);
 		} else {
 			vb_err("%s %s; refused (--force claims it anyway)", e->d.addr, why);
-			refused = 1;
+			refused |= e->why == VB_WHY_IDS ? 2 : 1;
 		}
+	}
+	/* Two identical GPUs, one the console: ids= takes both, an address one. */
+	if (refused & 2) {
+		char others[256] = "";
+		for (i = 0; i < n; i++) {
+			size_t l = strlen(others);
+			if (it[i].dev->why == VB_WHY_IDS && it[i].dev->d.boot_vga != 1 &&
+			    !it[i].dev->bridge)
+				snprintf(others + l, sizeof(others) - l, " %s", it[i].dev->d.addr);
+		}
+		if (others[0])
+			vb_info("ids= matches the refused device too: name the others by address "
+				"(vfio-claim%s) to leave it alone", others);
 	}
 	return refused;
 }
