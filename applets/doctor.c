@@ -253,12 +253,21 @@ static void check_modules(struct doctor *d)
 			snprintf(dst + len, 256 - len, "%s%s (%s)", len ? ", " : "", need[i],
 				 vb_kmod_state_name(st));
 	}
-	if (miss[0])
-		line(d, FAIL, "install the kernel's vfio modules (CONFIG_VFIO_PCI) or a kernel "
-		     "that has them", "vfio modules for %s: missing %s%s%s", d->release, miss,
-		     have[0] ? "; present " : "", have);
-	else
+	if (miss[0]) {
+		char p[VB_PATH_MAX], why[200] = "";
+		/* No module tree at all: the running kernel's modules are not
+		 * installed (a kernel update not yet booted, a container). */
+		int nodep = vb_sysfs_path(p, sizeof(p), "/lib/modules/%s/modules.dep", d->release) == 0 &&
+			    !vb_sysfs_exists(p);
+		if (nodep)
+			snprintf(why, sizeof(why), " (no %s)", vb_sysfs_unroot(p));
+		line(d, FAIL, nodep ? "install the running kernel's modules, or boot the kernel "
+		     "whose modules are installed" : "install the kernel's vfio modules "
+		     "(CONFIG_VFIO_PCI) or a kernel that has them", "vfio modules for %s: missing "
+		     "%s%s%s%s", d->release, miss, have[0] ? "; present " : "", have, why);
+	} else {
 		line(d, OK, NULL, "vfio modules for %s: %s", d->release, have);
+	}
 }
 
 static int selected(const struct doctor *d, const char *addr, const struct vb_pciids *id)
