@@ -108,7 +108,11 @@ static int refusals(struct item *it, size_t n, const struct claim_opts *o)
 		const struct vb_claim_dev *e = it[i].dev;
 		char why[256] = "";
 
-		if (e->d.boot_vga == 1)
+		if (e->d.boot_vga == 1 && e->why == VB_WHY_GROUP)
+			snprintf(why, sizeof(why), "is the boot VGA device (the firmware console) and "
+				 "IOMMU group %d pulls it in with %s: claiming it blanks the host "
+				 "console", e->d.group, e->via);
+		else if (e->d.boot_vga == 1)
 			snprintf(why, sizeof(why), "is the boot VGA device (the firmware console): "
 				 "claiming it blanks the host console");
 		else if (e->bridge)
