@@ -7,7 +7,9 @@
  * builtin}, /sys/bus/pci/devices (class, boot_vga, driver, iommu_group),
  * /etc/vfiobox.conf. vfio's viability rule (drivers/vfio/group.c): every
  * endpoint in a group must be on a vfio driver, pci-stub, or no driver;
- * bridges may keep their driver. */
+ * bridges (a bridge header, or pcieport) may keep their driver; a
+ * bridge-class endpoint such as an LPC function is an endpoint
+ * (vb_claim_dma_ok). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "applet.h"
+#include "claim.h"
 #include "conf.h"
 #include "ids.h"
 #include "kmod.h"
@@ -295,7 +298,7 @@ static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 {
 	char **m = NULL, buf[768] = "", fixbuf[256];
 	size_t nm = 0, i, len;
-	int sel = selected(d, g->addr, &g->id), others = 0, blocking = 0, busy = 0;
+	int sel = selected(d, g->addr, &g->id), others = 0, blocking = 0, busy = 0, kept = 0;
 
 	/* Which driver holds it. */
 	if (!g->driver[0])
@@ -343,8 +346,13 @@ static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 		if (vb_pcidev_ids(m[i], &id) < 0)
 			continue;
 		vb_pcidev_driver(m[i], drv, sizeof(drv));
-		if (vb_class_is_bridge(id.class)) {
+		if (vb_class_is_bridge(id.class) && vb_claim_dma_ok(m[i], id.class, drv)) {
 			role = "bridge, stays";
+		} else if (vb_class_is_bridge(id.class)) {
+			/* an ISA/LPC function: an endpoint on a host driver, and
+			 * vfio-claim never takes a bridge-class device */
+			role = "bridge-class endpoint on a host driver: blocks the group";
+			kept++;
 		} else if (is_vfio_ok_driver(drv)) {
 			role = "goes with it";
 		} else {
@@ -360,6 +368,10 @@ static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 	vb_sysfs_list_free(m, nm);
 	if (!others) {
 		line(d, OK, NULL, "group: %s is alone in IOMMU group %d: viable", g->addr, g->group);
+	} else if (kept) {
+		line(d, WARN, "vfio-claim never takes a bridge-class device, so this group cannot "
+		     "go to a VM as it is: try another slot", "group: %s's IOMMU group %d is not "
+		     "viable: %s", g->addr, g->group, buf);
 	} else if (is_vfio_ok_driver(g->driver) && busy) {
 		/* The GPU is claimed but the rest of its group is not: vfio
 		 * refuses to open the group until every endpoint is. */
