@@ -201,7 +201,8 @@ static int module_check(struct item *it, size_t n, int dry_run)
 			 "not built in, not in modules.dep", rel);
 	else if (vb_kmod_modprobe(mp, sizeof(mp)) < 0)
 		snprintf(why, sizeof(why), "vfio-pci is not loaded and there is no modprobe to "
-			 "load it (looked in /sbin, /usr/sbin, /usr/bin, /bin)");
+			 "load it (looked in /sbin, /usr/sbin, /usr/bin, /bin and "
+			 "/proc/sys/kernel/modprobe)");
 	if (!why[0])
 		return 0;
 	if (dry_run) {
