@@ -7,7 +7,9 @@
  * builtin}, /sys/bus/pci/devices (class, boot_vga, driver, iommu_group),
  * /etc/vfiobox.conf. vfio's viability rule (drivers/vfio/group.c): every
  * endpoint in a group must be on a vfio driver, pci-stub, or no driver;
- * bridges may keep their driver. */
+ * bridges (a bridge header, or pcieport) may keep their driver; a
+ * bridge-class endpoint such as an LPC function is an endpoint
+ * (vb_claim_dma_ok). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "applet.h"
+#include "claim.h"
 #include "conf.h"
 #include "ids.h"
 #include "kmod.h"
@@ -117,18 +120,30 @@ static int cpu_vendor(void)
 	return 0;
 }
 
+/* Does key=... on the command line have word among its comma-separated
+ * options ("intel_iommu=on,igfx_off" has "on", not "off")? */
+static int cmdline_opt(const struct doctor *d, const char *key, const char *word)
+{
+	char v[256], *save = NULL, *w;
+
+	if (vb_cmdline_get(d->cmdline, key, v, sizeof(v)) <= 0)
+		return 0;
+	for (w = strtok_r(v, ",", &save); w; w = strtok_r(NULL, ",", &save))
+		if (!strcmp(w, word))
+			return 1;
+	return 0;
+}
+
 static void check_iommu(struct doctor *d)
 {
 	char dmar[64] = "", ivhd[64] = "", p[VB_PATH_MAX], v[64];
 	int ndmar = count_dir("/sys/class/iommu", "dmar", dmar, sizeof(dmar));
 	int nivhd = count_dir("/sys/class/iommu", "ivhd", ivhd, sizeof(ivhd));
-	int intel_off = 0, amd_off = 0;
+	int intel_off = cmdline_opt(d, "intel_iommu", "off");
+	int amd_off = cmdline_opt(d, "amd_iommu", "off");
+	int all_off = cmdline_opt(d, "iommu", "off");
 
 	d->groups = count_dir("/sys/kernel/iommu_groups", NULL, NULL, 0);
-	if (vb_cmdline_get(d->cmdline, "intel_iommu", v, sizeof(v)) > 0 && strstr(v, "off"))
-		intel_off = 1;
-	if (vb_cmdline_get(d->cmdline, "amd_iommu", v, sizeof(v)) > 0 && strstr(v, "off"))
-		amd_off = 1;
 	if (d->groups > 0) {
 		if (ndmar)
 			line(d, OK, NULL, "iommu: on (Intel VT-d, %s), %d groups", dmar, d->groups);
@@ -143,6 +158,8 @@ static void check_iommu(struct doctor *d)
 			fix = "remove intel_iommu=off from the kernel command line";
 		else if (amd_off)
 			fix = "remove amd_iommu=off from the kernel command line";
+		else if (all_off)
+			fix = "remove iommu=off from the kernel command line";
 		else if (cpu == 1)
 			fix = "enable VT-d in the firmware setup and boot with intel_iommu=on";
 		else if (cpu == 2)
@@ -173,14 +190,14 @@ static void check_iommu(struct doctor *d)
 				ir = (ecap & 0x8) != 0;
 				if (!ir)
 					why = "not supported by the IOMMU";
-				else if (vb_cmdline_get(d->cmdline, "intremap", v, sizeof(v)) > 0 &&
-					 !strcmp(v, "off")) {
-					ir = 0;
-					why = "supported but turned off (intremap=off)";
-				}
 			}
 		} else if (nivhd) {
 			ir = 1;
+		}
+		/* drivers/iommu/irq_remapping.c: intremap=off, for VT-d and AMD-Vi */
+		if (ir == 1 && cmdline_opt(d, "intremap", "off")) {
+			ir = 0;
+			why = "supported but turned off (intremap=off)";
 		}
 		if (ir == 1 && ndmar)
 			line(d, OK, NULL, "interrupt remapping: supported by %s", dmar);
@@ -239,12 +256,21 @@ static void check_modules(struct doctor *d)
 			snprintf(dst + len, 256 - len, "%s%s (%s)", len ? ", " : "", need[i],
 				 vb_kmod_state_name(st));
 	}
-	if (miss[0])
-		line(d, FAIL, "install the kernel's vfio modules (CONFIG_VFIO_PCI) or a kernel "
-		     "that has them", "vfio modules for %s: missing %s%s%s", d->release, miss,
-		     have[0] ? "; present " : "", have);
-	else
+	if (miss[0]) {
+		char p[VB_PATH_MAX], why[200] = "";
+		/* No module tree at all: the running kernel's modules are not
+		 * installed (a kernel update not yet booted, a container). */
+		int nodep = vb_sysfs_path(p, sizeof(p), "/lib/modules/%s/modules.dep", d->release) == 0 &&
+			    !vb_sysfs_exists(p);
+		if (nodep)
+			snprintf(why, sizeof(why), " (no %s)", vb_sysfs_unroot(p));
+		line(d, FAIL, nodep ? "install the running kernel's modules, or boot the kernel "
+		     "whose modules are installed" : "install the kernel's vfio modules "
+		     "(CONFIG_VFIO_PCI) or a kernel that has them", "vfio modules for %s: missing "
+		     "%s%s%s%s", d->release, miss, have[0] ? "; present " : "", have, why);
+	} else {
 		line(d, OK, NULL, "vfio modules for %s: %s", d->release, have);
+	}
 }
 
 static int selected(const struct doctor *d, const char *addr, const struct vb_pciids *id)
@@ -272,7 +298,7 @@ static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 {
 	char **m = NULL, buf[768] = "", fixbuf[256];
 	size_t nm = 0, i, len;
-	int sel = selected(d, g->addr, &g->id), others = 0, blocking = 0, busy = 0;
+	int sel = selected(d, g->addr, &g->id), others = 0, blocking = 0, busy = 0, kept = 0;
 
 	/* Which driver holds it. */
 	if (!g->driver[0])
@@ -320,8 +346,13 @@ static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 		if (vb_pcidev_ids(m[i], &id) < 0)
 			continue;
 		vb_pcidev_driver(m[i], drv, sizeof(drv));
-		if (vb_class_is_bridge(id.class)) {
+		if (vb_class_is_bridge(id.class) && vb_claim_dma_ok(m[i], id.class, drv)) {
 			role = "bridge, stays";
+		} else if (vb_class_is_bridge(id.class)) {
+			/* an ISA/LPC function: an endpoint on a host driver, and
+			 * vfio-claim never takes a bridge-class device */
+			role = "bridge-class endpoint on a host driver: blocks the group";
+			kept++;
 		} else if (is_vfio_ok_driver(drv)) {
 			role = "goes with it";
 		} else {
@@ -337,6 +368,10 @@ static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 	vb_sysfs_list_free(m, nm);
 	if (!others) {
 		line(d, OK, NULL, "group: %s is alone in IOMMU group %d: viable", g->addr, g->group);
+	} else if (kept) {
+		line(d, WARN, "vfio-claim never takes a bridge-class device, so this group cannot "
+		     "go to a VM as it is: try another slot", "group: %s's IOMMU group %d is not "
+		     "viable: %s", g->addr, g->group, buf);
 	} else if (is_vfio_ok_driver(g->driver) && busy) {
 		/* The GPU is claimed but the rest of its group is not: vfio
 		 * refuses to open the group until every endpoint is. */
@@ -450,7 +485,10 @@ static void check_cmdline(struct doctor *d)
 	    vb_cmdline_get(d->cmdline, "vfio_pci.ids", v, sizeof(v)) > 0)
 		line(d, OK, NULL, "cmdline: vfio-pci.ids=%s also set: vfio-pci binds those ids "
 		     "when it loads", v);
-	if (vb_cmdline_get(d->cmdline, "iommu", v, sizeof(v)) > 0 && !strcmp(v, "pt"))
+	if (cmdline_opt(d, "amd_iommu", "on"))
+		line(d, OK, NULL, "cmdline: amd_iommu=on is not a kernel option (the kernel "
+		     "ignores it): AMD-Vi is on whenever the firmware enables it");
+	if (cmdline_opt(d, "iommu", "pt"))
 		line(d, OK, NULL, "cmdline: iommu=pt (host devices bypass translation; "
 		     "passthrough unaffected)");
 	if (vb_cmdline_get(d->cmdline, "modprobe.blacklist", v, sizeof(v)) > 0)

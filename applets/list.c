@@ -25,7 +25,7 @@ const char list_usage[] =
 	"and its HDA 01:00.1), or every PCI device with -a, or the devices named.\n"
 	"For each: address, class, vendor:device, subsystem ids, revision, driver,\n"
 	"driver_override, IOMMU group and its other members, power state,\n"
-	"boot_vga, reset methods, PCIe link and upstream bridge.\n"
+	"boot_vga, reset methods, PCIe link, upstream bridge, SR-IOV VF.\n"
 	"\n"
 	"  -a, --all     every PCI device\n"
 	"  -j, --json    one JSON object (format in README, \"list --json\")\n"
@@ -138,6 +138,8 @@ static void print_text(const struct vb_pcidev *d, char **members, size_t nm)
 		putchar('\n');
 	}
 	printf("  parent         %s\n", d->parent[0] ? d->parent : "root bus");
+	if (d->is_vf)
+		printf("  sr-iov         virtual function\n");
 }
 
 static void json_hex(const char *key, unsigned v, int w)

@@ -108,7 +108,11 @@ static int refusals(struct item *it, size_t n, const struct claim_opts *o)
 		const struct vb_claim_dev *e = it[i].dev;
 		char why[256] = "";
 
-		if (e->d.boot_vga == 1)
+		if (e->d.boot_vga == 1 && e->why == VB_WHY_GROUP)
+			snprintf(why, sizeof(why), "is the boot VGA device (the firmware console) and "
+				 "IOMMU group %d pulls it in with %s: claiming it blanks the host "
+				 "console", e->d.group, e->via);
+		else if (e->d.boot_vga == 1)
 			snprintf(why, sizeof(why), "is the boot VGA device (the firmware console): "
 				 "claiming it blanks the host console");
 		else if (e->bridge)
@@ -126,8 +130,21 @@ static int refusals(struct item *it, size_t n, const struct claim_opts *o)
 			vb_warn("%s %s; claiming it anyway (--force)", e->d.addr, why);
 		} else {
 			vb_err("%s %s; refused (--force claims it anyway)", e->d.addr, why);
-			refused = 1;
+			refused |= e->why == VB_WHY_IDS ? 2 : 1;
 		}
+	}
+	/* Two identical GPUs, one the console: ids= takes both, an address one. */
+	if (refused & 2) {
+		char others[256] = "";
+		for (i = 0; i < n; i++) {
+			size_t l = strlen(others);
+			if (it[i].dev->why == VB_WHY_IDS && it[i].dev->d.boot_vga != 1 &&
+			    !it[i].dev->bridge)
+				snprintf(others + l, sizeof(others) - l, " %s", it[i].dev->d.addr);
+		}
+		if (others[0])
+			vb_info("ids= matches the refused device too: name the others by address "
+				"(vfio-claim%s) to leave it alone", others);
 	}
 	return refused;
 }
@@ -150,8 +167,8 @@ static int iommu_check(struct item *it, size_t n)
 			continue;
 		}
 		if (!vb_claim_iommu_on())
-			vb_err("%s: no IOMMU: vfio needs one (turn on VT-d/AMD-Vi in the firmware, "
-			       "boot with intel_iommu=on or amd_iommu=on), or no-IOMMU mode "
+			vb_err("%s: no IOMMU: vfio needs one (turn on VT-d/AMD-Vi in the firmware; "
+			       "Intel may also need intel_iommu=on, AMD needs no option), or no-IOMMU mode "
 			       "(vfio.enable_unsafe_noiommu_mode=1: no isolation, not for VMs); "
 			       "nothing claimed", a);
 		else
@@ -184,7 +201,8 @@ static int module_check(struct item *it, size_t n, int dry_run)
 			 "not built in, not in modules.dep", rel);
 	else if (vb_kmod_modprobe(mp, sizeof(mp)) < 0)
 		snprintf(why, sizeof(why), "vfio-pci is not loaded and there is no modprobe to "
-			 "load it (looked in /sbin, /usr/sbin, /usr/bin, /bin)");
+			 "load it (looked in /sbin, /usr/sbin, /usr/bin, /bin and "
+			 "/proc/sys/kernel/modprobe)");
 	if (!why[0])
 		return 0;
 	if (dry_run) {
@@ -233,13 +251,21 @@ static void report_done(const struct item *x, int already)
 
 static void record(const struct vb_act *a, const struct item *x, const char *hda)
 {
-	struct vb_record rec;
+	struct vb_record rec, old;
 	int r;
 
 	memset(&rec, 0, sizeof(rec));
 	vb_strlcpy(rec.addr, x->rb.addr, sizeof(rec.addr));
 	rec.id = x->dev->d.id;
 	vb_strlcpy(rec.driver, x->rb.old_driver, sizeof(rec.driver));
+	/* A device claimed again from no driver or from vfio (parked by
+	 * --hda=none, left by an earlier claim) keeps the host driver its
+	 * record already names: recover brings a device back to that one. */
+	if ((!rec.driver[0] || !strncmp(rec.driver, "vfio", 4)) &&
+	    vb_record_read(rec.addr, &old) == 0 && old.driver[0] &&
+	    strncmp(old.driver, "vfio", 4) && old.id.vendor == rec.id.vendor &&
+	    old.id.device == rec.id.device)
+		vb_strlcpy(rec.driver, old.driver, sizeof(rec.driver));
 	vb_strlcpy(rec.target, x->target, sizeof(rec.target));
 	vb_strlcpy(rec.hda, hda, sizeof(rec.hda));
 	if ((r = vb_record_write(a, &rec)) < 0)

@@ -265,9 +265,16 @@ static int release(const struct release_opts *o, struct vb_claim_sel *sel)
 		if (o->dry_run)
 			vb_act_note(&act, "%s: already released (%s), nothing to do", it[i].rb.addr,
 				    it[i].rb.old_driver[0] ? it[i].rb.old_driver : "no driver");
-		else
+		else {
+			/* On its host driver, no override: a record left behind
+			 * (someone released it by hand) would send recover the
+			 * wrong way. */
 			result("%s: released already (%s%s)", it[i].rb.addr,
 			       it[i].rb.old_driver[0] ? "on " : "no driver", it[i].rb.old_driver);
+			if ((r = vb_record_remove(&act, it[i].rb.addr)) < 0)
+				vb_warn("%s: claim record /run/vfiobox/%s not removed: %s",
+					it[i].rb.addr, it[i].rb.addr, strerror(-r));
+		}
 	}
 	vb_rebind_ctx_init(&ctx, &act);
 	ctx.unbind_timeout_ms = o->timeout_ms;

@@ -13,7 +13,8 @@
  * - vfio-pci refuses bridges (type 1 headers) and, without an IOMMU group,
  *   every device unless no-IOMMU mode is on and built in.
  * - Group viability (iommu DMA ownership, 5.19+; the older vfio allow-list is
- *   equivalent here): members unbound, on vfio, on pci-stub, or bridges. */
+ *   equivalent here): members unbound, on vfio, on pci-stub or pcieport, or
+ *   with a bridge header; a bridge-class endpoint (LPC) on its driver is not. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -297,6 +298,23 @@ int vb_claim_is_bridge(const char *addr, unsigned class)
 	    vb_sysfs_pread(p, &hdr, 1, 0x0e, &got) == 0 && got == 1 && hdr != 0xff)
 		return (hdr & 0x7f) != 0;
 	return 0;
+}
+
+int vb_claim_dma_ok(const char *addr, unsigned class, const char *driver)
+{
+	char p[VB_PATH_MAX];
+	unsigned char hdr = 0;
+	size_t got = 0;
+
+	if (!*driver || is_vfio_driver(driver) || !strcmp(driver, "pci-stub") ||
+	    !strcmp(driver, "pcieport"))
+		return 1;
+	/* A bridge header may keep its driver; a bridge-class endpoint (an
+	 * ISA/LPC function, header type 0) on a host driver may not. */
+	if (vb_pcidev_path(p, sizeof(p), addr, "config") == 0 &&
+	    vb_sysfs_pread(p, &hdr, 1, 0x0e, &got) == 0 && got == 1 && hdr != 0xff)
+		return (hdr & 0x7f) != 0;
+	return vb_class_is_bridge(class);
 }
 
 int vb_claim_is_hda(const char *addr, unsigned class)
@@ -617,9 +635,7 @@ int vb_claim_group_viable(int g, char *why, size_t n)
 		struct vb_pciids id;
 
 		if (vb_pcidev_driver(m[i], drv, sizeof(drv)) < 0 || !drv[0] ||
-		    is_vfio_driver(drv) || !strcmp(drv, "pci-stub"))
-			continue;
-		if (vb_pcidev_ids(m[i], &id) == 0 && vb_claim_is_bridge(m[i], id.class))
+		    (vb_pcidev_ids(m[i], &id) == 0 && vb_claim_dma_ok(m[i], id.class, drv)))
 			continue;
 		appendf(why, n, "%s%s on %s", ok ? "" : ", ", m[i], drv);
 		ok = 0;
@@ -1331,7 +1347,7 @@ int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 		if (r < 0) {
 			if (r == -ENOENT)
 				fail(c, &v[0], "modprobe vfio-pci", r, "no modprobe found (looked in "
-				     "/sbin, /usr/sbin, /usr/bin, /bin)");
+				     "/sbin, /usr/sbin, /usr/bin, /bin and /proc/sys/kernel/modprobe)");
 			else if (r == -ENOPKG)
 				fail(c, &v[0], "modprobe vfio-pci", r, "modprobe exited with status %d "
 				     "and vfio-pci is not loaded", status);

@@ -103,6 +103,11 @@ int vb_claim_sel_match(const struct vb_claim_sel *s, const struct vb_pciids *id)
 int vb_claim_is_hda(const char *addr, unsigned class);
 /* 1 if the device is not an endpoint (bridge class, or a type 1/2 header). */
 int vb_claim_is_bridge(const char *addr, unsigned class);
+/* 1 if the device, bound to driver ("" none), leaves its IOMMU group viable:
+ * unbound, on vfio, pci-stub or pcieport, or a bridge header (vfio before
+ * 5.19 let those keep any driver). A bridge-class endpoint (header type 0)
+ * on a host driver is not. */
+int vb_claim_dma_ok(const char *addr, unsigned class, const char *driver);
 
 /* 1 when an IOMMU is active (/sys/kernel/iommu_groups or /sys/class/iommu has
  * an entry), 0 when not. */
@@ -112,7 +117,7 @@ int vb_claim_iommu_on(void);
 int vb_claim_noiommu(void);
 
 /* Can IOMMU group g go to a VM: every member unbound, on a vfio driver, on
- * pci-stub, or a bridge (pcieport manages no DMA)? Returns 1 viable, 0 not
+ * pci-stub, or a bridge (vb_claim_dma_ok)? Returns 1 viable, 0 not
  * (why gets "ADDR on DRIVER, ..."), or -errno. */
 int vb_claim_group_viable(int g, char *why, size_t n);
 

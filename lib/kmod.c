@@ -126,6 +126,15 @@ int vb_kmod_modprobe(char *buf, size_t n)
 		if (access(buf, X_OK) == 0)
 			return 0;
 	}
+	/* Last, the one the kernel runs for request_module(): an image whose
+	 * modprobe lives elsewhere (a store path) tells the kernel so. */
+	{
+		char p[VB_PATH_MAX], k[VB_PATH_MAX];
+		if (vb_sysfs_path(p, sizeof(p), "/proc/sys/kernel/modprobe") == 0 &&
+		    vb_sysfs_read(p, k, sizeof(k)) > 0 && k[0] == '/' && !strstr(k, "..") &&
+		    vb_sysfs_path(buf, n, "%s", k) == 0 && access(buf, X_OK) == 0)
+			return 0;
+	}
 	return -ENOENT;
 }
 

@@ -22,7 +22,8 @@ int vb_kmod_release(char *buf, size_t n);
 /* State of module name for the running kernel, or -errno. */
 int vb_kmod_state(const char *name);
 const char *vb_kmod_state_name(int state);
-/* The modprobe to run: first of ROOT{/sbin,/usr/sbin,/usr/bin,/bin}/modprobe;
+/* The modprobe to run: first of ROOT{/sbin,/usr/sbin,/usr/bin,/bin}/modprobe,
+ * else the path in /proc/sys/kernel/modprobe;
  * VFIOBOX_MODPROBE overrides. -ENOENT if none. */
 int vb_kmod_modprobe(char *buf, size_t n);
 /* Make sure name is loaded: nothing to do when loaded or built in, else run

@@ -426,9 +426,11 @@ int vb_class_is_audio(unsigned class)
 	return (class >> 8) == 0x0403;
 }
 
+/* Names as pciutils' pci.ids has them; a subclass not listed here takes its
+ * base class's name, as lspci prints it ("Unassigned class [ff00]"). */
 const char *vb_class_name(unsigned class)
 {
-	static const struct { unsigned cls; const char *name; } t[] = {
+	static const struct { unsigned short cls; const char *name; } t[] = {
 		{ 0x0000, "Non-VGA unclassified device" },
 		{ 0x0100, "SCSI storage controller" },
 		{ 0x0101, "IDE interface" },
@@ -437,39 +439,43 @@ const char *vb_class_name(unsigned class)
 		{ 0x0107, "Serial Attached SCSI controller" },
 		{ 0x0108, "Non-Volatile memory controller" },
 		{ 0x0200, "Ethernet controller" },
-		{ 0x0280, "Network controller" },
 		{ 0x0300, "VGA compatible controller" },
 		{ 0x0301, "XGA compatible controller" },
 		{ 0x0302, "3D controller" },
-		{ 0x0380, "Display controller" },
 		{ 0x0400, "Multimedia video controller" },
 		{ 0x0401, "Multimedia audio controller" },
 		{ 0x0403, "Audio device" },
-		{ 0x0480, "Multimedia controller" },
 		{ 0x0500, "RAM memory" },
-		{ 0x0580, "Memory controller" },
 		{ 0x0600, "Host bridge" },
 		{ 0x0601, "ISA bridge" },
 		{ 0x0604, "PCI bridge" },
 		{ 0x0607, "CardBus bridge" },
-		{ 0x0609, "PCI bridge" },
-		{ 0x0680, "Bridge" },
+		{ 0x0609, "Semi-transparent PCI-to-PCI bridge" },
 		{ 0x0700, "Serial controller" },
-		{ 0x0780, "Communication controller" },
 		{ 0x0805, "SD Host controller" },
+		{ 0x0806, "IOMMU" },
 		{ 0x0880, "System peripheral" },
 		{ 0x0c03, "USB controller" },
 		{ 0x0c05, "SMBus" },
-		{ 0x0c80, "Serial bus controller" },
-		{ 0x1180, "Signal processing controller" },
 	};
+	/* Base classes 0x00..0x13 */
+	static const char *const base[] = {
+		"Unclassified device", "Mass storage controller", "Network controller",
+		"Display controller", "Multimedia controller", "Memory controller", "Bridge",
+		"Communication controller", "Generic system peripheral",
+		"Input device controller", "Docking station", "Processor",
+		"Serial bus controller", "Wireless controller", "Intelligent controller",
+		"Satellite communications controller", "Encryption controller",
+		"Signal processing controller", "Processing accelerators",
+		"Non-Essential Instrumentation",
+	};
+	unsigned b = class >> 16 & 0xff;
 	size_t i;
 
 	for (i = 0; i < VB_ARRAY_SIZE(t); i++)
-		if (t[i].cls == class >> 8)
+		if (t[i].cls == (class >> 8 & 0xffff))
 			return t[i].name;
-	for (i = 0; i < VB_ARRAY_SIZE(t); i++)
-		if ((t[i].cls & 0xff) == 0x80 && t[i].cls >> 8 == class >> 16)
-			return t[i].name;
-	return "Device";
+	if (b < VB_ARRAY_SIZE(base))
+		return base[b];
+	return b == 0x40 ? "Coprocessor" : b == 0xff ? "Unassigned class" : "Device";
 }

@@ -332,6 +332,19 @@ static void test_viable(void **state)
 	assert_int_equal(vb_claim_group_viable(1, why, sizeof(why)), 1);
 	assert_string_equal(why, "");
 	assert_int_equal(vb_claim_group_viable(99, why, sizeof(why)), -ENOENT);
+	/* An LPC function (class 0601, header type 0) on its host driver in the
+	 * group: an endpoint, so the group is not viable; unbound it is. */
+	dev("0000:00:1f.0", 0x8086, 0xa305, 0x060100, "lpc_ich", 1, NULL, 0);
+	assert_int_equal(vb_claim_group_viable(1, why, sizeof(why)), 0);
+	assert_string_equal(why, "0000:00:1f.0 on lpc_ich");
+	assert_false(vb_claim_dma_ok("0000:00:1f.0", 0x060100, "lpc_ich"));
+	assert_true(vb_claim_dma_ok("0000:00:1f.0", 0x060100, ""));
+	assert_true(vb_claim_dma_ok("0000:00:1f.0", 0x060100, "pci-stub"));
+	/* A bridge header keeps any driver (vfio before 5.19); pcieport always. */
+	assert_true(vb_claim_dma_ok("0000:00:01.0", 0x060400, "shpchp"));
+	assert_true(vb_claim_dma_ok("0000:01:00.0", 0x030000, "pcieport"));
+	assert_false(vb_claim_dma_ok("0000:01:00.0", 0x030000, "nvidia"));
+	assert_true(vb_claim_dma_ok("0000:01:00.0", 0x030000, "vfio-pci"));
 }
 
 static void test_holders(void **state)

@@ -55,6 +55,18 @@ static void test_load(void **state)
 	(void)dummy;
 	assert_int_equal(vb_kmod_modprobe(mp, sizeof(mp)), -ENOENT);
 	assert_int_equal(vb_kmod_load(&real, "vfio-pci", &st), -ENOENT);
+	/* None in the usual places: the one the kernel runs (a store path). */
+	unit_puts(r, "proc/sys/kernel/modprobe", "/nix/store/x-kmod/bin/modprobe\n");
+	assert_int_equal(vb_kmod_modprobe(mp, sizeof(mp)), -ENOENT);	/* not there */
+	unit_puts(r, "nix/store/x-kmod/bin/modprobe", "#!/bin/sh\n");
+	vb_sysfs_path(mp, sizeof(mp), "/nix/store/x-kmod/bin/modprobe");
+	chmod(mp, 0755);
+	assert_int_equal(vb_kmod_modprobe(mp, sizeof(mp)), 0);
+	assert_true(strstr(mp, "/nix/store/x-kmod/bin/modprobe") != NULL);
+	unit_puts(r, "proc/sys/kernel/modprobe", "../../nix/store/x-kmod/bin/modprobe\n");
+	assert_int_equal(vb_kmod_modprobe(mp, sizeof(mp)), -ENOENT);	/* not absolute */
+	unit_puts(r, "proc/sys/kernel/modprobe", "\n");
+	assert_int_equal(vb_kmod_modprobe(mp, sizeof(mp)), -ENOENT);	/* turned off */
 	assert_int_equal(vb_kmod_load(&real, "nouveau", &st), 0);	/* loaded: no modprobe needed */
 	/* A modprobe that "loads" what it is asked for. */
 	unit_puts(r, "sbin/modprobe", "#!/bin/sh\n[ \"$1\" = broken ] && exit 1\n"

@@ -47,6 +47,26 @@ static void test_json(void **state)
 	free(buf);
 }
 
+/* sysfs values are bytes; JSON text must be UTF-8: valid sequences pass,
+ * other bytes become \u00XX, so the output always parses. */
+static void test_json_bytes(void **state)
+{
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	vb_json_str(f, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 0);
+	putc(' ', f);
+	vb_json_str(f, "a\xff" "b\xc3", 0);		/* stray byte, truncated sequence */
+	putc(' ', f);
+	vb_json_str(f, "\xc0\xaf\xed\xa0\x80\x7f", 0);	/* overlong, surrogate; DEL is fine */
+	fclose(f);
+	assert_string_equal(buf, "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\" "
+			    "\"a\\u00ffb\\u00c3\" \"\\u00c0\\u00af\\u00ed\\u00a0\\u0080\x7f\"");
+	free(buf);
+}
+
 static void test_worst(void **state)
 {
 	(void)state;
@@ -94,6 +114,7 @@ int main(void)
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_bytes),
 		cmocka_unit_test(test_worst),
 		cmocka_unit_test(test_kmsg_copy),
 	};
