@@ -260,8 +260,11 @@ static void check_modules(struct doctor *d)
 		char p[VB_PATH_MAX], why[200] = "";
 		/* No module tree at all: the running kernel's modules are not
 		 * installed (a kernel update not yet booted, a container). */
+		char pb[VB_PATH_MAX];
 		int nodep = vb_sysfs_path(p, sizeof(p), "/lib/modules/%s/modules.dep", d->release) == 0 &&
-			    !vb_sysfs_exists(p);
+			    !vb_sysfs_exists(p) &&
+			    vb_sysfs_path(pb, sizeof(pb), "/lib/modules/%s/modules.dep.bin", d->release) == 0 &&
+			    !vb_sysfs_exists(pb);
 		if (nodep)
 			snprintf(why, sizeof(why), " (no %s)", vb_sysfs_unroot(p));
 		line(d, FAIL, nodep ? "install the running kernel's modules, or boot the kernel "

@@ -183,7 +183,7 @@ static int iommu_check(struct item *it, size_t n)
  * says it too and still shows the plan. */
 static int module_check(struct item *it, size_t n, int dry_run)
 {
-	char rel[128] = "?", mp[VB_PATH_MAX], why[256] = "";
+	char rel[128] = "?", mp[VB_PATH_MAX], why[400] = "";
 	size_t i;
 	int st, need = 0;
 
@@ -198,7 +198,7 @@ static int module_check(struct item *it, size_t n, int dry_run)
 	vb_kmod_release(rel, sizeof(rel));
 	if (st < 0 || st == VB_KMOD_MISSING)
 		snprintf(why, sizeof(why), "vfio-pci is not available for kernel %s: not loaded, "
-			 "not built in, not in modules.dep", rel);
+			 "not built in, not in /lib/modules/%s/modules.dep(.bin)", rel, rel);
 	else if (vb_kmod_modprobe(mp, sizeof(mp)) < 0)
 		snprintf(why, sizeof(why), "vfio-pci is not loaded and there is no modprobe to "
 			 "load it (looked in /sbin, /usr/sbin, /usr/bin, /bin and "
