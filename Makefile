@@ -18,7 +18,6 @@ export VFIOBOX_CACHE := $(CACHE)
 MUSLCC    ?= musl-gcc
 HOSTCC    ?= gcc
 CLANG     ?= clang
-MULTIARCH := $(shell $(HOSTCC) -print-multiarch 2>/dev/null)
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral
@@ -54,8 +53,10 @@ $(KHDR)/.stamp: | need-build
 	@rm -rf $(KHDR) && mkdir -p $(KHDR)
 	@ln -s /usr/include/linux $(KHDR)/linux
 	@ln -s /usr/include/asm-generic $(KHDR)/asm-generic
-	@if [ -d /usr/include/$(MULTIARCH)/asm ]; then ln -s /usr/include/$(MULTIARCH)/asm $(KHDR)/asm; \
-	 else ln -s /usr/include/asm $(KHDR)/asm; fi
+	@ma=$$($(HOSTCC) -print-multiarch 2>/dev/null); \
+	 if [ -n "$$ma" ] && [ -d /usr/include/$$ma/asm ]; then ln -s /usr/include/$$ma/asm $(KHDR)/asm; \
+	 elif [ -d /usr/include/asm ]; then ln -s /usr/include/asm $(KHDR)/asm; \
+	 else echo "vfiobox: no kernel asm headers under /usr/include (linux-libc-dev)" >&2; exit 1; fi
 	@touch $@
 
 $(MUSL_PCI)/lib/libpci.a: scripts/libpci.sh $(KHDR)/.stamp | need-build
