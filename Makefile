@@ -47,6 +47,10 @@ need-e2e:
 	@scripts/need build e2e
 need-bench:
 	@scripts/need build bench
+# make check runs every suite: all their packages at once, so that a user who
+# is not root gets one complete apt-get line, not one per suite.
+need-check-all:
+	@scripts/need build check e2e hooks
 
 # Only the kernel uapi headers go on musl-gcc's include path, never glibc's.
 $(KHDR)/.stamp: | need-build
@@ -119,7 +123,7 @@ unit: $(UNIT_BIN)
 applet-tests: vfiobox $(MKFAKESYS)
 	@tests/applets/run.sh ./vfiobox $(MKFAKESYS)
 
-check: need-check
+check: need-check-all
 	@$(MAKE) --no-print-directory vfiobox
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory applet-tests
@@ -142,7 +146,7 @@ clean:
 distclean:
 	rm -rf $(BUILD) vfiobox vfiobox.tmp
 
-.PHONY: all need-build need-check need-e2e need-bench demo unit applet-tests check check-extra e2e bench clean distclean
+.PHONY: all need-build need-check need-check-all need-e2e need-bench demo unit applet-tests check check-extra e2e bench clean distclean
 
 # Topic makefiles (fuzz, hooks, e2e...) add targets and hang checks off check-extra.
 include $(sort $(wildcard mk/*.mk))
