@@ -18,7 +18,6 @@ export VFIOBOX_CACHE := $(CACHE)
 MUSLCC    ?= musl-gcc
 HOSTCC    ?= gcc
 CLANG     ?= clang
-MULTIARCH := $(shell $(HOSTCC) -print-multiarch 2>/dev/null)
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral
@@ -48,14 +47,20 @@ need-e2e:
 	@scripts/need build e2e
 need-bench:
 	@scripts/need build bench
+# make check runs every suite: all their packages at once, so that a user who
+# is not root gets one complete apt-get line, not one per suite.
+need-check-all:
+	@scripts/need build check e2e hooks
 
 # Only the kernel uapi headers go on musl-gcc's include path, never glibc's.
 $(KHDR)/.stamp: | need-build
 	@rm -rf $(KHDR) && mkdir -p $(KHDR)
 	@ln -s /usr/include/linux $(KHDR)/linux
 	@ln -s /usr/include/asm-generic $(KHDR)/asm-generic
-	@if [ -d /usr/include/$(MULTIARCH)/asm ]; then ln -s /usr/include/$(MULTIARCH)/asm $(KHDR)/asm; \
-	 else ln -s /usr/include/asm $(KHDR)/asm; fi
+	@ma=$$($(HOSTCC) -print-multiarch 2>/dev/null); \
+	 if [ -n "$$ma" ] && [ -d /usr/include/$$ma/asm ]; then ln -s /usr/include/$$ma/asm $(KHDR)/asm; \
+	 elif [ -d /usr/include/asm ]; then ln -s /usr/include/asm $(KHDR)/asm; \
+	 else echo "vfiobox: no kernel asm headers under /usr/include (linux-libc-dev)" >&2; exit 1; fi
 	@touch $@
 
 $(MUSL_PCI)/lib/libpci.a: scripts/libpci.sh $(KHDR)/.stamp | need-build
@@ -118,7 +123,7 @@ unit: $(UNIT_BIN)
 applet-tests: vfiobox $(MKFAKESYS)
 	@tests/applets/run.sh ./vfiobox $(MKFAKESYS)
 
-check: need-check
+check: need-check-all
 	@$(MAKE) --no-print-directory vfiobox
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory applet-tests
@@ -141,7 +146,7 @@ clean:
 distclean:
 	rm -rf $(BUILD) vfiobox vfiobox.tmp
 
-.PHONY: all need-build need-check need-e2e need-bench demo unit applet-tests check check-extra e2e bench clean distclean
+.PHONY: all need-build need-check need-check-all need-e2e need-bench demo unit applet-tests check check-extra e2e bench clean distclean
 
 # Topic makefiles (fuzz, hooks, e2e...) add targets and hang checks off check-extra.
 include $(sort $(wildcard mk/*.mk))
