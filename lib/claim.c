@@ -39,8 +39,13 @@
 #include "util.h"
 
 #define VFIO_DRIVER "vfio-pci"
-/* Polling the driver link: 20 us doubling up to this, a few syscalls a look. */
-#define POLL_MAX_US 320
+/* Polling the driver link, a few syscalls a look: every POLL_FAST_US for the
+ * first POLL_FAST_MS (what is still moving is usually done by then, and a
+ * coarser step would be most of a claim's time), then doubling up to
+ * POLL_MAX_US. */
+#define POLL_FAST_US 25
+#define POLL_FAST_MS 5
+#define POLL_MAX_US 2000
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -50,6 +55,16 @@ static void sleep_us(long us)
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+/* Sleep one polling step; *us starts at 0, start is when polling began. */
+static void poll_step(long *us, long long start)
+{
+	if (!*us)
+		*us = POLL_FAST_US;
+	else if (vb_now_ms() - start >= POLL_FAST_MS && *us < POLL_MAX_US)
+		*us *= 2;
+	sleep_us(*us);
 }
 
 static int valid_driver(const char *d)
@@ -1095,8 +1110,8 @@ static int verify_failed(struct vb_rebind_ctx *c, struct vb_rebind *v)
  * covers devtmpfs creating /dev/vfio/N a moment later. */
 static int verify(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 {
-	long long end = vb_now_ms() + c->probe_wait_ms;
-	long us = 20;
+	long long start = vb_now_ms(), end = start + c->probe_wait_ms;
+	long us = 0;
 	size_t i;
 
 	for (;;) {
@@ -1115,26 +1130,22 @@ static int verify(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 		}
 		if (all)
 			return 0;
-		sleep_us(us);
-		if (us < POLL_MAX_US)
-			us *= 2;
+		poll_step(&us, start);
 	}
 }
 
 static int wait_driver(const char *addr, const char *want, long ms)
 {
-	long long end = vb_now_ms() + ms;
+	long long start = vb_now_ms(), end = start + ms;
 	char drv[VB_DRV_LEN];
-	long us = 20;
+	long us = 0;
 
 	for (;;) {
 		if (vb_pcidev_driver(addr, drv, sizeof(drv)) == 0 && !strcmp(drv, want))
 			return 0;
 		if (vb_now_ms() >= end)
 			return -ETIMEDOUT;
-		sleep_us(us);
-		if (us < POLL_MAX_US)
-			us *= 2;
+		poll_step(&us, start);
 	}
 }
 

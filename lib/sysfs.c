@@ -69,9 +69,11 @@ const char *vb_sysfs_unroot(const char *path)
 	return path;
 }
 
+/* openat(AT_FDCWD, ...) rather than open(): musl's open() follows O_CLOEXEC
+ * with an fcntl (for kernels before 2.6.23), one more syscall per attribute. */
 int vb_sysfs_read(const char *path, char *buf, size_t n)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	ssize_t r;
 	char extra;
 
@@ -96,7 +98,7 @@ int vb_sysfs_read(const char *path, char *buf, size_t n)
 
 int vb_sysfs_pread(const char *path, void *buf, size_t n, long off, size_t *got)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	size_t done = 0;
 
 	*got = 0;
@@ -135,7 +137,7 @@ int vb_sysfs_write(const char *path, const char *val)
 {
 	size_t len = strlen(val);
 	ssize_t w;
-	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	int fd = openat(AT_FDCWD, path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 
 	if (fd < 0)
 		return -errno;
