@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "applet.h"
+#include "blob.h"
 #include "domxml.h"
 #include "pcidev.h"
 #include "shmem.h"
@@ -416,17 +417,18 @@ static ssize_t tee_read(void *ctx, void *buf, size_t n)
 static int spool_open(void)
 {
 	const char *d = getenv("TMPDIR");
-	char path[PATH_MAX];
+	char path[PATH_MAX], tmp[PATH_MAX];
 	int fd;
 
 	if (!d || !*d)
 		d = "/tmp";
 	fd = open(d, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd >= 0 || vb_fmt(path, sizeof(path), "%s/vfiobox-domxml.XXXXXX", d) < 0)
+	if (fd >= 0 || vb_fmt(path, sizeof(path), "%s/vfiobox-domxml", d) < 0)
 		return fd;
-	fd = mkostemp(path, O_CLOEXEC);
-	if (fd >= 0)
-		unlink(path);
+	fd = vb_blob_tmpfile(path, tmp, sizeof(tmp));
+	if (fd < 0)
+		return -1;
+	unlink(tmp);
 	return fd;
 }
 
@@ -620,10 +622,10 @@ static int make_backup(const char *path, const char *suf, char *buf)
 	int in, out, r = 0;
 	ssize_t k;
 
-	if (vb_fmt(bak, sizeof(bak), "%s%s", path, suf) < 0 || vb_fmt(tmp, sizeof(tmp), "%s.XXXXXX", bak) < 0)
+	if (vb_fmt(bak, sizeof(bak), "%s%s", path, suf) < 0)
 		return -ENAMETOOLONG;
-	if ((out = mkostemp(tmp, O_CLOEXEC)) < 0)
-		return -errno;
+	if ((out = vb_blob_tmpfile(bak, tmp, sizeof(tmp))) < 0)
+		return out;
 	close(out);
 	unlink(tmp);
 	if (link(path, tmp) == 0)
@@ -654,7 +656,7 @@ static int make_backup(const char *path, const char *suf, char *buf)
 /* Write the result to path through a temporary file and rename. */
 static int write_file(struct domxml_opts *o, const char *file, int in, const struct vb_dx_plan *p, char *buf)
 {
-	char path[PATH_MAX], tmp[PATH_MAX], *slash;
+	char path[PATH_MAX], tmp[PATH_MAX];
 	struct stat st;
 	int fd, r, have;
 
@@ -680,14 +682,8 @@ static int write_file(struct domxml_opts *o, const char *file, int in, const str
 		}
 		return r;
 	}
-	slash = strrchr(path, '/');
-	if (vb_fmt(tmp, sizeof(tmp), "%.*s.%s.XXXXXX", slash ? (int)(slash + 1 - path) : 0, path,
-		   slash ? slash + 1 : path) < 0) {
-		vb_err("%s: path too long", file);
-		return VB_EXIT_FAIL;
-	}
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
-		vb_err("%s: cannot create a temporary file next to it: %s", file, strerror(errno));
+	if ((fd = vb_blob_tmpfile(path, tmp, sizeof(tmp))) < 0) {
+		vb_err("%s: cannot create a temporary file next to it: %s", file, strerror(-fd));
 		return VB_EXIT_FAIL;
 	}
 	if (have) {

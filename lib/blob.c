@@ -112,12 +112,32 @@ int vb_blob_check_target(const char *path)
 	return 0;
 }
 
+int vb_blob_tmpfile(const char *path, char *tmp, size_t n)
+{
+	char dir[PATH_MAX];
+	const char *base = strrchr(path, '/');
+	size_t len;
+	int fd, e;
+
+	base = base ? base + 1 : path;
+	if (!*base)
+		return -EISDIR;
+	if ((e = dir_of(path, dir, sizeof(dir))) < 0)
+		return e;
+	/* mkostemp replaces the last six characters, which must be 'X' */
+	if (vb_fmt(tmp, n, "%s/.%s.", dir, base) < 0 || (len = strlen(tmp)) + 7 > n)
+		return -ENAMETOOLONG;
+	memset(tmp + len, 'X', 6);
+	tmp[len + 6] = 0;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
 int vb_blob_write_atomic(const char *path, const void *buf, size_t len, mode_t mode)
 {
 	char dir[PATH_MAX], tmp[PATH_MAX];
 	const char *base = strrchr(path, '/');
 	size_t done = 0;
-	unsigned i;
 	int fd, dfd, e;
 
 	base = base ? base + 1 : path;
@@ -125,16 +145,8 @@ int vb_blob_write_atomic(const char *path, const void *buf, size_t len, mode_t m
 		return -EISDIR;
 	if ((e = dir_of(path, dir, sizeof(dir))) < 0)
 		return e;
-	/* a name of our own next to the target: pid and a counter, O_EXCL */
-	for (i = 0;; i++) {
-		if (vb_fmt(tmp, sizeof(tmp), "%s/.%s.%ld.%u.tmp", dir, base, (long)getpid(), i) < 0)
-			return -ENAMETOOLONG;
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd >= 0)
-			break;
-		if (errno != EEXIST || i == 100)
-			return -errno;
-	}
+	if ((fd = vb_blob_tmpfile(path, tmp, sizeof(tmp))) < 0)
+		return fd;
 	while (done < len) {
 		ssize_t w = write(fd, (const char *)buf + done, len - done);
 		if (w < 0 && errno == EINTR)

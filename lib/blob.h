@@ -16,6 +16,9 @@
  * caller; NULL when nothing was read). Returns 0, -EFBIG when the file holds
  * more than max bytes, or -errno from open/read. */
 int vb_blob_read(const char *path, size_t max, unsigned char **buf, size_t *len);
+/* Create and open (O_RDWR, mode 0600) a new file next to path, named
+ * DIR/.BASE.RANDOM, its name in tmp[n]. Returns the fd or -errno. */
+int vb_blob_tmpfile(const char *path, char *tmp, size_t n);
 /* Write len bytes to path atomically, mode mode (before umask). 0 or -errno;
  * on error nothing is left at path's directory but what was there before. */
 int vb_blob_write_atomic(const char *path, const void *buf, size_t len, mode_t mode);

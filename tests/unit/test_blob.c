@@ -81,6 +81,39 @@ static void test_write(void **state)
 	unit_rmtree(d);
 }
 
+static void test_tmpfile(void **state)
+{
+	char *d = tmpdir(), p[PATH_MAX], t1[PATH_MAX], t2[PATH_MAX], pre[PATH_MAX], small[16];
+	struct stat st;
+	int a, b;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/target.xml", d);
+	snprintf(pre, sizeof(pre), "%s/.target.xml.", d);
+	a = vb_blob_tmpfile(p, t1, sizeof(t1));
+	b = vb_blob_tmpfile(p, t2, sizeof(t2));
+	assert_true(a >= 0 && b >= 0);
+	/* next to the target, hidden, a fresh name each time, private */
+	assert_int_equal(strncmp(t1, pre, strlen(pre)), 0);
+	assert_int_equal(strlen(t1), strlen(pre) + 6);
+	assert_string_not_equal(t1, t2);
+	assert_int_equal(fstat(a, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_true(fcntl(a, F_GETFD) & FD_CLOEXEC);
+	assert_int_equal(stat(p, &st), -1);
+	close(a);
+	close(b);
+	unlink(t1);
+	unlink(t2);
+	/* no room for the name, no directory, no file name */
+	assert_int_equal(vb_blob_tmpfile(p, small, sizeof(small)), -ENAMETOOLONG);
+	snprintf(p, sizeof(p), "%s/missing/target.xml", d);
+	assert_int_equal(vb_blob_tmpfile(p, t1, sizeof(t1)), -ENOENT);
+	snprintf(p, sizeof(p), "%s/", d);
+	assert_int_equal(vb_blob_tmpfile(p, t1, sizeof(t1)), -EISDIR);
+	unit_rmtree(d);
+}
+
 static void test_check_target(void **state)
 {
 	char *d = tmpdir(), p[PATH_MAX];
@@ -113,6 +146,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_write),
+		cmocka_unit_test(test_tmpfile),
 		cmocka_unit_test(test_check_target),
 	};
 
