@@ -300,36 +300,36 @@ int vb_claim_sel_match(const struct vb_claim_sel *s, const struct vb_pciids *id)
 
 /* ---- device classification --------------------------------------------- */
 
-int vb_claim_is_bridge(const char *addr, unsigned class)
+/* The header layout (header type byte at 0x0e without bit 7, the
+ * multifunction flag): 0 an endpoint, 1 a bridge, 2 CardBus; -1 unreadable. */
+static int header_layout(const char *addr)
 {
 	char p[VB_PATH_MAX];
 	unsigned char hdr = 0;
 	size_t got = 0;
 
-	if (vb_class_is_bridge(class))
-		return 1;
-	/* Header type byte at 0x0e, bit 7 is the multifunction flag. */
 	if (vb_pcidev_path(p, sizeof(p), addr, "config") == 0 &&
 	    vb_sysfs_pread(p, &hdr, 1, 0x0e, &got) == 0 && got == 1 && hdr != 0xff)
-		return (hdr & 0x7f) != 0;
-	return 0;
+		return hdr & 0x7f;
+	return -1;
+}
+
+int vb_claim_is_bridge(const char *addr, unsigned class)
+{
+	return vb_class_is_bridge(class) || header_layout(addr) > 0;
 }
 
 int vb_claim_dma_ok(const char *addr, unsigned class, const char *driver)
 {
-	char p[VB_PATH_MAX];
-	unsigned char hdr = 0;
-	size_t got = 0;
+	int h;
 
 	if (!*driver || is_vfio_driver(driver) || !strcmp(driver, "pci-stub") ||
 	    !strcmp(driver, "pcieport"))
 		return 1;
 	/* A bridge header may keep its driver; a bridge-class endpoint (an
 	 * ISA/LPC function, header type 0) on a host driver may not. */
-	if (vb_pcidev_path(p, sizeof(p), addr, "config") == 0 &&
-	    vb_sysfs_pread(p, &hdr, 1, 0x0e, &got) == 0 && got == 1 && hdr != 0xff)
-		return (hdr & 0x7f) != 0;
-	return vb_class_is_bridge(class);
+	h = header_layout(addr);
+	return h >= 0 ? h != 0 : vb_class_is_bridge(class);
 }
 
 int vb_claim_is_hda(const char *addr, unsigned class)
