@@ -6,9 +6,9 @@
  * the header's multifunction bit (0x0e bit 7) only when it creates the
  * device, so turning it on takes a rescan when the kernel took the GPU for
  * multifunction already (5.3+: quirk_nvidia_hda), else
- * /sys/bus/pci/devices/GPU/remove and the parent bridge's rescan. power/control of the GPU and its bridge wakes
- * them first. quirk_nvidia_hda (Linux 5.3+) sets the bit on enumeration and
- * resume. See lib/hda.h. */
+ * /sys/bus/pci/devices/GPU/remove and the parent bridge's rescan.
+ * power/control of the GPU and its bridge wakes them first. quirk_nvidia_hda
+ * (Linux 5.3+) sets the bit on enumeration and resume. See lib/hda.h. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
