@@ -226,8 +226,14 @@ host() {
 	# To the console itself, even when the caller captures stdout.
 	echo "E2E: HOST $_seq $*" > /dev/console
 	_end=$(( $(cut -d. -f1 /proc/uptime) + ${HOST_TIMEOUT:-30} ))
+	# One read with all the time that is left, not a poll every second: busybox's
+	# read drops what it has of a line when its timeout ends (fd 3 is raw), so
+	# an answer arriving on a one-second boundary was lost. An unplug with a
+	# 2 s limit answered right on one.
 	while :; do
-		if IFS= read -r -t 1 _line <&3; then
+		_left=$(( _end - $(cut -d. -f1 /proc/uptime) ))
+		[ $_left -ge 1 ] || _left=1
+		if IFS= read -r -t $_left _line <&3; then
 			_line=$(printf '%s' "$_line" | tr -d '\r')
 			case "$_line" in
 			"ACK $_seq OK"*) HOST_REPLY=${_line#"ACK $_seq OK"}; HOST_REPLY=${HOST_REPLY# }; return 0 ;;
