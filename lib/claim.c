@@ -795,21 +795,136 @@ int vb_claim_holders(const char *addr, const char *driver, char *buf, size_t n)
 
 /* ---- bounded unbind ------------------------------------------------------ */
 
+/* The unbinds run in a child that shares the applet's memory (clone with
+ * CLONE_VM, no page tables copied: a fork and the copy-on-write faults after
+ * it were a seventh of a claim's time) but not its files, so that a write the
+ * kernel blocks in (remove() waiting for the device's users) does not hold the
+ * applet: it stops waiting, says which unbind is pending, and can exit while
+ * the child stays in the kernel. The child makes raw system calls only: a
+ * libc wrapper that fails sets errno, which the child shares with the applet.
+ * Elsewhere it forks. */
+#if defined(__x86_64__) || defined(__aarch64__)
+#define UNBIND_CLONE 1
+#include <sched.h>
+#include <sys/mman.h>
+
+static long raw4(long n, long a, long b, long c, long d)
+{
+#if defined(__x86_64__)
+	register long r10 __asm__("r10") = d;
+	long ret;
+
+	__asm__ volatile("syscall" : "=a"(ret) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10)
+			 : "rcx", "r11", "memory");
+	return ret;
+#else
+	register long x8 __asm__("x8") = n, x0 __asm__("x0") = a, x1 __asm__("x1") = b,
+		 x2 __asm__("x2") = c, x3 __asm__("x3") = d;
+
+	__asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3)
+			 : "memory", "cc");
+	return x0;
+#endif
+}
+#define RAW(n, a, b, c) raw4(SYS_##n, (long)(a), (long)(b), (long)(c), 0)
+#else
+#define UNBIND_CLONE 0
+#define RAW(n, a, b, c) (syscall(SYS_##n, a, b, c) < 0 ? -errno : 0)
+#endif
+
+/* What the child reads: in the mapping its stack lives in, so that it stays
+ * valid whatever the applet frees or returns from meanwhile. */
+struct unbind_job {
+	size_t k;
+	int fd;				/* the pipe's write end: one int per write */
+	char (*paths)[VB_PATH_MAX];
+	char (*canon)[VB_BDF_LEN];
+};
+
 /* Close every fd but keep: the child must not hold the applet's lock or its
  * stdout open while it waits in the kernel. */
 static void close_all_but(int keep)
 {
-	long i, max;
+	int i;
 
-	if (keep > 0 && syscall(SYS_close_range, 0u, (unsigned)keep - 1, 0u) == 0 &&
-	    syscall(SYS_close_range, (unsigned)keep + 1, ~0u, 0u) == 0)
+	if (keep > 0 && RAW(close_range, 0u, (unsigned)keep - 1, 0u) == 0 &&
+	    RAW(close_range, (unsigned)keep + 1, ~0u, 0u) == 0)
 		return;
-	max = sysconf(_SC_OPEN_MAX);
-	if (max < 0 || max > 65536)
-		max = 65536;
-	for (i = 0; i < max; i++)
+	for (i = 0; i < 4096; i++)	/* before 5.9: no close_range */
 		if (i != keep)
-			close((int)i);
+			RAW(close, i, 0, 0);
+}
+
+/* The child: each write in order, its result (0 or -errno) to the pipe; the
+ * first failure ends it. A write to the pipe after the applet stopped
+ * reading fails (or SIGPIPE ends the child): it never goes on to the next
+ * unbind once the applet has given up on this one. */
+static int unbind_child(void *arg)
+{
+	const struct unbind_job *j = arg;
+	size_t i;
+
+	close_all_but(j->fd);
+	for (i = 0; i < j->k; i++) {
+		long len = (long)strlen(j->canon[i]), w;
+		int fd = (int)raw4(SYS_openat, AT_FDCWD, (long)j->paths[i], O_WRONLY | O_TRUNC, 0);
+		int res = fd;
+
+		if (fd >= 0) {
+			do
+				w = RAW(write, fd, j->canon[i], len);
+			while (w == -EINTR);
+			res = w < 0 ? (int)w : w == len ? 0 : -EIO;
+			RAW(close, fd, 0, 0);
+		}
+		if (RAW(write, j->fd, &res, sizeof(res)) != (long)sizeof(res) || res < 0)
+			return 1;
+	}
+	return 0;
+}
+
+#define UNBIND_STACK (64 * 1024)
+
+/* Start the child on job; its pid, or -errno. *map is what to unmap once it
+ * has been reaped (left mapped while it may still run). */
+static pid_t unbind_start(struct unbind_job *j, void **map, size_t *maplen)
+{
+	pid_t pid;
+#if UNBIND_CLONE
+	size_t need = sizeof(*j) + j->k * (sizeof(*j->paths) + sizeof(*j->canon));
+	size_t len = UNBIND_STACK + ((need + 4095) & ~(size_t)4095);
+	char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct unbind_job *c;
+
+	if (m == MAP_FAILED)
+		return -errno;
+	c = (struct unbind_job *)(m + UNBIND_STACK);
+	c->k = j->k;
+	c->fd = j->fd;
+	c->paths = (void *)(c + 1);
+	c->canon = (void *)(c->paths + j->k);
+	memcpy(c->paths, j->paths, j->k * sizeof(*j->paths));
+	memcpy(c->canon, j->canon, j->k * sizeof(*j->canon));
+	/* The stack grows down from just below the job. */
+	pid = clone(unbind_child, m + UNBIND_STACK, CLONE_VM | SIGCHLD, c);
+	if (pid < 0) {
+		pid = -errno;
+		munmap(m, len);
+		return pid;
+	}
+	*map = m;
+	*maplen = len;
+#else
+	fflush(NULL);
+	*map = NULL;
+	*maplen = 0;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		_exit(unbind_child(j));
+#endif
+	return pid;
 }
 
 /* Unbind addrs[i] from drivers[i], i = 0..k-1 in order, from one child
@@ -821,22 +936,23 @@ static void close_all_but(int keep)
 static size_t unbind_batch(const struct vb_act *a, char *const *addrs, char *const *drivers,
 			   size_t k, long timeout_ms, int *res, pid_t *pending)
 {
-	char (*paths)[VB_PATH_MAX], (*canon)[VB_BDF_LEN];
+	struct unbind_job job = { 0, -1, NULL, NULL };
 	struct vb_act show;
-	size_t i, got = 0;
+	size_t i, got = 0, maplen = 0;
+	void *map = NULL;
 	int fds[2], r, bad = 0;
 	pid_t pid;
 
 	*pending = 0;
 	if (!k)
 		return 0;
-	paths = vb_xcalloc(k, sizeof(*paths));
-	canon = vb_xcalloc(k, sizeof(*canon));
+	job.paths = vb_xcalloc(k, sizeof(*job.paths));
+	job.canon = vb_xcalloc(k, sizeof(*job.canon));
 	/* A bad entry (none come from vb_rebind_plan) ends the batch there. */
 	for (i = 0; i < k; i++) {
-		r = vb_bdf_canon(addrs[i], canon[i]) < 0 || !valid_driver(drivers[i]) ? -EINVAL :
-		    vb_sysfs_path(paths[i], sizeof(paths[i]), "/sys/bus/pci/drivers/%s/unbind",
-				  drivers[i]);
+		r = vb_bdf_canon(addrs[i], job.canon[i]) < 0 || !valid_driver(drivers[i]) ? -EINVAL :
+		    vb_sysfs_path(job.paths[i], sizeof(job.paths[i]),
+				  "/sys/bus/pci/drivers/%s/unbind", drivers[i]);
 		if (r < 0) {
 			bad = r;
 			k = i;
@@ -845,7 +961,7 @@ static size_t unbind_batch(const struct vb_act *a, char *const *addrs, char *con
 	}
 	if (a && a->dry_run) {
 		for (i = 0; i < k; i++) {
-			res[got++] = vb_act_write(a, paths[i], canon[i]);
+			res[got++] = vb_act_write(a, job.paths[i], job.canon[i]);
 			if (res[i] < 0)
 				goto out;
 		}
@@ -855,7 +971,7 @@ static size_t unbind_batch(const struct vb_act *a, char *const *addrs, char *con
 		show = *a;
 		show.dry_run = 1;
 		for (i = 0; i < k; i++)
-			vb_act_write(&show, paths[i], canon[i]);
+			vb_act_write(&show, job.paths[i], job.canon[i]);
 	}
 	if (!k)
 		goto done;
@@ -863,25 +979,15 @@ static size_t unbind_batch(const struct vb_act *a, char *const *addrs, char *con
 		res[got++] = -errno;
 		goto out;
 	}
-	fflush(NULL);
-	pid = fork();
+	job.k = k;
+	job.fd = fds[1];
+	pid = unbind_start(&job, &map, &maplen);
+	close(fds[1]);
 	if (pid < 0) {
-		res[got++] = -errno;
+		res[got++] = pid;
 		close(fds[0]);
-		close(fds[1]);
 		goto out;
 	}
-	if (pid == 0) {
-		signal(SIGPIPE, SIG_IGN);
-		close_all_but(fds[1]);
-		for (i = 0; i < k; i++) {
-			int w = vb_sysfs_write(paths[i], canon[i]);
-			if (write(fds[1], &w, sizeof(w)) < 0 || w < 0)
-				_exit(1);
-		}
-		_exit(0);
-	}
-	close(fds[1]);
 	while (got < k) {
 		long long end = vb_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 		int pr;
@@ -895,7 +1001,8 @@ static size_t unbind_batch(const struct vb_act *a, char *const *addrs, char *con
 			break;
 		}
 		if (pr <= 0) {
-			/* Time is up: leave the child blocked in the kernel. */
+			/* Time is up: leave the child blocked in the kernel, and
+			 * its mapping with it. */
 			*pending = pid;
 			res[got++] = -ETIMEDOUT;
 			close(fds[0]);
@@ -908,14 +1015,16 @@ static size_t unbind_batch(const struct vb_act *a, char *const *addrs, char *con
 	close(fds[0]);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
+	if (map)
+		munmap(map, maplen);
 	if (res[got - 1] < 0)
 		goto out;
 done:
 	if (bad)
 		res[got++] = bad;
 out:
-	free(paths);
-	free(canon);
+	free(job.paths);
+	free(job.canon);
 	return got;
 }
 
