@@ -23,65 +23,63 @@ static int rec_path(char *p, size_t n, const char *addr)
 	return vb_sysfs_path(p, n, "/run/vfiobox/%s", c);
 }
 
+/* /run/vfiobox, and /run first only when it is missing: one mkdir a record
+ * in the usual case. */
 static int mkdirs(void)
 {
-	char p[VB_PATH_MAX];
+	char run[VB_PATH_MAX], p[VB_PATH_MAX];
 	int r;
 
-	if ((r = vb_sysfs_path(p, sizeof(p), "/run")) < 0)
-		return r;
-	if (mkdir(p, 0755) < 0 && errno != EEXIST)
-		return -errno;
 	if ((r = vb_sysfs_path(p, sizeof(p), "/run/vfiobox")) < 0)
 		return r;
-	if (mkdir(p, 0755) < 0 && errno != EEXIST)
+	if (!mkdir(p, 0755) || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT || (r = vb_sysfs_path(run, sizeof(run), "/run")) < 0)
+		return r < 0 ? r : -errno;
+	if ((mkdir(run, 0755) < 0 && errno != EEXIST) || (mkdir(p, 0755) < 0 && errno != EEXIST))
 		return -errno;
 	return 0;
 }
 
+/* The record in one write to NAME.tmp (the applets' lock is held), then a
+ * rename over NAME: a reader sees the old record or the new one. */
 int vb_record_write(const struct vb_act *a, const struct vb_record *rec)
 {
-	char p[VB_PATH_MAX], tmp[VB_PATH_MAX + 8];
-	FILE *f;
-	int r, fd;
+	char p[VB_PATH_MAX], tmp[VB_PATH_MAX + 8], buf[512];
+	int r, fd, len, off;
+	ssize_t w;
 
 	if (a && a->dry_run)
 		return 0;
 	if ((r = rec_path(p, sizeof(p), rec->addr)) < 0)
 		return r;
+	len = snprintf(buf, sizeof(buf),
+		       "addr=%s\nids=%04x:%04x:%04x:%04x\nclass=%06x\ndriver=%s\ntarget=%s\nhda=%s\n",
+		       rec->addr, rec->id.vendor, rec->id.device, rec->id.subvendor,
+		       rec->id.subdevice, rec->id.class, rec->driver, rec->target, rec->hda);
+	if (len < 0 || (size_t)len >= sizeof(buf))
+		return -ENAMETOOLONG;
 	if ((r = mkdirs()) < 0)
 		return r;
 	if ((r = vb_fmt(tmp, sizeof(tmp), "%s.tmp", p)) < 0)
 		return r;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = openat(AT_FDCWD, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
+	for (off = 0, r = 0; off < len && !r;) {
+		w = write(fd, buf + off, (size_t)(len - off));
+		if (w > 0)
+			off += (int)w;
+		else if (w == 0 || errno != EINTR)
+			r = w ? -errno : -EIO;
+	}
+	if (close(fd) < 0 && !r)
 		r = -errno;
-		close(fd);
-		unlink(tmp);
-		return r;
-	}
-	fprintf(f, "addr=%s\nids=%04x:%04x:%04x:%04x\nclass=%06x\ndriver=%s\ntarget=%s\nhda=%s\n",
-		rec->addr, rec->id.vendor, rec->id.device, rec->id.subvendor, rec->id.subdevice,
-		rec->id.class, rec->driver, rec->target, rec->hda);
-	if (fflush(f) == EOF || ferror(f)) {
-		r = -EIO;
-		fclose(f);
-		unlink(tmp);
-		return r;
-	}
-	if (fclose(f) == EOF) {
-		unlink(tmp);
-		return -EIO;
-	}
-	if (rename(tmp, p) < 0) {
+	if (!r && rename(tmp, p) < 0)
 		r = -errno;
+	if (r < 0)
 		unlink(tmp);
-		return r;
-	}
-	return 0;
+	return r;
 }
 
 int vb_record_read(const char *addr, struct vb_record *rec)
@@ -170,13 +168,18 @@ int vb_record_lock(long timeout_ms)
 	long long end = vb_now_ms() + timeout_ms;
 	int fd, r;
 
-	if ((r = vb_sysfs_path(p, sizeof(p), "/run")) < 0)
-		return r;
-	if (mkdir(p, 0755) < 0 && errno != EEXIST)
-		return -errno;
 	if ((r = vb_sysfs_path(p, sizeof(p), "/run/vfiobox.lock")) < 0)
 		return r;
-	fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	fd = openat(AT_FDCWD, p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ENOENT) {	/* no /run yet (early boot) */
+		char run[VB_PATH_MAX];
+
+		if ((r = vb_sysfs_path(run, sizeof(run), "/run")) < 0)
+			return r;
+		if (mkdir(run, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		fd = openat(AT_FDCWD, p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	}
 	if (fd < 0)
 		return -errno;
 	for (;;) {
