@@ -15,6 +15,7 @@
  * - Group viability (iommu DMA ownership, 5.19+; the older vfio allow-list is
  *   equivalent here): members unbound, on vfio, on pci-stub or pcieport, or
  *   with a bridge header; a bridge-class endpoint (LPC) on its driver is not. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -495,20 +496,111 @@ odd:
 	return 0;	/* not the format this knows: read them all */
 }
 
-/* Every device the ids= list matches. One readdir; the modalias of each
- * candidate (every device, or those /proc/bus/pci/devices says could match)
- * read with openat from the directory (a short path walk, one syscall to
- * open: musl's open() adds an fcntl for O_CLOEXEC, openat() does not); no
- * sorting, the set is sorted afterwards. With a thousand devices this is the
- * whole cost of an ids= selection. */
+/* One device of an ids= scan, by its name in /sys/bus/pci/devices (dfd):
+ * its modalias read with openat from the directory (a short path walk, one
+ * syscall to open: musl's open() adds an fcntl for O_CLOEXEC, openat() does
+ * not), added to set when ids matches it. */
+static void scan_one(int dfd, const char *name, const struct vb_idlist *ids,
+		     struct vb_claim_set *set)
+{
+	char c[VB_BDF_LEN], rel[VB_BDF_LEN + 16], buf[128];
+	struct vb_pciids id;
+	struct vb_bdf b;
+	ssize_t n;
+	int fd;
+
+	if (vb_bdf_parse(name, &b) < 0)
+		return;
+	vb_bdf_format(&b, c);
+	if (strcmp(c, name))
+		return;
+	n = (ssize_t)strlen(c);
+	memcpy(rel, c, (size_t)n);
+	memcpy(rel + n, "/modalias", sizeof("/modalias"));
+	n = -1;
+	fd = openat(dfd, rel, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && faccessat(dfd, c, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+		return;		/* no such device (a bus probe) or it left meanwhile */
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	if (n > 0)
+		buf[n] = 0;
+	/* No modalias (or an odd one): the vendor/device/class files. */
+	if ((n <= 0 || modalias_ids(buf, &id) < 0) && vb_pcidev_ids(c, &id) < 0)
+		return;		/* left the bus meanwhile */
+	if (vb_ids_match(ids, &id))
+		add_dev(set, c, VB_WHY_IDS, NULL);
+}
+
+/* getdents64 with room for a thousand entries: musl's readdir asks for
+ * 2 KiB at a time, 64 names a call. */
+#define DENTS_BUF (32 * 1024)
+
+/* The candidates /proc/bus/pci/devices named (map: bus << 8 | devfn), in
+ * every domain that has that bus: /sys/class/pci_bus lists each bus of each
+ * domain ("DDDD:BB"), a few dozen names where /sys/bus/pci/devices has
+ * every function. Returns 1 when done, 0 when the list cannot be read (then
+ * the caller lists every device). */
+static int scan_buses(int dfd, const unsigned char *map, const struct vb_idlist *ids,
+		      struct vb_claim_set *set, char *ents)
+{
+	char p[VB_PATH_MAX];
+	long got;
+	int bfd;
+
+	if (vb_sysfs_path(p, sizeof(p), "/sys/class/pci_bus") < 0 ||
+	    (bfd = openat(AT_FDCWD, p, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return 0;
+	while ((got = syscall(SYS_getdents64, bfd, ents, DENTS_BUF)) > 0) {
+		long off;
+
+		for (off = 0; off < got; off += ((struct dirent *)(ents + off))->d_reclen) {
+			const char *nm = ((const struct dirent *)(ents + off))->d_name;
+			unsigned long dom, bus;
+			char *end, name[VB_BDF_LEN + 8];
+			unsigned devfn;
+
+			if (*nm == '.')
+				continue;
+			/* "%04x:%02x"; the domain may be longer (VMD: 10000) */
+			dom = strtoul(nm, &end, 16);
+			if (end - nm < 4 || end - nm > 8 || *end != ':' ||
+			    !isxdigit((unsigned char)end[1]) || !isxdigit((unsigned char)end[2]) || end[3])
+				goto odd;
+			bus = strtoul(end + 1, NULL, 16);
+			for (devfn = 0; devfn < 256; devfn++) {
+				unsigned k = (unsigned)bus << 8 | devfn;
+
+				if (!(map[k >> 3] & (1u << (k & 7))))
+					continue;
+				snprintf(name, sizeof(name), "%04lx:%02lx:%02x.%x", dom, bus, devfn >> 3,
+					 devfn & 7);
+				scan_one(dfd, name, ids, set);
+			}
+		}
+	}
+	close(bfd);
+	if (got == 0)
+		return 1;
+	/* A read error after some buses: the full listing adds no duplicates. */
+	return 0;
+odd:
+	close(bfd);
+	return 0;	/* a name this does not know: every device */
+}
+
+/* Every device the ids= list matches: the candidates /proc/bus/pci/devices
+ * names on each bus /sys/class/pci_bus lists, else one listing of
+ * /sys/bus/pci/devices (every device, or those /proc/bus/pci/devices says
+ * could match); no sorting, the set is sorted afterwards. With a thousand
+ * devices this is the whole cost of an ids= selection. */
 static int scan_ids(const struct vb_idlist *ids, struct vb_claim_set *set)
 {
 	unsigned char *map = vb_xmalloc(8192);
-	/* getdents64 with room for a thousand entries: musl's readdir asks
-	 * for 2 KiB at a time, 64 names a call. */
-	size_t cap = 32 * 1024;
-	char p[VB_PATH_MAX], *ents = vb_xmalloc(cap);
-	long got;
+	char p[VB_PATH_MAX], *ents = vb_xmalloc(DENTS_BUF);
+	long got = 0;
 	int r, dfd, pre = proc_candidates(ids, map);
 
 	if ((r = vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/devices")) < 0 ||
@@ -518,42 +610,21 @@ static int scan_ids(const struct vb_idlist *ids, struct vb_claim_set *set)
 		free(map);
 		return r;
 	}
-	while ((got = syscall(SYS_getdents64, dfd, ents, cap)) > 0) {
-		long off;
+	if (!pre || !scan_buses(dfd, map, ids, set, ents)) {
+		while ((got = syscall(SYS_getdents64, dfd, ents, DENTS_BUF)) > 0) {
+			long off;
 
-		for (off = 0; off < got; off += ((struct dirent *)(ents + off))->d_reclen) {
-			const struct dirent *e = (const struct dirent *)(ents + off);
-			char c[VB_BDF_LEN], rel[VB_BDF_LEN + 16], buf[128];
-			struct vb_pciids id;
-			struct vb_bdf b;
-			ssize_t n = -1;
-			unsigned k;
-			int fd;
+			for (off = 0; off < got; off += ((struct dirent *)(ents + off))->d_reclen) {
+				const char *nm = ((const struct dirent *)(ents + off))->d_name;
+				struct vb_bdf b;
+				unsigned k;
 
-			if (vb_bdf_parse(e->d_name, &b) < 0)
-				continue;
-			k = b.bus << 8 | b.dev << 3 | b.fn;
-			if (pre && !(map[k >> 3] & (1u << (k & 7))))
-				continue;
-			vb_bdf_format(&b, c);
-			if (strcmp(c, e->d_name))
-				continue;
-			n = (ssize_t)strlen(c);
-			memcpy(rel, c, (size_t)n);
-			memcpy(rel + n, "/modalias", sizeof("/modalias"));
-			n = -1;
-			fd = openat(dfd, rel, O_RDONLY | O_CLOEXEC);
-			if (fd >= 0) {
-				n = read(fd, buf, sizeof(buf) - 1);
-				close(fd);
+				if (vb_bdf_parse(nm, &b) < 0)
+					continue;
+				k = b.bus << 8 | b.dev << 3 | b.fn;
+				if (!pre || (map[k >> 3] & (1u << (k & 7))))
+					scan_one(dfd, nm, ids, set);
 			}
-			if (n > 0)
-				buf[n] = 0;
-			/* No modalias (or an odd one): the vendor/device/class files. */
-			if ((n <= 0 || modalias_ids(buf, &id) < 0) && vb_pcidev_ids(c, &id) < 0)
-				continue;	/* left the bus meanwhile */
-			if (vb_ids_match(ids, &id))
-				add_dev(set, c, VB_WHY_IDS, NULL);
 		}
 	}
 	r = got < 0 ? -errno : 0;

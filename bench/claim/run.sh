@@ -42,7 +42,8 @@ trap cleanup EXIT INT TERM
 ndev=$(ls "$WORK/root/sys/bus/pci/devices" | wc -l)
 # What a real kernel also has and mkfakesys does not write: /proc/bus/pci/devices
 # (bus and devfn, vendor and device, irq), which vfio-claim reads to narrow an
-# ids= scan.
+# ids= scan, and /sys/class/pci_bus (one entry per bus, "DDDD:BB"), where it
+# finds the domains to look the candidates up in.
 python3 - "$WORK/root" <<'PY'
 import os, sys
 root = sys.argv[1]
@@ -55,6 +56,7 @@ with open(root + "/proc/bus/pci/devices", "w") as f:
         rd = lambda n: open("%s/%s/%s" % (base, a, n)).read().strip()
         f.write("%s%02x\t%04x%04x\t%x\n" % (bus, int(slot, 16) << 3 | int(fn, 16),
                 int(rd("vendor"), 16), int(rd("device"), 16), int(rd("irq"))))
+        os.makedirs("%s/sys/class/pci_bus/%s:%s" % (root, dom, bus), exist_ok=True)
 PY
 "$FK" start "$WORK/root" "$WORK/fk"
 export VFIOBOX_SYSROOT="$WORK/root" VFIOBOX_KMSG=0
