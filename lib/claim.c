@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -496,24 +497,19 @@ odd:
 	return 0;	/* not the format this knows: read them all */
 }
 
-/* One device of an ids= scan, by its name in /sys/bus/pci/devices (dfd):
- * its modalias read with openat from the directory (a short path walk, one
- * syscall to open: musl's open() adds an fcntl for O_CLOEXEC, openat() does
- * not), added to set when ids matches it. */
-static void scan_one(int dfd, const char *name, const struct vb_idlist *ids,
+/* One device of an ids= scan, b: its modalias read with openat from
+ * /sys/bus/pci/devices (dfd; a short path walk, one syscall to open: musl's
+ * open() adds an fcntl for O_CLOEXEC, openat() does not), added to set when
+ * ids matches it. A device that is not there is passed over. */
+static void scan_one(int dfd, const struct vb_bdf *b, const struct vb_idlist *ids,
 		     struct vb_claim_set *set)
 {
 	char c[VB_BDF_LEN], rel[VB_BDF_LEN + 16], buf[128];
 	struct vb_pciids id;
-	struct vb_bdf b;
 	ssize_t n;
 	int fd;
 
-	if (vb_bdf_parse(name, &b) < 0)
-		return;
-	vb_bdf_format(&b, c);
-	if (strcmp(c, name))
-		return;
+	vb_bdf_format(b, c);
 	n = (ssize_t)strlen(c);
 	memcpy(rel, c, (size_t)n);
 	memcpy(rel + n, "/modalias", sizeof("/modalias"));
@@ -558,26 +554,26 @@ static int scan_buses(int dfd, const unsigned char *map, const struct vb_idlist 
 
 		for (off = 0; off < got; off += ((struct dirent *)(ents + off))->d_reclen) {
 			const char *nm = ((const struct dirent *)(ents + off))->d_name;
-			unsigned long dom, bus;
-			char *end, name[VB_BDF_LEN + 8];
+			struct vb_bdf b;
+			char *end;
 			unsigned devfn;
 
 			if (*nm == '.')
 				continue;
 			/* "%04x:%02x"; the domain may be longer (VMD: 10000) */
-			dom = strtoul(nm, &end, 16);
+			b.domain = (unsigned)strtoul(nm, &end, 16);
 			if (end - nm < 4 || end - nm > 8 || *end != ':' ||
 			    !isxdigit((unsigned char)end[1]) || !isxdigit((unsigned char)end[2]) || end[3])
 				goto odd;
-			bus = strtoul(end + 1, NULL, 16);
+			b.bus = (unsigned)strtoul(end + 1, NULL, 16);
 			for (devfn = 0; devfn < 256; devfn++) {
-				unsigned k = (unsigned)bus << 8 | devfn;
+				unsigned k = b.bus << 8 | devfn;
 
 				if (!(map[k >> 3] & (1u << (k & 7))))
 					continue;
-				snprintf(name, sizeof(name), "%04lx:%02lx:%02x.%x", dom, bus, devfn >> 3,
-					 devfn & 7);
-				scan_one(dfd, name, ids, set);
+				b.dev = devfn >> 3;
+				b.fn = devfn & 7;
+				scan_one(dfd, &b, ids, set);
 			}
 		}
 	}
@@ -616,14 +612,18 @@ static int scan_ids(const struct vb_idlist *ids, struct vb_claim_set *set)
 
 			for (off = 0; off < got; off += ((struct dirent *)(ents + off))->d_reclen) {
 				const char *nm = ((const struct dirent *)(ents + off))->d_name;
+				char c[VB_BDF_LEN];
 				struct vb_bdf b;
 				unsigned k;
 
 				if (vb_bdf_parse(nm, &b) < 0)
 					continue;
+				vb_bdf_format(&b, c);
+				if (strcmp(c, nm))
+					continue;	/* only the kernel's own spelling */
 				k = b.bus << 8 | b.dev << 3 | b.fn;
 				if (!pre || (map[k >> 3] & (1u << (k & 7))))
-					scan_one(dfd, nm, ids, set);
+					scan_one(dfd, &b, ids, set);
 			}
 		}
 	}
@@ -896,11 +896,11 @@ int vb_claim_holders(const char *addr, const char *driver, char *buf, size_t n)
  * applet: it stops waiting, says which unbind is pending, and can exit while
  * the child stays in the kernel. The child makes raw system calls only: a
  * libc wrapper that fails sets errno, which the child shares with the applet.
- * Elsewhere it forks. */
-#if defined(__x86_64__) || defined(__aarch64__)
+ * Elsewhere (or built with -DVB_UNBIND_FORK, as a unit test is) it forks.
+ * raw4 returns the result or -errno, never touching errno itself. */
+#if (defined(__x86_64__) || defined(__aarch64__)) && !defined(VB_UNBIND_FORK)
 #define UNBIND_CLONE 1
 #include <sched.h>
-#include <sys/mman.h>
 
 static long raw4(long n, long a, long b, long c, long d)
 {
@@ -920,11 +920,18 @@ static long raw4(long n, long a, long b, long c, long d)
 	return x0;
 #endif
 }
-#define RAW(n, a, b, c) raw4(SYS_##n, (long)(a), (long)(b), (long)(c), 0)
 #else
 #define UNBIND_CLONE 0
-#define RAW(n, a, b, c) (syscall(SYS_##n, a, b, c) < 0 ? -errno : 0)
+
+/* A forked child has its own errno: the libc wrapper will do. */
+static long raw4(long n, long a, long b, long c, long d)
+{
+	long r = syscall(n, a, b, c, d);
+
+	return r < 0 ? -errno : r;
+}
 #endif
+#define RAW(n, a, b, c) raw4(SYS_##n, (long)(a), (long)(b), (long)(c), 0)
 
 /* What the child reads: in the mapping its stack lives in, so that it stays
  * valid whatever the applet frees or returns from meanwhile. */

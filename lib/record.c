@@ -23,22 +23,33 @@ static int rec_path(char *p, size_t n, const char *addr)
 	return vb_sysfs_path(p, n, "/run/vfiobox/%s", c);
 }
 
-/* /run/vfiobox, and /run first only when it is missing: one mkdir a record
- * in the usual case. */
+/* The rooted /run, for the lock and the records' directory when a try
+ * says it is missing (early boot): in the usual case no syscall at all. */
+static int mkdir_run(void)
+{
+	char run[VB_PATH_MAX];
+	int r;
+
+	if ((r = vb_sysfs_path(run, sizeof(run), "/run")) < 0)
+		return r;
+	return mkdir(run, 0755) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+/* /run/vfiobox: one mkdir a record. */
 static int mkdirs(void)
 {
-	char run[VB_PATH_MAX], p[VB_PATH_MAX];
+	char p[VB_PATH_MAX];
 	int r;
 
 	if ((r = vb_sysfs_path(p, sizeof(p), "/run/vfiobox")) < 0)
 		return r;
 	if (!mkdir(p, 0755) || errno == EEXIST)
 		return 0;
-	if (errno != ENOENT || (r = vb_sysfs_path(run, sizeof(run), "/run")) < 0)
-		return r < 0 ? r : -errno;
-	if ((mkdir(run, 0755) < 0 && errno != EEXIST) || (mkdir(p, 0755) < 0 && errno != EEXIST))
+	if (errno != ENOENT)
 		return -errno;
-	return 0;
+	if ((r = mkdir_run()) < 0)
+		return r;
+	return mkdir(p, 0755) < 0 && errno != EEXIST ? -errno : 0;
 }
 
 /* The record in one write to NAME.tmp (the applets' lock is held), then a
@@ -172,12 +183,8 @@ int vb_record_lock(long timeout_ms)
 		return r;
 	fd = openat(AT_FDCWD, p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0 && errno == ENOENT) {	/* no /run yet (early boot) */
-		char run[VB_PATH_MAX];
-
-		if ((r = vb_sysfs_path(run, sizeof(run), "/run")) < 0)
+		if ((r = mkdir_run()) < 0)
 			return r;
-		if (mkdir(run, 0755) < 0 && errno != EEXIST)
-			return -errno;
 		fd = openat(AT_FDCWD, p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	}
 	if (fd < 0)
