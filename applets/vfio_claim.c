@@ -180,8 +180,9 @@ static int iommu_check(struct item *it, size_t n)
 }
 
 /* Is vfio-pci there or loadable? Said before the first write; a dry run
- * says it too and still shows the plan. */
-static int module_check(struct item *it, size_t n, int dry_run)
+ * says it too and still shows the plan. *loaded: there already (loaded or
+ * built in), so the run need not look again. */
+static int module_check(struct item *it, size_t n, int dry_run, int *loaded)
 {
 	char rel[128] = "?", mp[VB_PATH_MAX], why[400] = "";
 	size_t i;
@@ -193,7 +194,8 @@ static int module_check(struct item *it, size_t n, int dry_run)
 	if (!need)
 		return 0;
 	st = vb_kmod_state("vfio-pci");
-	if (st == VB_KMOD_LOADED || st == VB_KMOD_BUILTIN)
+	*loaded = st == VB_KMOD_LOADED || st == VB_KMOD_BUILTIN;
+	if (*loaded)
 		return 0;
 	vb_kmod_release(rel, sizeof(rel));
 	if (st < 0 || st == VB_KMOD_MISSING)
@@ -213,13 +215,18 @@ static int module_check(struct item *it, size_t n, int dry_run)
 	return -ENOPKG;
 }
 
-/* (Re)read every device's state; returns -ENODEV if one has gone. */
-static int plan_all(struct item *it, size_t n)
+/* Plan every device: from the state the selection read (fresh 0), or read
+ * again (fresh 1: under the lock, where another vfiobox may have moved it);
+ * returns -ENODEV if one has gone. */
+static int plan_all(struct item *it, size_t n, int fresh)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		int r = vb_rebind_plan(&it[i].rb, it[i].dev->d.addr, it[i].target);
+		const struct vb_pcidev *d = &it[i].dev->d;
+		int r = fresh ? vb_rebind_plan(&it[i].rb, d->addr, it[i].target) :
+			vb_rebind_plan_known(&it[i].rb, d->addr, it[i].target, d->driver,
+					     d->override);
 		if (r < 0) {
 			vb_err("%s: %s", it[i].dev->d.addr,
 			       r == -ENODEV ? "gone from the bus" : vb_sysfs_strerror(r, NULL));
@@ -345,7 +352,7 @@ static int claim(const struct claim_opts *o, struct vb_claim_sel *sel)
 	char bad[VB_BDF_LEN];
 	const char *hda = o->hda ? o->hda : sel->hda[0] ? sel->hda : "vfio";
 	size_t i, j, n = 0;
-	int r, rc = VB_EXIT_OK, lock = -1, any_sel = 0;
+	int r, rc = VB_EXIT_OK, lock = -1, any_sel = 0, loaded = 0;
 
 	r = vb_claim_select(sel, o->no_group, &set, bad);
 	if (r == -ENODEV) {
@@ -413,7 +420,7 @@ static int claim(const struct claim_opts *o, struct vb_claim_sel *sel)
 		rc = VB_EXIT_USAGE;
 		goto out;
 	}
-	if (iommu_check(it, n) < 0 || plan_all(it, n) < 0 || module_check(it, n, o->dry_run) < 0) {
+	if (iommu_check(it, n) < 0 || plan_all(it, n, 0) < 0 || module_check(it, n, o->dry_run, &loaded) < 0) {
 		rc = VB_EXIT_FAIL;
 		goto out;
 	}
@@ -431,8 +438,8 @@ static int claim(const struct claim_opts *o, struct vb_claim_sel *sel)
 			rc = VB_EXIT_FAIL;
 			goto out;
 		}
-		/* The state may have changed while we waited. */
-		if (plan_all(it, n) < 0) {
+		/* The state may have changed before we had the lock. */
+		if (plan_all(it, n, 1) < 0) {
 			rc = VB_EXIT_FAIL;
 			goto out;
 		}
@@ -461,6 +468,7 @@ static int claim(const struct claim_opts *o, struct vb_claim_sel *sel)
 	}
 	vb_rebind_ctx_init(&ctx, &act);
 	ctx.unbind_timeout_ms = o->timeout_ms;
+	ctx.module_ready = loaded;
 	for (i = 0; i < n; i = j) {
 		int g = it[i].dev->d.group;
 		struct item *grp;

@@ -321,12 +321,19 @@ int vb_claim_is_bridge(const char *addr, unsigned class)
 	return vb_class_is_bridge(class) || header_layout(addr) > 0;
 }
 
+/* Drivers that never let the host DMA into a VM's memory: none, vfio, the
+ * stub, the port driver of a bridge. */
+static int passive_name(const char *driver)
+{
+	return !*driver || is_vfio_driver(driver) || !strcmp(driver, "pci-stub") ||
+	       !strcmp(driver, "pcieport");
+}
+
 int vb_claim_dma_ok(const char *addr, unsigned class, const char *driver)
 {
 	int h;
 
-	if (!*driver || is_vfio_driver(driver) || !strcmp(driver, "pci-stub") ||
-	    !strcmp(driver, "pcieport"))
+	if (passive_name(driver))
 		return 1;
 	/* A bridge header may keep its driver; a bridge-class endpoint (an
 	 * ISA/LPC function, header type 0) on a host driver may not. */
@@ -394,6 +401,22 @@ static int load_light(const char *addr, struct vb_pcidev *d)
 	return 0;
 }
 
+/* An audio function in the slot of a display function the set already has
+ * is an HDA function: known without listing the slot (a GPU and its HDA
+ * function share a group, and the GPU is usually selected first). */
+static int slot_has_display(const struct vb_claim_set *set, const struct vb_pcidev *d)
+{
+	size_t i, l = strlen(d->addr) - 1;	/* all but the function digit */
+
+	if (!vb_class_is_audio(d->id.class))
+		return 0;
+	for (i = 0; i < set->n; i++)
+		if (!strncmp(set->v[i].d.addr, d->addr, l) && strcmp(set->v[i].d.addr, d->addr) &&
+		    vb_class_is_display(set->v[i].d.id.class))
+			return 1;
+	return 0;
+}
+
 /* Load addr into the set; 0, or -errno. */
 static int add_dev(struct vb_claim_set *set, const char *addr, int why, const char *via)
 {
@@ -411,7 +434,7 @@ static int add_dev(struct vb_claim_set *set, const char *addr, int why, const ch
 	if (via)
 		vb_strlcpy(e->via, via, sizeof(e->via));
 	e->bridge = vb_claim_is_bridge(e->d.addr, e->d.id.class);
-	e->hda = vb_claim_is_hda(e->d.addr, e->d.id.class);
+	e->hda = slot_has_display(set, &e->d) || vb_claim_is_hda(e->d.addr, e->d.id.class);
 	set->n++;
 	return 0;
 }
@@ -743,7 +766,7 @@ int vb_claim_group_viable(int g, char *why, size_t n)
 		char drv[VB_DRV_LEN];
 		struct vb_pciids id;
 
-		if (vb_pcidev_driver(m[i], drv, sizeof(drv)) < 0 || !drv[0] ||
+		if (vb_pcidev_driver(m[i], drv, sizeof(drv)) < 0 || passive_name(drv) ||
 		    (vb_pcidev_ids(m[i], &id) == 0 && vb_claim_dma_ok(m[i], id.class, drv)))
 			continue;
 		appendf(why, n, "%s%s on %s", ok ? "" : ", ", m[i], drv);
@@ -1157,25 +1180,23 @@ void vb_rebind_describe(const char *addr, char *buf, size_t n)
 		 ov, drv[0] ? "bound to " : "no driver", drv);
 }
 
-int vb_rebind_plan(struct vb_rebind *v, const char *addr, const char *target)
+/* The checks and the plan, once v->old_driver and v->old_override are set. */
+static int plan_start(struct vb_rebind *v, const char *addr, const char *target)
 {
-	int r, back, none;
-
 	memset(v, 0, sizeof(*v));
 	v->group = -1;
 	if (vb_bdf_canon(addr, v->addr) < 0)
 		return -EINVAL;
-	back = !*target;
-	none = !strcmp(target, VB_TARGET_NONE);
-	if (!back && !valid_driver(target))
+	if (*target && !valid_driver(target))
 		return -EINVAL;
 	vb_strlcpy(v->target, target, sizeof(v->target));
-	if (!vb_pcidev_exists(v->addr))
-		return -ENODEV;
-	if ((r = vb_pcidev_driver(v->addr, v->old_driver, sizeof(v->old_driver))) < 0)
-		return r;
-	if ((r = read_override(v->addr, v->old_override, sizeof(v->old_override))) < 0)
-		return r;
+	return 0;
+}
+
+static int plan_decide(struct vb_rebind *v, const char *target)
+{
+	int back = !*target, none = !strcmp(target, VB_TARGET_NONE);
+
 	vb_strlcpy(v->driver, v->old_driver, sizeof(v->driver));
 	v->set_override = strcmp(v->old_override, target) != 0;
 	if (back) {
@@ -1193,6 +1214,34 @@ int vb_rebind_plan(struct vb_rebind *v, const char *addr, const char *target)
 		v->probe = strcmp(v->old_driver, target) != 0;
 	}
 	return v->set_override || v->unbind[0] || v->probe;
+}
+
+int vb_rebind_plan(struct vb_rebind *v, const char *addr, const char *target)
+{
+	int r;
+
+	if ((r = plan_start(v, addr, target)) < 0)
+		return r;
+	if (!vb_pcidev_exists(v->addr))
+		return -ENODEV;
+	if ((r = vb_pcidev_driver(v->addr, v->old_driver, sizeof(v->old_driver))) < 0)
+		return r;
+	if ((r = read_override(v->addr, v->old_override, sizeof(v->old_override))) < 0)
+		return r;
+	return plan_decide(v, target);
+}
+
+int vb_rebind_plan_known(struct vb_rebind *v, const char *addr, const char *target,
+			 const char *driver, const char *override)
+{
+	int r;
+
+	if ((r = plan_start(v, addr, target)) < 0)
+		return r;
+	if (vb_strlcpy(v->old_driver, driver, sizeof(v->old_driver)) < 0 ||
+	    vb_strlcpy(v->old_override, override, sizeof(v->old_override)) < 0)
+		return -EINVAL;
+	return plan_decide(v, target);
 }
 
 void vb_rebind_ctx_init(struct vb_rebind_ctx *c, const struct vb_act *a)
@@ -1253,12 +1302,13 @@ static int check(struct vb_rebind *v, int final)
 {
 	char p[VB_PATH_MAX];
 
-	if (!vb_pcidev_exists(v->addr)) {
+	/* A driver link says the device is there; without one, look. */
+	if (vb_pcidev_driver(v->addr, v->driver, sizeof(v->driver)) < 0)
+		v->driver[0] = 0;
+	if (!v->driver[0] && !vb_pcidev_exists(v->addr)) {
 		v->gone = 1;
 		return -ENODEV;
 	}
-	if (vb_pcidev_driver(v->addr, v->driver, sizeof(v->driver)) < 0)
-		v->driver[0] = 0;
 	v->group = vb_pcidev_group(v->addr);
 	if (v->group < 0)
 		v->group = -1;
@@ -1322,24 +1372,23 @@ static int verify(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 {
 	long long start = vb_now_ms(), end = start + c->probe_wait_ms;
 	long us = 0;
-	size_t i;
+	size_t ok = 0;	/* v[0..ok-1] are where they should be: not looked at again */
 
 	for (;;) {
-		int last = vb_now_ms() >= end, all = 1;
+		int last = vb_now_ms() >= end;
 
-		for (i = 0; i < n; i++) {
-			int r = check(&v[i], last);
+		while (ok < n) {
+			int r = check(&v[ok], last);
 			if (r < 0)
-				return fail(c, &v[i], "verify", r, "the device left the bus");
-			if (!r) {
-				if (last)
-					return verify_failed(c, &v[i]);
-				all = 0;
+				return fail(c, &v[ok], "verify", r, "the device left the bus");
+			if (!r)
 				break;
-			}
+			ok++;
 		}
-		if (all)
+		if (ok == n)
 			return 0;
+		if (last)
+			return verify_failed(c, &v[ok]);
 		poll_step(&us, start);
 	}
 }

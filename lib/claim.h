@@ -167,6 +167,10 @@ struct vb_rebind {
  * driver other than vfio-pci), -ENODEV when the device is not on the bus, -EINVAL for a bad
  * address or target. */
 int vb_rebind_plan(struct vb_rebind *v, const char *addr, const char *target);
+/* The same from a driver and driver_override the caller has just read (""
+ * for none), without reading them again. */
+int vb_rebind_plan_known(struct vb_rebind *v, const char *addr, const char *target,
+			 const char *driver, const char *override);
 
 struct vb_rebind_ctx {
 	const struct vb_act *act;

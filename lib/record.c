@@ -35,7 +35,7 @@ static int mkdir_run(void)
 	return mkdir(run, 0755) < 0 && errno != EEXIST ? -errno : 0;
 }
 
-/* /run/vfiobox: one mkdir a record. */
+/* /run/vfiobox (and the rooted /run when that is missing too). */
 static int mkdirs(void)
 {
 	char p[VB_PATH_MAX];
@@ -70,11 +70,15 @@ int vb_record_write(const struct vb_act *a, const struct vb_record *rec)
 		       rec->id.subdevice, rec->id.class, rec->driver, rec->target, rec->hda);
 	if (len < 0 || (size_t)len >= sizeof(buf))
 		return -ENAMETOOLONG;
-	if ((r = mkdirs()) < 0)
-		return r;
 	if ((r = vb_fmt(tmp, sizeof(tmp), "%s.tmp", p)) < 0)
 		return r;
+	/* /run/vfiobox made only when the open says it is missing. */
 	fd = openat(AT_FDCWD, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ENOENT) {
+		if ((r = mkdirs()) < 0)
+			return r;
+		fd = openat(AT_FDCWD, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	}
 	if (fd < 0)
 		return -errno;
 	for (off = 0, r = 0; off < len && !r;) {

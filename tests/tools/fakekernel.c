@@ -105,6 +105,8 @@ struct watch {
 	char name[64];		/* driver or address */
 	char path[PATH_MAX];	/* the FIFO or file */
 	int fd;			/* FIFO reader, -1 none */
+	char buf[256];		/* read from the FIFO, not yet taken */
+	size_t off, len;
 };
 
 struct knob {
@@ -115,6 +117,11 @@ static char root[PATH_MAX], sysd[PATH_MAX], state[PATH_MAX];
 static int ino = -1;
 static struct watch w[MAXW];
 static int nw;
+/* Watch descriptor -> index in w[] (+1; 0 none). inotify hands them out in
+ * increasing order; an event is looked up without scanning w[] (4 MB with a
+ * thousand devices: the scan was most of the daemon's reaction time). */
+#define WDMAP 65536
+static int wdmap[WDMAP];
 static struct knob natives[4096];
 static int nnative;
 static struct knob refusals[64];
@@ -175,6 +182,8 @@ static void mkdirs(const char *path)
 	char p[PATH_MAX];
 	char *s;
 
+	if (mkdir(path, 0755) == 0 || errno == EEXIST)
+		return;
 	snprintf(p, sizeof(p), "%s", path);
 	for (s = p + 1; *s; s++) {
 		if (*s != '/')
@@ -382,6 +391,9 @@ static struct watch *add_watch(const char *path, uint32_t mask, enum kind k, con
 	snprintf(x->name, sizeof(x->name), "%s", name);
 	snprintf(x->path, sizeof(x->path), "%s", path);
 	x->fd = fd;
+	x->off = x->len = 0;
+	if (wd < WDMAP)
+		wdmap[wd] = nw;
 	return x;
 }
 
@@ -389,6 +401,8 @@ static struct watch *find_watch(int wd)
 {
 	int i;
 
+	if (wd >= 0 && wd < WDMAP && wdmap[wd] && w[wdmap[wd] - 1].wd == wd)
+		return &w[wdmap[wd] - 1];
 	for (i = 0; i < nw; i++)
 		if (w[i].wd == wd)
 			return &w[i];
@@ -436,6 +450,7 @@ static int setup_driver(const char *drv)
 		struct watch *x = find_kind(K_UNBIND, drv);
 		close(x->fd);
 		x->fd = -1;
+		x->off = x->len = 0;
 	}
 	return 0;
 }
@@ -892,6 +907,7 @@ static int unload_module(const char *name, char *err, size_t n)
 		if (x->fd >= 0)
 			close(x->fd);
 		x->fd = -1;
+		x->off = x->len = 0;
 		x->kind = K_NONE;
 	}
 	sp(p, sizeof(p), "bus/pci/drivers/%s", drv);
@@ -904,8 +920,24 @@ static int unload_module(const char *name, char *err, size_t n)
 
 /* ---- reading what was written ---- */
 
-/* The next address written to a FIFO: "DOMAIN:BB:DD.F" read byte by byte
- * (the writers send one address per write, with or without a newline). */
+/* One byte of what was written to a FIFO: from what an earlier read() took
+ * out of it, else one more read() of all that is there. */
+static int fifo_byte(struct watch *x, char *c)
+{
+	ssize_t r;
+
+	if (x->off == x->len) {
+		if (x->fd < 0 || (r = read(x->fd, x->buf, sizeof(x->buf))) <= 0)
+			return 0;
+		x->off = 0;
+		x->len = (size_t)r;
+	}
+	*c = x->buf[x->off++];
+	return 1;
+}
+
+/* The next address written to a FIFO: "DOMAIN:BB:DD.F" (the writers send one
+ * address per write, with or without a newline). */
 static int read_token(struct watch *x, char *out, size_t n)
 {
 	size_t l = 0;
@@ -914,7 +946,7 @@ static int read_token(struct watch *x, char *out, size_t n)
 
 	if (x->fd < 0)
 		return 0;
-	while (l + 1 < n && read(x->fd, &c, 1) == 1) {
+	while (l + 1 < n && fifo_byte(x, &c)) {
 		if (c == '\n' || c == ' ' || c == '\t') {
 			if (l)
 				break;
@@ -1035,6 +1067,7 @@ static int set_hang(const char *drv, int on)
 		if (x && x->fd >= 0) {
 			close(x->fd);
 			x->fd = -1;
+			x->off = x->len = 0;
 		}
 		return 0;
 	}
@@ -1256,6 +1289,7 @@ static void loop(void)
 				if (x->fd >= 0)
 					close(x->fd);
 				x->fd = -1;
+				x->off = x->len = 0;
 				continue;
 			}
 			switch (x->kind) {

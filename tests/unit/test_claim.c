@@ -239,6 +239,8 @@ static void test_select(void **state)
 	char err[256], bad[VB_BDF_LEN];
 	char *ops[] = { "ids=10de:249d" };
 	char *absent[] = { "05:00.0" };
+	char *hda[] = { "01:00.1" };
+	char *onboard[] = { "01:00.0", "00:1f.3" };
 
 	(void)state;
 	assert_int_equal(vb_claim_sel_load(&s, ops, 1, err, sizeof(err)), 1);
@@ -264,6 +266,22 @@ static void test_select(void **state)
 
 	assert_int_equal(vb_claim_select(&s, 1, &set, bad), 0);
 	assert_int_equal(set.n, 1);
+	vb_claim_set_free(&set);
+	vb_claim_sel_free(&s);
+
+	/* The HDA function alone, its GPU not in the set: found by its slot. */
+	assert_int_equal(vb_claim_sel_load(&s, hda, 1, err, sizeof(err)), 1);
+	assert_int_equal(vb_claim_select(&s, 1, &set, bad), 0);
+	assert_int_equal(set.n, 1);
+	assert_true(set.v[0].hda);
+	vb_claim_set_free(&set);
+	vb_claim_sel_free(&s);
+	/* Onboard audio next to a display function of another slot: not HDA. */
+	assert_int_equal(vb_claim_sel_load(&s, onboard, 2, err, sizeof(err)), 1);
+	assert_int_equal(vb_claim_select(&s, 1, &set, bad), 0);
+	e = in_set(&set, "0000:00:1f.3");
+	assert_non_null(e);
+	assert_false(e->hda);
 	vb_claim_set_free(&set);
 	vb_claim_sel_free(&s);
 
@@ -477,6 +495,47 @@ static void test_plan(void **state)
 	assert_true(v.probe);
 }
 
+/* The plan from a state already read is the plan that reads it. */
+static void test_plan_known(void **state)
+{
+	static const struct { const char *addr, *target, *driver, *override; } c[] = {
+		{ "0000:01:00.0", "vfio-pci", "nvidia", "" },
+		{ "0000:01:00.1", VB_TARGET_NONE, "snd_hda_intel", "" },
+		{ "0000:01:00.0", VB_TARGET_BACK, "nvidia", "" },
+		{ "0000:03:00.0", "vfio-pci", "vfio-pci", "vfio-pci" },
+		{ "0000:03:00.0", VB_TARGET_BACK, "vfio-pci", "vfio-pci" },
+		{ "0000:04:00.1", VB_TARGET_BACK, "", "none" },
+		{ "0000:04:00.2", "vfio-pci", "", "vfio-pci" },
+	};
+	struct vb_rebind a, b;
+	size_t i;
+
+	(void)state;
+	dev("0000:03:00.0", 0x10de, 0x1b80, 0x030000, "vfio-pci", 5, "vfio-pci\n", 0);
+	dev("0000:04:00.1", 0x10de, 0x10f0, 0x040300, NULL, 6, "none\n", 0);
+	dev("0000:04:00.2", 0x10de, 0x1ad8, 0x0c0330, NULL, 6, "vfio-pci\n", 0);
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		int r = vb_rebind_plan(&a, c[i].addr, c[i].target);
+		assert_int_equal(vb_rebind_plan_known(&b, c[i].addr, c[i].target, c[i].driver,
+						      c[i].override), r);
+		assert_string_equal(a.addr, b.addr);
+		assert_string_equal(a.target, b.target);
+		assert_string_equal(a.old_driver, b.old_driver);
+		assert_string_equal(a.old_override, b.old_override);
+		assert_string_equal(a.driver, b.driver);
+		assert_string_equal(a.unbind, b.unbind);
+		assert_int_equal(a.set_override, b.set_override);
+		assert_int_equal(a.probe, b.probe);
+		assert_int_equal(a.group, b.group);
+	}
+	/* It checks what it is given as vb_rebind_plan does, and reads nothing:
+	 * a device not on the bus is planned from the state given. */
+	assert_int_equal(vb_rebind_plan_known(&b, "zz", "vfio-pci", "", ""), -EINVAL);
+	assert_int_equal(vb_rebind_plan_known(&b, "01:00.0", "a/b", "nvidia", ""), -EINVAL);
+	assert_int_equal(vb_rebind_plan_known(&b, "05:00.0", "vfio-pci", "nvidia", ""), 1);
+	assert_string_equal(b.unbind, "nvidia");
+}
+
 static void test_run_dry(void **state)
 {
 	struct vb_act a = { 1, 0, NULL };
@@ -576,6 +635,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_holders, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unbind, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_known, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_dry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_fail_undo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_describe, setup, teardown),

@@ -96,6 +96,26 @@ static void test_links_and_lists(void **state)
 	vb_sysfs_path(p, sizeof(p), "/sys/nodir");
 	assert_int_equal(vb_sysfs_list(p, &v, &n), -ENOENT);
 	assert_null(v);
+	vb_sysfs_path(p, sizeof(p), "/sys/d/a");
+	assert_int_equal(vb_sysfs_list(p, &v, &n), -ENOTDIR);
+	/* More names than one getdents64 buffer (8 KiB) holds: every one, sorted. */
+	{
+		char name[64];
+		int i;
+		for (i = 0; i < 700; i++) {
+			snprintf(name, sizeof(name), "sys/big/0000:%02x:%02x.%x-long-name", i >> 5,
+				 i & 31, i & 7);
+			unit_puts(r, name, "");
+		}
+		vb_sysfs_path(p, sizeof(p), "/sys/big");
+		assert_int_equal(vb_sysfs_list(p, &v, &n), 0);
+		assert_int_equal(n, 700);
+		assert_string_equal(v[0], "0000:00:00.0-long-name");
+		assert_string_equal(v[699], "0000:15:1b.3-long-name");
+		for (i = 1; i < 700; i++)
+			assert_true(strcmp(v[i - 1], v[i]) < 0);
+		vb_sysfs_list_free(v, n);
+	}
 	unit_rmtree(r);
 	vb_sysfs_set_root(NULL);
 }
