@@ -233,6 +233,11 @@ static int syslink(const char *from, const char *to)
 	for (s = strchr(from, '/'); s; s = strchr(s + 1, '/'))
 		strcat(target, "../");
 	strncat(target, to, sizeof(target) - strlen(target) - 1);
+	/* One syscall when there is no link yet (the usual case: a bind). */
+	if (symlink(target, p) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -errno;
 	unlink(p);
 	return symlink(target, p) < 0 ? -errno : 0;
 }
