@@ -374,7 +374,7 @@ static struct vb_claim_dev *find_dev(struct vb_claim_set *set, const char *addr)
 /* What selection needs of a device, and nothing else (vb_pcidev_load reads
  * some twenty attributes; on a machine with many devices in the groups that
  * adds up): address, ids, driver, driver_override, IOMMU group, boot_vga. */
-static int load_light(const char *addr, struct vb_pcidev *d)
+static int load_light(const char *addr, const struct vb_pciids *id, struct vb_pcidev *d)
 {
 	char p[VB_PATH_MAX], v[16];
 	int r;
@@ -385,7 +385,9 @@ static int load_light(const char *addr, struct vb_pcidev *d)
 	d->boot_vga = -1;
 	if (vb_bdf_canon(addr, d->addr) < 0)
 		return -EINVAL;
-	if ((r = vb_pcidev_ids(d->addr, &d->id)) < 0)
+	if (id)
+		d->id = *id;	/* the ids= scan has just read them */
+	else if ((r = vb_pcidev_ids(d->addr, &d->id)) < 0)
 		return r == -ENOENT ? -ENODEV : r;
 	if ((r = vb_pcidev_driver(d->addr, d->driver, sizeof(d->driver))) < 0)
 		return r;
@@ -418,7 +420,8 @@ static int slot_has_display(const struct vb_claim_set *set, const struct vb_pcid
 }
 
 /* Load addr into the set; 0, or -errno. */
-static int add_dev(struct vb_claim_set *set, const char *addr, int why, const char *via)
+static int add_dev(struct vb_claim_set *set, const char *addr, const struct vb_pciids *id,
+		   int why, const char *via)
 {
 	struct vb_claim_dev *e;
 	int r;
@@ -428,7 +431,7 @@ static int add_dev(struct vb_claim_set *set, const char *addr, int why, const ch
 	set->v = vb_xrealloc(set->v, (set->n + 1) * sizeof(*set->v));
 	e = &set->v[set->n];
 	memset(e, 0, sizeof(*e));
-	if ((r = load_light(addr, &e->d)) < 0)
+	if ((r = load_light(addr, id, &e->d)) < 0)
 		return r;
 	e->why = why;
 	if (via)
@@ -439,46 +442,11 @@ static int add_dev(struct vb_claim_set *set, const char *addr, int why, const ch
 	return 0;
 }
 
-/* "pci:v000010DEd0000249Dsv0000103Csd000088D1bc03sc00i00" */
-static int modalias_ids(const char *m, struct vb_pciids *id)
-{
-	unsigned v, d, sv, sd, bc, sc, pi;
-	int end = 0;
-
-	if (sscanf(m, "pci:v%8xd%8xsv%8xsd%8xbc%2xsc%2xi%2x%n", &v, &d, &sv, &sd, &bc, &sc,
-		   &pi, &end) != 7 || end != 53)
-		return -EINVAL;
-	id->vendor = v;
-	id->device = d;
-	id->subvendor = sv;
-	id->subdevice = sd;
-	id->class = bc << 16 | sc << 8 | pi;
-	return 0;
-}
-
 /* Candidates from /proc/bus/pci/devices, which lists every function's
  * vendor and device in one read ("BBDF\tVVVVDDDD\t..."; no domain, so a hit
  * stands for that bus/devfn in every domain): bit bus << 8 | devfn is set
  * when some ids= entry could match it. Returns 1, or 0 when the file cannot
  * be used (then every device is read). */
-/* n hex digits at s (no sign, no prefix) into *v; -EINVAL at anything else,
- * the end of the string included. */
-static int hexn(const char *s, int n, unsigned long *v)
-{
-	unsigned long x = 0;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		unsigned c = (unsigned char)s[i];
-		unsigned d = c - '0' < 10 ? c - '0' : (c | 0x20) - 'a' < 6 ? (c | 0x20) - 'a' + 10 : 16;
-		if (d == 16)
-			return -EINVAL;
-		x = x << 4 | d;
-	}
-	*v = x;
-	return 0;
-}
-
 /* The buffers of an ids= scan: one scan a run, so static (no mmap and
  * munmap for each). */
 #define PROC_BUF (64 * 1024)
@@ -522,7 +490,7 @@ static int proc_candidates(const struct vb_idlist *ids, unsigned char *map)
 
 		/* "%02x%02x\t%04x%04x\t...": fixed fields, by hand (strtoul
 		 * was most of the user time of an ids= plan) */
-		if (hexn(line, 4, &bdf) < 0 || line[4] != '\t' || hexn(line + 5, 8, &vd) < 0 ||
+		if (vb_hexn(line, 4, &bdf) < 0 || line[4] != '\t' || vb_hexn(line + 5, 8, &vd) < 0 ||
 		    (line[13] != '\t' && line[13] != '\n'))
 			goto odd;
 		if (!(nl = strchr(line + 13, '\n')))
@@ -578,10 +546,10 @@ static void scan_one(int dfd, const struct vb_bdf *b, const struct vb_idlist *id
 	if (n > 0)
 		buf[n] = 0;
 	/* No modalias (or an odd one): the vendor/device/class files. */
-	if ((n <= 0 || modalias_ids(buf, &id) < 0) && vb_pcidev_ids(c, &id) < 0)
+	if ((n <= 0 || vb_pcidev_parse_modalias(buf, &id) < 0) && vb_pcidev_ids(c, &id) < 0)
 		return;		/* left the bus meanwhile */
 	if (vb_ids_match(ids, &id))
-		add_dev(set, c, VB_WHY_IDS, NULL);
+		add_dev(set, c, &id, VB_WHY_IDS, NULL);
 }
 
 /* getdents64 with room for a thousand entries: musl's readdir asks for
@@ -705,7 +673,7 @@ int vb_claim_select(const struct vb_claim_sel *s, int no_group, struct vb_claim_
 	set->n = 0;
 	bad[0] = 0;
 	for (i = 0; i < s->naddrs; i++) {
-		r = add_dev(set, s->addrs[i], VB_WHY_ADDR, NULL);
+		r = add_dev(set, s->addrs[i], NULL, VB_WHY_ADDR, NULL);
 		if (r < 0) {
 			vb_strlcpy(bad, s->addrs[i], VB_BDF_LEN);
 			vb_claim_set_free(set);
@@ -727,7 +695,7 @@ int vb_claim_select(const struct vb_claim_sel *s, int no_group, struct vb_claim_
 				continue;
 			vb_strlcpy(via, set->v[i].d.addr, sizeof(via));
 			for (j = 0; j < nm; j++)
-				add_dev(set, m[j], VB_WHY_GROUP, via);
+				add_dev(set, m[j], NULL, VB_WHY_GROUP, via);
 			vb_sysfs_list_free(m, nm);
 		}
 	}

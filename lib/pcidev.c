@@ -8,7 +8,6 @@
  * d3cold_allowed, reset and reset_method (5.15+), current_link_speed/width.
  * /sys/bus/pci/devices/ADDR links to the device's directory, which sits
  * inside its upstream bridge's directory. */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,16 +18,6 @@
 #include "sysfs.h"
 #include "util.h"
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Exactly min..max hex digits up to the terminator t. */
 static int hexfield(const char **sp, int min, int max, char t, unsigned *out)
 {
@@ -36,7 +25,7 @@ static int hexfield(const char **sp, int min, int max, char t, unsigned *out)
 	unsigned v = 0;
 	int n = 0, h;
 
-	while ((h = hexval((unsigned char)*s)) >= 0) {
+	while ((h = vb_hexval((unsigned char)*s)) >= 0) {
 		if (++n > max)
 			return -EINVAL;
 		v = v * 16 + (unsigned)h;
@@ -153,35 +142,30 @@ static int read_hex(const char *addr, const char *attr, unsigned *v)
 }
 
 /* "pci:v000010DEd0000249Dsv0000103Csd000088D1bc03sc00i00" */
-static int parse_modalias(const char *m, struct vb_pciids *id)
+int vb_pcidev_parse_modalias(const char *m, struct vb_pciids *id)
 {
 	static const struct { const char *tag; int digits; } f[] = {
 		{ "pci:v", 8 }, { "d", 8 }, { "sv", 8 }, { "sd", 8 },
 		{ "bc", 2 }, { "sc", 2 }, { "i", 2 },
 	};
-	unsigned v[7];
+	unsigned long v[7];
 	size_t i;
-	int k, h;
 
 	for (i = 0; i < VB_ARRAY_SIZE(f); i++) {
 		size_t tl = strlen(f[i].tag);
-		if (strncmp(m, f[i].tag, tl))
+		if (strncmp(m, f[i].tag, tl) || vb_hexn(m + tl, f[i].digits, &v[i]) < 0)
 			return -EINVAL;
-		m += tl;
-		v[i] = 0;
-		for (k = 0; k < f[i].digits; k++) {
-			if ((h = hexval((unsigned char)*m++)) < 0)
-				return -EINVAL;
-			v[i] = v[i] * 16 + (unsigned)h;
-		}
+		m += tl + (size_t)f[i].digits;
 	}
+	if (*m == '\n')
+		m++;
 	if (*m)
 		return -EINVAL;
-	id->vendor = v[0];
-	id->device = v[1];
-	id->subvendor = v[2];
-	id->subdevice = v[3];
-	id->class = v[4] << 16 | v[5] << 8 | v[6];
+	id->vendor = (unsigned)v[0];
+	id->device = (unsigned)v[1];
+	id->subvendor = (unsigned)v[2];
+	id->subdevice = (unsigned)v[3];
+	id->class = (unsigned)(v[4] << 16 | v[5] << 8 | v[6]);
 	return 0;
 }
 
@@ -190,7 +174,7 @@ int vb_pcidev_ids(const char *addr, struct vb_pciids *id)
 	char buf[128];
 	int r = read_attr(addr, "modalias", buf, sizeof(buf));
 
-	if (r >= 0 && parse_modalias(buf, id) == 0)
+	if (r >= 0 && vb_pcidev_parse_modalias(buf, id) == 0)
 		return 0;
 	if (r == -EINVAL)
 		return r;

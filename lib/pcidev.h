@@ -60,6 +60,9 @@ int vb_pcidev_path(char *buf, size_t n, const char *addr, const char *attr);
 int vb_pcidev_exists(const char *addr);
 /* Ids from modalias (one read), else the vendor/device/... files. */
 int vb_pcidev_ids(const char *addr, struct vb_pciids *id);
+/* The ids in a modalias ("pci:v000010DEd0000249Dsv...sd...bc03sc00i00",
+ * a newline after it allowed); -EINVAL for anything else. */
+int vb_pcidev_parse_modalias(const char *m, struct vb_pciids *id);
 /* Everything above, read fresh. -ENODEV if the device is not there. */
 int vb_pcidev_load(const char *addr, struct vb_pcidev *d);
 /* Current driver name into buf ("" when unbound); 0 or -errno. */

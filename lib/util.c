@@ -104,6 +104,30 @@ int vb_parse_ulong(const char *s, int base, unsigned long max, unsigned long *ou
 	return 0;
 }
 
+int vb_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int vb_hexn(const char *s, int n, unsigned long *v)
+{
+	unsigned long x = 0;
+	int i, h;
+
+	for (i = 0; i < n; i++) {
+		if ((h = vb_hexval((unsigned char)s[i])) < 0)
+			return -EINVAL;
+		x = x << 4 | (unsigned)h;
+	}
+	*v = x;
+	return 0;
+}
+
 long long vb_now_ms(void)
 {
 	struct timespec ts;

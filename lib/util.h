@@ -22,6 +22,11 @@ size_t vb_chomp(char *s);
 /* Parse an unsigned number (base 0 or 16 per `base`) that must fill the whole
  * string; -EINVAL on junk, -ERANGE past max. */
 int vb_parse_ulong(const char *s, int base, unsigned long max, unsigned long *out);
+/* The value of hex digit c, -1 if it is none. */
+int vb_hexval(int c);
+/* Exactly n hex digits at s (no sign, no prefix) into *v; -EINVAL at anything
+ * else, the end of the string included. */
+int vb_hexn(const char *s, int n, unsigned long *v);
 /* Milliseconds from CLOCK_MONOTONIC. */
 long long vb_now_ms(void);
 /* Sleep for ms milliseconds (restarted on EINTR). */

@@ -226,6 +226,36 @@ static void test_bad_modalias_falls_back(void **state)
 	vb_sysfs_set_root(NULL);
 }
 
+static void test_parse_modalias(void **state)
+{
+	struct vb_pciids id = { 1, 2, 3, 4, 5 };
+
+	(void)state;
+	assert_int_equal(vb_pcidev_parse_modalias(
+		"pci:v000010DEd0000249Dsv0000103Csd000088D1bc03sc00i00", &id), 0);
+	assert_int_equal(id.vendor, 0x10de);
+	assert_int_equal(id.device, 0x249d);
+	assert_int_equal(id.subvendor, 0x103c);
+	assert_int_equal(id.subdevice, 0x88d1);
+	assert_int_equal(id.class, 0x030000);
+	/* as read(2) gives it, with the newline */
+	assert_int_equal(vb_pcidev_parse_modalias(
+		"pci:v00008086d00009A01sv00000000sd00000000bc06sc04i00\n", &id), 0);
+	assert_int_equal(id.class, 0x060400);
+	assert_int_equal(id.device, 0x9a01);
+	assert_int_equal(vb_pcidev_parse_modalias(
+		"pci:v00008086d00009A01sv00000000sd00000000bc06sc04i00\n\n", &id), -EINVAL);
+	assert_int_equal(vb_pcidev_parse_modalias(
+		"pci:v00008086d00009A01sv00000000sd00000000bc06sc04i0", &id), -EINVAL);
+	assert_int_equal(vb_pcidev_parse_modalias(
+		"pci:v00008086d00009A01sv00000000sd00000000bc06sc04i000", &id), -EINVAL);
+	assert_int_equal(vb_pcidev_parse_modalias(
+		"pci:v00008086d00009A0Xsv00000000sd00000000bc06sc04i00", &id), -EINVAL);
+	assert_int_equal(vb_pcidev_parse_modalias(
+		"usb:v00008086d00009A01sv00000000sd00000000bc06sc04i00", &id), -EINVAL);
+	assert_int_equal(vb_pcidev_parse_modalias("", &id), -EINVAL);
+}
+
 static void test_class(void **state)
 {
 	(void)state;
@@ -255,6 +285,7 @@ int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(test_bdf_parse_good),
+		cmocka_unit_test(test_parse_modalias),
 		cmocka_unit_test(test_bdf_parse_bad),
 		cmocka_unit_test(test_bdf_cmp),
 		cmocka_unit_test(test_path_rejects_traversal),

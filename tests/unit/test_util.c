@@ -30,6 +30,29 @@ static void test_strings(void **state)
 	assert_int_equal(vb_parse_ulong("99999999999999999999999", 10, (unsigned long)-1, &v), -ERANGE);
 }
 
+static void test_hex(void **state)
+{
+	unsigned long v = 7;
+
+	(void)state;
+	assert_int_equal(vb_hexval('0'), 0);
+	assert_int_equal(vb_hexval('F'), 15);
+	assert_int_equal(vb_hexval('a'), 10);
+	assert_int_equal(vb_hexval('g'), -1);
+	assert_int_equal(vb_hexval('@'), -1);	/* '@' | 0x20 is '`', not a digit */
+	assert_int_equal(vb_hexval(0), -1);
+	assert_int_equal(vb_hexn("10de249d", 8, &v), 0);
+	assert_int_equal(v, 0x10de249dUL);
+	assert_int_equal(vb_hexn("0a00\t", 4, &v), 0);	/* what follows is the caller's */
+	assert_int_equal(v, 0xa00);
+	v = 7;
+	assert_int_equal(vb_hexn("10d", 4, &v), -EINVAL);	/* the string ends first */
+	assert_int_equal(vb_hexn("-1de", 4, &v), -EINVAL);
+	assert_int_equal(vb_hexn("0x1d", 4, &v), -EINVAL);
+	assert_int_equal(vb_hexn(" 1de", 4, &v), -EINVAL);
+	assert_int_equal(v, 7);	/* untouched on error */
+}
+
 static void test_json(void **state)
 {
 	char *buf = NULL;
@@ -113,6 +136,7 @@ int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_bytes),
 		cmocka_unit_test(test_worst),
