@@ -1009,19 +1009,36 @@ static int unbind_child(void *arg)
 
 #define UNBIND_STACK (64 * 1024)
 
+#if UNBIND_CLONE
+/* The child's stack and job: static while no child is left blocked on it
+ * (a mapping made and unmapped for each batch cost a TLB flush); a child
+ * that never finished keeps it, and later batches map their own. */
+static struct {
+	char stack[UNBIND_STACK];
+	char job[8192];
+} unbind_area __attribute__((aligned(64)));
+static int unbind_area_kept;
+#endif
+
 /* Start the child on job; its pid, or -errno. *map is what to unmap once it
- * has been reaped (left mapped while it may still run). */
+ * has been reaped (left mapped while it may still run); NULL with
+ * *maplen 0 is nothing to unmap, *maplen 0 with *map set the static area. */
 static pid_t unbind_start(struct unbind_job *j, void **map, size_t *maplen)
 {
 	pid_t pid;
 #if UNBIND_CLONE
 	size_t need = sizeof(*j) + j->k * (sizeof(*j->paths) + sizeof(*j->canon));
 	size_t len = UNBIND_STACK + ((need + 4095) & ~(size_t)4095);
-	char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *m = (char *)&unbind_area;
 	struct unbind_job *c;
 
-	if (m == MAP_FAILED)
-		return -errno;
+	if (unbind_area_kept || need > sizeof(unbind_area.job)) {
+		m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			return -errno;
+	} else {
+		len = 0;
+	}
 	c = (struct unbind_job *)(m + UNBIND_STACK);
 	c->k = j->k;
 	c->fd = j->fd;
@@ -1033,7 +1050,8 @@ static pid_t unbind_start(struct unbind_job *j, void **map, size_t *maplen)
 	pid = clone(unbind_child, m + UNBIND_STACK, CLONE_VM | SIGCHLD, c);
 	if (pid < 0) {
 		pid = -errno;
-		munmap(m, len);
+		if (len)
+			munmap(m, len);
 		return pid;
 	}
 	*map = m;
@@ -1061,6 +1079,9 @@ static size_t unbind_batch(const struct vb_act *a, char *const *addrs, char *con
 			   size_t k, long timeout_ms, int *res, pid_t *pending)
 {
 	struct unbind_job job = { 0, -1, NULL, NULL };
+	/* A GPU's functions fit on the stack (no heap block mapped and, once
+	 * the child that shares the memory has run, unmapped with a TLB flush). */
+	char paths[4][VB_PATH_MAX], canon[4][VB_BDF_LEN];
 	struct vb_act show;
 	size_t i, got = 0, maplen = 0;
 	void *map = NULL;
@@ -1070,8 +1091,14 @@ static size_t unbind_batch(const struct vb_act *a, char *const *addrs, char *con
 	*pending = 0;
 	if (!k)
 		return 0;
-	job.paths = vb_xcalloc(k, sizeof(*job.paths));
-	job.canon = vb_xcalloc(k, sizeof(*job.canon));
+	if (k <= 4) {
+		memset(canon, 0, sizeof(canon));
+		job.paths = paths;
+		job.canon = canon;
+	} else {
+		job.paths = vb_xcalloc(k, sizeof(*job.paths));
+		job.canon = vb_xcalloc(k, sizeof(*job.canon));
+	}
 	/* A bad entry (none come from vb_rebind_plan) ends the batch there. */
 	for (i = 0; i < k; i++) {
 		r = vb_bdf_canon(addrs[i], job.canon[i]) < 0 || !valid_driver(drivers[i]) ? -EINVAL :
@@ -1127,6 +1154,10 @@ static size_t unbind_batch(const struct vb_act *a, char *const *addrs, char *con
 		if (pr <= 0) {
 			/* Time is up: leave the child blocked in the kernel, and
 			 * its mapping with it. */
+#if UNBIND_CLONE
+			if (map && !maplen)
+				unbind_area_kept = 1;
+#endif
 			*pending = pid;
 			res[got++] = -ETIMEDOUT;
 			close(fds[0]);
@@ -1139,7 +1170,7 @@ static size_t unbind_batch(const struct vb_act *a, char *const *addrs, char *con
 	close(fds[0]);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	if (map)
+	if (map && maplen)
 		munmap(map, maplen);
 	if (res[got - 1] < 0)
 		goto out;
@@ -1147,8 +1178,10 @@ done:
 	if (bad)
 		res[got++] = bad;
 out:
-	free(job.paths);
-	free(job.canon);
+	if (job.paths != paths) {
+		free(job.paths);
+		free(job.canon);
+	}
 	return got;
 }
 
@@ -1222,8 +1255,8 @@ int vb_rebind_plan(struct vb_rebind *v, const char *addr, const char *target)
 
 	if ((r = plan_start(v, addr, target)) < 0)
 		return r;
-	if (!vb_pcidev_exists(v->addr))
-		return -ENODEV;
+	/* No driver link and no driver_override: read_override looks whether
+	 * the device is there at all (-ENODEV). */
 	if ((r = vb_pcidev_driver(v->addr, v->old_driver, sizeof(v->old_driver))) < 0)
 		return r;
 	if ((r = read_override(v->addr, v->old_override, sizeof(v->old_override))) < 0)
@@ -1309,8 +1342,9 @@ static int check(struct vb_rebind *v, int final)
 		v->gone = 1;
 		return -ENODEV;
 	}
-	v->group = vb_pcidev_group(v->addr);
-	if (v->group < 0)
+	/* The group of a device that stayed on the bus does not change: read
+	 * once (the polls after drivers_probe repeat check). */
+	if (v->group < 0 && (v->group = vb_pcidev_group(v->addr)) < 0)
 		v->group = -1;
 	v->node[0] = 0;
 	if (!*v->target)

@@ -59,17 +59,20 @@ int vb_msg_kmsg(void)
 
 static void emit(int level, const char *tag, const char *fmt, va_list ap)
 {
-	char line[1024];
+	char line[1024], out[1200];
 	int n;
 
 	n = vsnprintf(line, sizeof(line), fmt, ap);
 	if (n < 0)
 		return;
 	fflush(stdout);
+	/* One write (stderr is unbuffered: a fprintf is two). */
 	if (strcmp(applet, "vfiobox"))
-		fprintf(stderr, "vfiobox %s: %s%s\n", applet, tag, line);
+		n = snprintf(out, sizeof(out), "vfiobox %s: %s%s\n", applet, tag, line);
 	else
-		fprintf(stderr, "vfiobox: %s%s\n", tag, line);
+		n = snprintf(out, sizeof(out), "vfiobox: %s%s\n", tag, line);
+	if (n > 0)
+		fwrite(out, 1, (size_t)n < sizeof(out) ? (size_t)n : sizeof(out) - 1, stderr);
 	if (vb_msg_kmsg()) {
 		char path[VB_PATH_MAX], rec[1200];
 		int fd;
