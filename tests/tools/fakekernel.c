@@ -122,8 +122,6 @@ static int nw;
  * thousand devices: the scan was most of the daemon's reaction time). */
 #define WDMAP 65536
 static int wdmap[WDMAP];
-static struct knob natives[4096];
-static int nnative;
 static struct knob refusals[64];
 static int nrefuse;
 static char hung[32][64];
@@ -210,17 +208,16 @@ static void chomp(char *s)
 		s[--l] = 0;
 }
 
-/* "ROOT/sys/" + fmt */
+/* A path under ROOT/sys/: the daemon works in that directory (see start),
+ * so the path is fmt itself, and no lookup walks ROOT again. */
 static void sp(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void sp(char *out, size_t n, const char *fmt, ...)
 {
-	char rel[PATH_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(rel, sizeof(rel), fmt, ap);
+	vsnprintf(out, n, fmt, ap);
 	va_end(ap);
-	snprintf(out, n, "%s/%s", sysd, rel);
 }
 
 /* A relative symlink at sys/FROM pointing to sys/TO, as mkfakesys makes them. */
@@ -229,7 +226,7 @@ static int syslink(const char *from, const char *to)
 	char p[PATH_MAX], target[PATH_MAX] = "";
 	const char *s;
 
-	snprintf(p, sizeof(p), "%s/%s", sysd, from);
+	snprintf(p, sizeof(p), "%s", from);
 	for (s = strchr(from, '/'); s; s = strchr(s + 1, '/'))
 		strcat(target, "../");
 	strncat(target, to, sizeof(target) - strlen(target) - 1);
@@ -242,49 +239,85 @@ static int syslink(const char *from, const char *to)
 	return symlink(target, p) < 0 ? -errno : 0;
 }
 
-/* The device's directory relative to sys/ ("devices/pci0000:00/.../ADDR"),
- * remembered (realpath costs a syscall per path component, and the daemon's
- * reaction time is inside every benchmark figure). */
-static struct { char addr[32]; char rel[PATH_MAX]; } relcache[4096];
-static int nrelcache;
+/* What the daemon knows of a device, by address (a hash table: with a
+ * thousand devices a list scanned with strcmp was a good part of each
+ * reaction): its directory relative to sys/ ("devices/pci0000:00/.../ADDR",
+ * realpath costs a syscall per path component, so it is remembered) and its
+ * native driver. */
+#define NDEV 8192
+static struct dev {
+	char addr[32];
+	char rel[512];		/* "" not known (yet, or since the device left) */
+	char native[64];
+} devs[NDEV];
+static int ndevs;
+
+static struct dev *dev_find(const char *addr, int add)
+{
+	unsigned h = 2166136261u;
+	const char *c;
+
+	for (c = addr; *c; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	for (h &= NDEV - 1;; h = (h + 1) & (NDEV - 1)) {
+		if (!strcmp(devs[h].addr, addr))
+			return &devs[h];
+		if (!devs[h].addr[0]) {
+			if (!add || ndevs >= NDEV / 2 || strlen(addr) >= sizeof(devs[h].addr))
+				return NULL;
+			ndevs++;
+			snprintf(devs[h].addr, sizeof(devs[h].addr), "%s", addr);
+			return &devs[h];
+		}
+	}
+}
 
 static void devrel_forget(const char *addr)
 {
-	int i;
+	struct dev *d = dev_find(addr, 0);
 
-	for (i = 0; i < nrelcache; i++)
-		if (!strcmp(relcache[i].addr, addr))
-			relcache[i].addr[0] = 0;
+	if (d)
+		d->rel[0] = 0;
 }
 
 static int devrel(const char *addr, char *out, size_t n)
 {
 	static char base[PATH_MAX];
 	char p[PATH_MAX], real[PATH_MAX];
+	struct dev *d = dev_find(addr, 1);
 	size_t bl;
-	int i;
 
-	for (i = 0; i < nrelcache; i++) {
-		if (!strcmp(relcache[i].addr, addr)) {
-			sp(p, sizeof(p), "bus/pci/devices/%s", addr);
-			if (!exists(p))
-				return -ENODEV;
-			snprintf(out, n, "%s", relcache[i].rel);
-			return 0;
-		}
-	}
 	sp(p, sizeof(p), "bus/pci/devices/%s", addr);
+	if (d && d->rel[0]) {
+		if (!exists(p))
+			return -ENODEV;
+		snprintf(out, n, "%s", d->rel);
+		return 0;
+	}
 	if (!realpath(p, real) || (!base[0] && !realpath(sysd, base)))
 		return -ENODEV;
 	bl = strlen(base);
 	if (strncmp(real, base, bl) || real[bl] != '/')
 		return -EINVAL;
 	snprintf(out, n, "%s", real + bl + 1);
-	if (nrelcache < 4096) {
-		snprintf(relcache[nrelcache].addr, sizeof(relcache[0].addr), "%s", addr);
-		snprintf(relcache[nrelcache++].rel, sizeof(relcache[0].rel), "%s", out);
-	}
+	if (d && strlen(out) < sizeof(d->rel))
+		snprintf(d->rel, sizeof(d->rel), "%s", out);
 	return 0;
+}
+
+/* sys/-relative path of the device's attribute attr: through its directory
+ * when known (no bus/pci/devices/ADDR symlink to follow), else the link. */
+static void devattr(char *out, size_t n, const char *addr, const char *attr)
+{
+	struct dev *d = dev_find(addr, 0);
+	char rel[512];
+
+	if (d && d->rel[0])
+		snprintf(out, n, "%s/%s", d->rel, attr);
+	else if (devrel(addr, rel, sizeof(rel)) == 0)
+		snprintf(out, n, "%s/%s", rel, attr);
+	else
+		sp(out, n, "bus/pci/devices/%s/%s", addr, attr);
 }
 
 static void link_name(const char *p, char *out, size_t n)
@@ -305,7 +338,7 @@ static void dev_driver(const char *addr, char *out, size_t n)
 {
 	char p[PATH_MAX];
 
-	sp(p, sizeof(p), "bus/pci/devices/%s/driver", addr);
+	devattr(p, sizeof(p), addr, "driver");
 	link_name(p, out, n);
 }
 
@@ -313,7 +346,7 @@ static void dev_override(const char *addr, char *out, size_t n)
 {
 	char p[PATH_MAX];
 
-	sp(p, sizeof(p), "bus/pci/devices/%s/driver_override", addr);
+	devattr(p, sizeof(p), addr, "driver_override");
 	readfile(p, out, n);
 	out[strcspn(out, "\n")] = 0;
 	if (!strcmp(out, "(null)"))
@@ -324,7 +357,7 @@ static int dev_group(const char *addr)
 {
 	char p[PATH_MAX], g[32];
 
-	sp(p, sizeof(p), "bus/pci/devices/%s/iommu_group", addr);
+	devattr(p, sizeof(p), addr, "iommu_group");
 	link_name(p, g, sizeof(g));
 	return g[0] ? atoi(g) : -1;
 }
@@ -339,28 +372,17 @@ static int driver_loaded(const char *drv)
 
 static const char *native_of(const char *addr)
 {
-	int i;
+	struct dev *d = dev_find(addr, 0);
 
-	for (i = 0; i < nnative; i++)
-		if (!strcmp(natives[i].a, addr))
-			return natives[i].b;
-	return "";
+	return d ? d->native : "";
 }
 
 static void set_native(const char *addr, const char *drv)
 {
-	int i;
+	struct dev *d = dev_find(addr, 1);
 
-	for (i = 0; i < nnative; i++)
-		if (!strcmp(natives[i].a, addr))
-			break;
-	if (i == nnative) {
-		if (nnative == (int)(sizeof(natives) / sizeof(natives[0])))
-			return;
-		nnative++;
-	}
-	snprintf(natives[i].a, sizeof(natives[i].a), "%s", addr);
-	snprintf(natives[i].b, sizeof(natives[i].b), "%s", strcmp(drv, "-") ? drv : "");
+	if (d)
+		snprintf(d->native, sizeof(d->native), "%s", strcmp(drv, "-") ? drv : "");
 }
 
 static int in_list(char (*l)[64], int n, const char *s)
@@ -437,7 +459,7 @@ static int fifo_watch(const char *path, enum kind k, const char *name)
 		return -errno;
 	/* IN_OPEN and IN_MODIFY between two IN_CLOSE_WRITEs keep inotify from
 	 * merging two writes into one event: one close, one address. */
-	return add_watch(path, IN_OPEN | IN_MODIFY | IN_CLOSE_WRITE, k, name, fd) ? 0 : -ENOSPC;
+	return add_watch(path, IN_OPEN | IN_CLOSE_WRITE, k, name, fd) ? 0 : -ENOSPC;
 }
 
 static int setup_driver(const char *drv)
@@ -527,7 +549,7 @@ static int header_type(const char *addr)
 	unsigned char h = 0;
 	int fd;
 
-	sp(p, sizeof(p), "bus/pci/devices/%s/config", addr);
+	devattr(p, sizeof(p), addr, "config");
 	fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
@@ -604,8 +626,8 @@ static void do_unbind(const char *addr, const char *drv)
 	sp(p, sizeof(p), "bus/pci/drivers/%s/%s", drv, addr);
 	unlink(p);
 	logmsg("unbind %s %s", addr, drv);
-	g = dev_group(addr);
-	if (is_vfio(drv) && g >= 0) {
+	g = is_vfio(drv) ? dev_group(addr) : -1;
+	if (g >= 0) {
 		char gd[PATH_MAX], node[PATH_MAX];
 		DIR *d;
 		struct dirent *e;
@@ -1390,6 +1412,10 @@ static int start(const char *rootarg, const char *statearg, const char *self)
 	}
 	snprintf(p, sizeof(p), "%s/log", state);
 	logfile = fopen(p, "a");
+	if (chdir(sysd) < 0) {
+		logmsg("%s: %s", sysd, strerror(errno));
+		_exit(1);
+	}
 	if (setup() < 0 || write_modprobe(self) < 0) {
 		logmsg("setup failed: %s", strerror(errno));
 		_exit(1);
