@@ -47,9 +47,9 @@
  * IN_CLOSE_WRITE); bind, unbind and drivers_probe become FIFOs that the
  * daemon keeps open for reading, so back-to-back writes of several addresses
  * to one file are all seen (a regular file would keep only the last). Each
- * writer's IN_CLOSE_WRITE takes one address out of the FIFO; IN_OPEN and
- * IN_MODIFY are watched too so that two writes never merge into one inotify
- * event. One inotify queue keeps the writes of all files in order. Answers
+ * writer's IN_CLOSE_WRITE takes one address out of the FIFO; IN_OPEN is
+ * watched too so that two writes never merge into one inotify event (inotify
+ * merges an event only with an identical one just before it in the queue). One inotify queue keeps the writes of all files in order. Answers
  * to ctl commands are files STATE/ans.TOKEN. The writer does not
  * wait for the daemon: that is the one way this differs from the kernel,
  * where the write returns after the work is done; vfio-claim polls the
@@ -249,6 +249,7 @@ static struct dev {
 	char addr[32];
 	char rel[512];		/* "" not known (yet, or since the device left) */
 	char native[64];
+	int htype;		/* config header type + 1, 0 not read yet */
 } devs[NDEV];
 static int ndevs;
 
@@ -276,8 +277,10 @@ static void devrel_forget(const char *addr)
 {
 	struct dev *d = dev_find(addr, 0);
 
-	if (d)
+	if (d) {
 		d->rel[0] = 0;
+		d->htype = 0;
+	}
 }
 
 static int devrel(const char *addr, char *out, size_t n)
@@ -303,6 +306,18 @@ static int devrel(const char *addr, char *out, size_t n)
 	if (d && strlen(out) < sizeof(d->rel))
 		snprintf(d->rel, sizeof(d->rel), "%s", out);
 	return 0;
+}
+
+/* devrel for a device the caller has just seen on the bus: no lookup. */
+static int devrel_seen(const char *addr, char *out, size_t n)
+{
+	struct dev *d = dev_find(addr, 0);
+
+	if (d && d->rel[0]) {
+		snprintf(out, n, "%s", d->rel);
+		return 0;
+	}
+	return devrel(addr, out, n);
 }
 
 /* sys/-relative path of the device's attribute attr: through its directory
@@ -457,8 +472,8 @@ static int fifo_watch(const char *path, enum kind k, const char *name)
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	/* IN_OPEN and IN_MODIFY between two IN_CLOSE_WRITEs keep inotify from
-	 * merging two writes into one event: one close, one address. */
+	/* An IN_OPEN between two IN_CLOSE_WRITEs keeps inotify from merging
+	 * two writes into one event: one close, one address. */
 	return add_watch(path, IN_OPEN | IN_CLOSE_WRITE, k, name, fd) ? 0 : -ENOSPC;
 }
 
@@ -543,12 +558,17 @@ static int refused(const char *drv, const char *addr)
 	return 0;
 }
 
+/* The header type (config byte 0x0e): read once per device, as the kernel
+ * reads it once at enumeration. */
 static int header_type(const char *addr)
 {
 	char p[PATH_MAX];
 	unsigned char h = 0;
+	struct dev *d = dev_find(addr, 1);
 	int fd;
 
+	if (d && d->htype)
+		return d->htype - 1;
 	devattr(p, sizeof(p), addr, "config");
 	fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -556,7 +576,26 @@ static int header_type(const char *addr)
 	if (pread(fd, &h, 1, 0x0e) != 1)
 		h = 0;
 	close(fd);
+	if (d)
+		d->htype = (h & 0x7f) + 1;
 	return h & 0x7f;
+}
+
+/* Whether group g's type is "identity" (no DMA translation): read once per
+ * group; make_noiommu_group writes it for the groups it makes. */
+static signed char group_type[8192];	/* 0 not read, 1 identity, 2 other */
+
+static int group_identity(int g)
+{
+	char p[PATH_MAX], t[16] = "";
+
+	if (g >= 0 && g < (int)sizeof(group_type) && group_type[g])
+		return group_type[g] == 1;
+	sp(p, sizeof(p), "kernel/iommu_groups/%d/type", g);
+	readfile(p, t, sizeof(t));
+	if (g >= 0 && g < (int)sizeof(group_type))
+		group_type[g] = !strncmp(t, "identity", 8) ? 1 : 2;
+	return !strncmp(t, "identity", 8);
 }
 
 /* The probe: 0 bound, -errno when the driver's probe fails. */
@@ -565,7 +604,8 @@ static int probe_with(const char *addr, const char *drv)
 	char rel[PATH_MAX], from[PATH_MAX + 64], to[PATH_MAX], node[PATH_MAX];
 	int g;
 
-	if (devrel(addr, rel, sizeof(rel)) < 0)
+	/* Every caller has just seen the device there. */
+	if (devrel_seen(addr, rel, sizeof(rel)) < 0)
 		return -ENODEV;
 	if (refused(drv, addr)) {
 		logmsg("probe %s %s: failed (refused)", addr, drv);
@@ -587,20 +627,19 @@ static int probe_with(const char *addr, const char *drv)
 			noi = 1;
 			if (g < 0)
 				return -ENOMEM;
-		} else {
-			char gp[PATH_MAX], t[16];
-			sp(gp, sizeof(gp), "kernel/iommu_groups/%d/type", g);
-			readfile(gp, t, sizeof(t));
-			noi = !strncmp(t, "identity", 8) && noiommu_on();
+		} else if (group_identity(g)) {
+			noi = noiommu_on();
 		}
-		snprintf(node, sizeof(node), "%s/dev/vfio", root);
-		mkdirs(node);
-		snprintf(node, sizeof(node), "%s/dev/vfio/vfio", root);
-		if (!exists(node))
-			writefile(node, "");
 		vfio_node(g, noi, node, sizeof(node));
-		if (!exists(node))
+		if (!exists(node)) {
+			char d[PATH_MAX];
+			snprintf(d, sizeof(d), "%s/dev/vfio", root);
+			mkdirs(d);
+			snprintf(d, sizeof(d), "%s/dev/vfio/vfio", root);
+			if (!exists(d))
+				writefile(d, "");
 			writefile(node, "");
+		}
 	}
 	snprintf(from, sizeof(from), "bus/pci/drivers/%s/%s", drv, addr);
 	syslink(from, rel);
