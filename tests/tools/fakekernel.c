@@ -49,8 +49,9 @@
  * to one file are all seen (a regular file would keep only the last). Each
  * writer's IN_CLOSE_WRITE takes one address out of the FIFO; IN_OPEN is
  * watched too so that two writes never merge into one inotify event (inotify
- * merges an event only with an identical one just before it in the queue). One inotify queue keeps the writes of all files in order. Answers
- * to ctl commands are files STATE/ans.TOKEN. The writer does not
+ * merges an event only with an identical one just before it in the queue).
+ * One inotify queue keeps the writes of all files in order. Answers to ctl
+ * commands are files STATE/ans.TOKEN. The writer does not
  * wait for the daemon: that is the one way this differs from the kernel,
  * where the write returns after the work is done; vfio-claim polls the
  * driver link briefly after drivers_probe for that reason.
