@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,10 +42,11 @@
 #include "util.h"
 
 #define VFIO_DRIVER "vfio-pci"
-/* Polling the driver link, a few syscalls a look: every POLL_FAST_US for the
- * first POLL_FAST_MS (what is still moving is usually done by then, and a
- * coarser step would be most of a claim's time), then doubling up to
- * POLL_MAX_US. */
+/* Polling the driver link, a few syscalls a look: a yield between looks for
+ * the first POLL_SPIN_US, then every POLL_FAST_US up to POLL_FAST_MS (what is
+ * still moving is usually done by then, and a coarser step would be most of
+ * a claim's time), then doubling up to POLL_MAX_US. */
+#define POLL_SPIN_US 300
 #define POLL_FAST_US 25
 #define POLL_FAST_MS 5
 #define POLL_MAX_US 2000
@@ -59,14 +61,32 @@ static void sleep_us(long us)
 		;
 }
 
-/* Sleep one polling step; *us starts at 0, start is when polling began. */
-static void poll_step(long *us, long long start)
+/* Where a poll is: when it began (us, 0 before the first step) and its
+ * current sleep. */
+struct poll_state {
+	long long t0;
+	long us;
+};
+
+/* One polling step. The first POLL_SPIN_US only yield the CPU: a sleep lets
+ * the CPU go idle, and in a VM an idle vCPU can take many times the 25 us
+ * asked for to wake (a nanosleep of 25 us seen returning after 0.9 ms),
+ * while what is awaited (a fake kernel's daemon) runs on another CPU. */
+static void poll_step(struct poll_state *p)
 {
-	if (!*us)
-		*us = POLL_FAST_US;
-	else if (vb_now_ms() - start >= POLL_FAST_MS && *us < POLL_MAX_US)
-		*us *= 2;
-	sleep_us(*us);
+	long long t = vb_now_us();
+
+	if (!p->t0)
+		p->t0 = t;
+	if (t - p->t0 < POLL_SPIN_US) {
+		sched_yield();
+		return;
+	}
+	if (!p->us)
+		p->us = POLL_FAST_US;
+	else if (t - p->t0 >= POLL_FAST_MS * 1000LL && p->us < POLL_MAX_US)
+		p->us *= 2;
+	sleep_us(p->us);
 }
 
 static int valid_driver(const char *d)
@@ -1404,8 +1424,8 @@ static int verify_failed(struct vb_rebind_ctx *c, struct vb_rebind *v)
  * covers devtmpfs creating /dev/vfio/N a moment later. */
 static int verify(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 {
-	long long start = vb_now_ms(), end = start + c->probe_wait_ms;
-	long us = 0;
+	long long end = vb_now_ms() + c->probe_wait_ms;
+	struct poll_state ps = { 0, 0 };
 	size_t ok = 0;	/* v[0..ok-1] are where they should be: not looked at again */
 
 	for (;;) {
@@ -1423,22 +1443,22 @@ static int verify(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 			return 0;
 		if (last)
 			return verify_failed(c, &v[ok]);
-		poll_step(&us, start);
+		poll_step(&ps);
 	}
 }
 
 static int wait_driver(const char *addr, const char *want, long ms)
 {
-	long long start = vb_now_ms(), end = start + ms;
+	long long end = vb_now_ms() + ms;
+	struct poll_state ps = { 0, 0 };
 	char drv[VB_DRV_LEN];
-	long us = 0;
 
 	for (;;) {
 		if (vb_pcidev_driver(addr, drv, sizeof(drv)) == 0 && !strcmp(drv, want))
 			return 0;
 		if (vb_now_ms() >= end)
 			return -ETIMEDOUT;
-		poll_step(&us, start);
+		poll_step(&ps);
 	}
 }
 

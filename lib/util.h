@@ -29,6 +29,8 @@ int vb_hexval(int c);
 int vb_hexn(const char *s, int n, unsigned long *v);
 /* Milliseconds from CLOCK_MONOTONIC. */
 long long vb_now_ms(void);
+/* Microseconds from CLOCK_MONOTONIC. */
+long long vb_now_us(void);
 /* Sleep for ms milliseconds (restarted on EINTR). */
 void vb_sleep_ms(long ms);
 
