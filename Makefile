@@ -24,7 +24,7 @@ WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-protot
 DEFS      := -std=c11 -D_GNU_SOURCE -DVFIOBOX_VERSION='"$(VERSION)"'
 INC       := -Ilib -Iapplets
 
-LIB_SRC    := $(sort $(wildcard lib/*.c))
+LIB_SRC    := $(sort $(wildcard lib/*/*.c))
 APPLET_SRC := $(sort $(wildcard applets/*.c))
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 
@@ -99,9 +99,9 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(HOST_LIBOBJ) $(HOST_PCI)/lib
 	@$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -o $@ $< $(HOST_LIBOBJ) $(HOST_PCI)/lib/libpci.a -lcmocka
 
 # The unbind child's fork path (taken where there is no clone with raw system
-# calls) runs here too: test_claim once more, with lib/claim.c built to fork.
-FORK_OBJ := $(BUILD)/host/lib/claim-fork.o
-$(FORK_OBJ): lib/claim.c $(HOST_PCI)/lib/libpci.a | need-check
+# calls) runs here too: test_claim once more, with lib/pci/claim.c built to fork.
+FORK_OBJ := $(BUILD)/host/lib/pci/claim-fork.o
+$(FORK_OBJ): lib/pci/claim.c $(HOST_PCI)/lib/libpci.a | need-check
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $< (-DVB_UNBIND_FORK)"
 	@$(HOSTCC) $(HOST_CFLAGS) -DVB_UNBIND_FORK -c -o $@ $<
@@ -109,7 +109,7 @@ $(BUILD)/unit/test_claim_fork: tests/unit/test_claim.c tests/unit/unit.h $(HOST_
 		$(HOST_PCI)/lib/libpci.a | need-check
 	@mkdir -p $(dir $@)
 	@echo "  UNIT    $@"
-	@$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -o $@ $< $(filter-out $(BUILD)/host/lib/claim.o,$(HOST_LIBOBJ)) \
+	@$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -o $@ $< $(filter-out $(BUILD)/host/lib/pci/claim.o,$(HOST_LIBOBJ)) \
 		$(FORK_OBJ) $(HOST_PCI)/lib/libpci.a -lcmocka
 UNIT_BIN += $(BUILD)/unit/test_claim_fork
 

@@ -5,7 +5,7 @@
 #ifndef VB_APPLET_H
 #define VB_APPLET_H
 
-#include "msg.h"
+#include "base/msg.h"
 
 #define APPLET(id, name, summary) \
 	extern const char id##_usage[]; \

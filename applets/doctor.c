@@ -18,13 +18,13 @@
 #include <string.h>
 
 #include "applet.h"
-#include "claim.h"
-#include "conf.h"
-#include "ids.h"
-#include "kmod.h"
-#include "pcidev.h"
-#include "sysfs.h"
-#include "util.h"
+#include "pci/claim.h"
+#include "base/conf.h"
+#include "pci/ids.h"
+#include "pci/kmod.h"
+#include "pci/pcidev.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 const char doctor_usage[] =
 	"usage: doctor [-q]\n"

@@ -1,5 +1,5 @@
 /* domxml: make the seed guides' `virsh edit` changes to a libvirt domain XML
- * by a streaming rewrite (lib/domxml.h, lib/xml.h): no XML library, every
+ * by a streaming rewrite (lib/xml/domxml.h, lib/xml/xml.h): no XML library, every
  * byte the edits do not own copied as it was, the same edits twice change
  * nothing, a malformed document is refused before anything is written.
  *
@@ -19,12 +19,12 @@
 #include <unistd.h>
 
 #include "applet.h"
-#include "blob.h"
-#include "domxml.h"
-#include "pcidev.h"
-#include "shmem.h"
-#include "util.h"
-#include "xml.h"
+#include "base/blob.h"
+#include "xml/domxml.h"
+#include "pci/pcidev.h"
+#include "xml/shmem.h"
+#include "base/util.h"
+#include "xml/xml.h"
 
 const char domxml_usage[] =
 	"usage: domxml [EDIT...] [-i [--backup=SUF] | -o FILE] [FILE]\n"
@@ -330,7 +330,7 @@ static int parse_opt(struct domxml_opts *o, int c, const char *arg)
 	return vb_usage_err("unknown option");
 }
 
-/* Subsystem ids from sysfs (lib/pcidev). */
+/* Subsystem ids from sysfs (lib/pci/pcidev). */
 static int host_subsys(struct vb_dx_subsys *s, int quiet)
 {
 	struct vb_pciids id;

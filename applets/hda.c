@@ -8,7 +8,7 @@
  * multifunction already (5.3+: quirk_nvidia_hda), else
  * /sys/bus/pci/devices/GPU/remove and the parent bridge's rescan.
  * power/control of the GPU and its bridge wakes them first. quirk_nvidia_hda
- * (Linux 5.3+) sets the bit on enumeration and resume. See lib/hda.h. */
+ * (Linux 5.3+) sets the bit on enumeration and resume. See lib/pci/hda.h. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -17,15 +17,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "act.h"
+#include "base/act.h"
 #include "applet.h"
-#include "hda.h"
-#include "kmod.h"
-#include "pciconf.h"
-#include "pcidev.h"
-#include "record.h"
-#include "sysfs.h"
-#include "util.h"
+#include "pci/hda.h"
+#include "pci/kmod.h"
+#include "pci/pciconf.h"
+#include "pci/pcidev.h"
+#include "pci/record.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 const char hda_usage[] =
 	"usage: hda [-n] [--force] on|off|status [BDF]\n"

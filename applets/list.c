@@ -13,10 +13,10 @@
 #include <string.h>
 
 #include "applet.h"
-#include "json.h"
-#include "pcidev.h"
-#include "sysfs.h"
-#include "util.h"
+#include "base/json.h"
+#include "pci/pcidev.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 const char list_usage[] =
 	"usage: list [-a] [--json] [BDF...]\n"

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "applet.h"
-#include "util.h"
+#include "base/util.h"
 
 struct applet {
 	const char *name;

@@ -15,12 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "act.h"
+#include "base/act.h"
 #include "applet.h"
-#include "pcidev.h"
-#include "pciops.h"
-#include "sysfs.h"
-#include "util.h"
+#include "pci/pcidev.h"
+#include "pci/pciops.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 const char pci_rescan_usage[] =
 	"usage: pci-rescan [-n] [BDF]\n"

@@ -8,20 +8,20 @@
  * space-separated list, "default" to re-probe; an unknown or unsupported
  * method is EINVAL and the old list stays). The kernel's "bus" method needs
  * the device alone on its bus below a bridge. Secondary bus reset: bridge
- * control register 0x3E bit 0x40 of the parent bridge (lib/pciops). */
+ * control register 0x3E bit 0x40 of the parent bridge (lib/pci/pciops). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "act.h"
+#include "base/act.h"
 #include "applet.h"
-#include "pciconf.h"
-#include "pcidev.h"
-#include "pciops.h"
-#include "sysfs.h"
-#include "util.h"
+#include "pci/pciconf.h"
+#include "pci/pcidev.h"
+#include "pci/pciops.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 const char pci_reset_usage[] =
 	"usage: pci-reset [-n] [-m METHOD] [--force] BDF...\n"

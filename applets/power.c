@@ -12,11 +12,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "act.h"
+#include "base/act.h"
 #include "applet.h"
-#include "pcidev.h"
-#include "sysfs.h"
-#include "util.h"
+#include "pci/pcidev.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 const char power_usage[] =
 	"usage: power [-n] [--d3cold=0|1] BDF [on|auto|status]\n"

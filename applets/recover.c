@@ -17,18 +17,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "act.h"
+#include "base/act.h"
 #include "applet.h"
-#include "conf.h"
-#include "hda.h"
-#include "ids.h"
-#include "pciconf.h"
-#include "pcidev.h"
-#include "pciops.h"
-#include "bind.h"
-#include "record.h"
-#include "sysfs.h"
-#include "util.h"
+#include "base/conf.h"
+#include "pci/hda.h"
+#include "pci/ids.h"
+#include "pci/pciconf.h"
+#include "pci/pcidev.h"
+#include "pci/pciops.h"
+#include "pci/bind.h"
+#include "pci/record.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 const char recover_usage[] =
 	"usage: recover [-n] [--sbr] [--power-cycle] [--bridge] [--force] [--timeout=SEC]\n"

@@ -14,13 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "act.h"
+#include "base/act.h"
 #include "applet.h"
-#include "blob.h"
-#include "pcidev.h"
-#include "rom.h"
-#include "sysfs.h"
-#include "util.h"
+#include "base/blob.h"
+#include "pci/pcidev.h"
+#include "fw/rom.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 const char rom_usage[] =
 	"usage: rom [-n] [-o FILE] BDF\n"

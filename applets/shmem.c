@@ -3,7 +3,7 @@
  * memory-backend-file, the kvmfr module option), and a check of a size
  * already configured.
  *
- * No kernel ABI: arithmetic only (lib/shmem). Official formula (Looking
+ * No kernel ABI: arithmetic only (lib/xml/shmem). Official formula (Looking
  * Glass B6/B7): W x H x BPP x 2 bytes in MiB, + 10 MiB, next power of two;
  * BPP 4, or 8 for HDR. */
 #include <ctype.h>
@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "applet.h"
-#include "shmem.h"
-#include "util.h"
+#include "xml/shmem.h"
+#include "base/util.h"
 
 const char shmem_usage[] =
 	"usage: shmem [--hdr] [--format=mib|bytes|kvmfr|xml|json] WIDTHxHEIGHT\n"

@@ -16,11 +16,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "acpi.h"
+#include "fw/acpi.h"
 #include "applet.h"
-#include "blob.h"
-#include "sysfs.h"
-#include "util.h"
+#include "base/blob.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 const char ssdt_usage[] =
 	"usage: ssdt battery [-o FILE]\n"

@@ -15,14 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "act.h"
+#include "base/act.h"
 #include "applet.h"
-#include "claim.h"
-#include "kmod.h"
-#include "pcidev.h"
-#include "record.h"
-#include "sysfs.h"
-#include "util.h"
+#include "pci/claim.h"
+#include "pci/kmod.h"
+#include "pci/pcidev.h"
+#include "pci/record.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 const char vfio_claim_usage[] =
 	"usage: vfio-claim [-n] [--no-group] [--hda=vfio|none|host] [--force]\n"

@@ -14,13 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "act.h"
+#include "base/act.h"
 #include "applet.h"
-#include "claim.h"
-#include "pcidev.h"
-#include "record.h"
-#include "sysfs.h"
-#include "util.h"
+#include "pci/claim.h"
+#include "pci/pcidev.h"
+#include "pci/record.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 const char vfio_release_usage[] =
 	"usage: vfio-release [-n] [--no-group] [--timeout=SEC] [ids=LIST] [BDF...]\n"

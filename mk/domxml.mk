@@ -6,16 +6,16 @@
 #   make bench               includes bench/domxml/run.sh
 #
 # The tokenizer and the planner are built like the rest (-Oz), but for the
-# hot scanners of lib/xml.c (HOT there: -O2 per function, 3.7 KiB).
+# hot scanners of lib/xml/xml.c (HOT there: -O2 per function, 3.7 KiB).
 
 FUZZ_TIME       ?= 600
 FUZZ_SMOKE_TIME ?= 25
 FUZZ_DOMXML     := $(BUILD)/fuzz/fuzz_domxml
-FUZZ_DOMXML_SRC := tests/fuzz/fuzz_domxml.c lib/xml.c lib/domxml.c lib/pcidev.c lib/sysfs.c lib/util.c
+FUZZ_DOMXML_SRC := tests/fuzz/fuzz_domxml.c lib/xml/xml.c lib/xml/domxml.c lib/pci/pcidev.c lib/base/sysfs.c lib/base/util.c
 FUZZ_DOMXML_RUN  = $(FUZZ_DOMXML) -dict=tests/fuzz/domxml.dict -artifact_prefix=$(BUILD)/fuzz/ \
 		   -print_final_stats=1 $(BUILD)/fuzz/domxml-corpus tests/fuzz/corpus/domxml
 
-$(FUZZ_DOMXML): $(FUZZ_DOMXML_SRC) lib/xml.h lib/domxml.h lib/pcidev.h | need-check
+$(FUZZ_DOMXML): $(FUZZ_DOMXML_SRC) lib/xml/xml.h lib/xml/domxml.h lib/pci/pcidev.h | need-check
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@$(CLANG) $(DEFS) -Ilib -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \

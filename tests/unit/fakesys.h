@@ -9,7 +9,7 @@
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
 #include "unit.h"
-#include "sysfs.h"
+#include "base/sysfs.h"
 
 struct fake {
 	char *dir;		/* the temporary directory (unit_rmtree) */

@@ -2,7 +2,7 @@
  * table, name parsing and the AML name search. */
 #include "unit.h"
 
-#include "acpi.h"
+#include "fw/acpi.h"
 
 /* iasl 20200925 output for tests/unit/test_acpi.c's NVROM table:
  *   External (\_SB.PCI0.PEG0.PEGP, DeviceObj)

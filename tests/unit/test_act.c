@@ -2,9 +2,9 @@
  * real runs write, run programs with execve and report their status. */
 #include "unit.h"
 
-#include "act.h"
-#include "pciconf.h"
-#include "sysfs.h"
+#include "base/act.h"
+#include "pci/pciconf.h"
+#include "base/sysfs.h"
 
 static char *capture(FILE **f, size_t *len)
 {

@@ -4,8 +4,8 @@
  * again. */
 #include "fakesys.h"
 
-#include "act.h"
-#include "bind.h"
+#include "base/act.h"
+#include "pci/bind.h"
 
 static const char desc[] =
 	"dev 0000:01:00.0 id=10de:249d class=030000 driver=nvidia\n"

@@ -3,7 +3,7 @@
 
 #include <fcntl.h>
 
-#include "blob.h"
+#include "base/blob.h"
 
 static char *tmpdir(void)
 {

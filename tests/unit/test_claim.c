@@ -7,10 +7,10 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-#include "act.h"
-#include "claim.h"
-#include "sysfs.h"
-#include "util.h"
+#include "base/act.h"
+#include "pci/claim.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 static char *root;
 

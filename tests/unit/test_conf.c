@@ -1,8 +1,8 @@
 /* Unit tests for lib/conf: kernel command line and /etc/vfiobox.conf. */
 #include "unit.h"
 
-#include "conf.h"
-#include "sysfs.h"
+#include "base/conf.h"
+#include "base/sysfs.h"
 
 static void test_cmdline_get(void **state)
 {

@@ -1,8 +1,8 @@
-/* Unit tests for lib/domxml.c: each edit, placement, layout, idempotence,
+/* Unit tests for lib/xml/domxml.c: each edit, placement, layout, idempotence,
  * namespaces, refusals. */
 #include "unit.h"
 
-#include "domxml.h"
+#include "xml/domxml.h"
 
 struct sink {
 	char *b;

@@ -3,9 +3,9 @@
  * back, and the undo when the GPU cannot be removed. */
 #include "fakesys.h"
 
-#include "act.h"
-#include "hda.h"
-#include "pciconf.h"
+#include "base/act.h"
+#include "pci/hda.h"
+#include "pci/pciconf.h"
 
 static void test_quirk(void **state)
 {

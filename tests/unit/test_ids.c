@@ -1,7 +1,7 @@
 /* Unit tests for lib/ids: vfio-pci ids= syntax and matching. */
 #include "unit.h"
 
-#include "ids.h"
+#include "pci/ids.h"
 
 static void test_parse(void **state)
 {

@@ -2,9 +2,9 @@
  * fake modprobe. */
 #include "unit.h"
 
-#include "act.h"
-#include "kmod.h"
-#include "sysfs.h"
+#include "base/act.h"
+#include "pci/kmod.h"
+#include "base/sysfs.h"
 
 static char *tree(void)
 {

@@ -1,8 +1,8 @@
 /* Unit tests for lib/pciconf: libpci on a fake tree's config files. */
 #include "unit.h"
 
-#include "pciconf.h"
-#include "sysfs.h"
+#include "pci/pciconf.h"
+#include "base/sysfs.h"
 
 /* One GPU with a 4096-byte config (PM cap at 0x60 -> PCIe cap at 0x68, ACS
  * extended cap at 0x100, 0x488 bit 25 clear) and one powered-off device. */

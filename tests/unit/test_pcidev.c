@@ -2,8 +2,8 @@
  * hand-built tree (kernel layout: nested device dirs, relative links). */
 #include "unit.h"
 
-#include "pcidev.h"
-#include "sysfs.h"
+#include "pci/pcidev.h"
+#include "base/sysfs.h"
 
 static void test_bdf_parse_good(void **state)
 {

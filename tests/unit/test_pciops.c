@@ -3,11 +3,11 @@
  * reset, on fake trees (config space through libpci on the fake files). */
 #include "fakesys.h"
 
-#include "act.h"
-#include "pciconf.h"
-#include "pcidev.h"
-#include "pciops.h"
-#include "util.h"
+#include "base/act.h"
+#include "pci/pciconf.h"
+#include "pci/pcidev.h"
+#include "pci/pciops.h"
+#include "base/util.h"
 
 /* A root port, a switch (upstream port, one downstream port) and a GPU+HDA
  * pair below it; a second root port with nothing behind it; root-bus

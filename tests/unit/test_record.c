@@ -3,9 +3,9 @@
 
 #include <sys/wait.h>
 
-#include "act.h"
-#include "record.h"
-#include "sysfs.h"
+#include "base/act.h"
+#include "pci/record.h"
+#include "base/sysfs.h"
 
 static void test_roundtrip(void **state)
 {

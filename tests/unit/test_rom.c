@@ -2,7 +2,7 @@
  * flag, legacy checksum, EFI header, device lists. */
 #include "unit.h"
 
-#include "rom.h"
+#include "fw/rom.h"
 
 static void put16(unsigned char *p, unsigned v)
 {

@@ -2,7 +2,7 @@
  * guides' older formula, resolution parsing, boundaries. */
 #include "unit.h"
 
-#include "shmem.h"
+#include "xml/shmem.h"
 
 static void test_table(void **state)
 {

@@ -2,7 +2,7 @@
  * errno meanings. */
 #include "unit.h"
 
-#include "sysfs.h"
+#include "base/sysfs.h"
 
 static void test_root_and_path(void **state)
 {

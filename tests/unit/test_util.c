@@ -1,10 +1,10 @@
 /* Unit tests for lib/util, lib/json and lib/msg. */
 #include "unit.h"
 
-#include "json.h"
-#include "msg.h"
-#include "sysfs.h"
-#include "util.h"
+#include "base/json.h"
+#include "base/msg.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 static void test_strings(void **state)
 {

@@ -1,7 +1,7 @@
-/* Unit tests for lib/xml.c: tokens, positions, chunking, every refusal. */
+/* Unit tests for lib/xml/xml.c: tokens, positions, chunking, every refusal. */
 #include "unit.h"
 
-#include "xml.h"
+#include "xml/xml.h"
 
 /* A reader over memory handing out at most `step` bytes per call. */
 struct mr {

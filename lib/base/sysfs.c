@@ -14,8 +14,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "sysfs.h"
-#include "util.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 static char root[VB_PATH_MAX];
 static int root_read;

@@ -6,12 +6,12 @@
 #include <errno.h>
 #include <string.h>
 
-#include "act.h"
-#include "kmod.h"
-#include "pcidev.h"
-#include "bind.h"
-#include "sysfs.h"
-#include "util.h"
+#include "base/act.h"
+#include "pci/kmod.h"
+#include "pci/pcidev.h"
+#include "pci/bind.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 static int driver_registered(const char *name)
 {

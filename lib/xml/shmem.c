@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shmem.h"
-#include "util.h"
+#include "xml/shmem.h"
+#include "base/util.h"
 
 static int dim(const char *s, size_t len, unsigned *out)
 {

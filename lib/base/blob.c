@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "blob.h"
-#include "util.h"
+#include "base/blob.h"
+#include "base/util.h"
 
 int vb_blob_read(const char *path, size_t max, unsigned char **buf, size_t *len)
 {

@@ -8,11 +8,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "act.h"
-#include "pcidev.h"
-#include "record.h"
-#include "sysfs.h"
-#include "util.h"
+#include "base/act.h"
+#include "pci/pcidev.h"
+#include "pci/record.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 static int rec_path(char *p, size_t n, const char *addr)
 {

@@ -6,11 +6,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "act.h"
-#include "pciconf.h"
-#include "pciops.h"
-#include "sysfs.h"
-#include "util.h"
+#include "base/act.h"
+#include "pci/pciconf.h"
+#include "pci/pciops.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 /* PCI Express capability registers (offsets from the capability). */
 #define EXP_FLAGS	0x02

@@ -8,9 +8,9 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "msg.h"
-#include "sysfs.h"
-#include "util.h"
+#include "base/msg.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 #define RAMFS_MAGIC_ 0x858458f6
 #define TMPFS_MAGIC_ 0x01021994

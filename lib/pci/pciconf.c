@@ -11,10 +11,10 @@
 
 #include <pci/pci.h>
 
-#include "pciconf.h"
-#include "pcidev.h"
-#include "sysfs.h"
-#include "util.h"
+#include "pci/pciconf.h"
+#include "pci/pcidev.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 struct vb_pci {
 	struct pci_access *a;

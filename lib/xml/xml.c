@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "xml.h"
+#include "xml/xml.h"
 
 #define MORE 1000
 #define AGAIN 1001

@@ -1,7 +1,7 @@
 /* rom: PCI expansion ROM image chain. See rom.h. */
 #include <string.h>
 
-#include "rom.h"
+#include "fw/rom.h"
 
 static unsigned le16(const unsigned char *p)
 {

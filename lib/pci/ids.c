@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ids.h"
-#include "util.h"
+#include "pci/ids.h"
+#include "base/util.h"
 
 static int hexnum(const char *s, size_t len, unsigned *out)
 {

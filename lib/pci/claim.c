@@ -32,14 +32,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "act.h"
-#include "claim.h"
-#include "conf.h"
-#include "ids.h"
-#include "kmod.h"
-#include "pcidev.h"
-#include "sysfs.h"
-#include "util.h"
+#include "base/act.h"
+#include "pci/claim.h"
+#include "base/conf.h"
+#include "pci/ids.h"
+#include "pci/kmod.h"
+#include "pci/pcidev.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 #define VFIO_DRIVER "vfio-pci"
 /* Polling the driver link, a few syscalls a look: a yield between looks for

@@ -1,7 +1,7 @@
 /* domxml: the libvirt domain XML rewriter behind `vfiobox domxml`.
  *
  * Two passes and no tree. vb_dx_plan() reads the document once through the
- * tokenizer (lib/xml.h), checks it is well-formed, collects what the edits
+ * tokenizer (lib/xml/xml.h), checks it is well-formed, collects what the edits
  * need to know (which elements exist, where they start and end, their
  * indentation, the attribute values the edits compare) and turns the edits
  * into a short sorted list of patches: byte ranges to replace, delete or
@@ -23,8 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pcidev.h"
-#include "xml.h"
+#include "pci/pcidev.h"
+#include "xml/xml.h"
 
 #define VB_DX_QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
 

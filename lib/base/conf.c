@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
-#include "sysfs.h"
-#include "util.h"
+#include "base/conf.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 /* Next parameter of a command line: [start, end) of the whole word, with the
  * kernel's rule that spaces inside double quotes do not split. */

@@ -1,7 +1,7 @@
 /* json: string escaping per RFC 8259. */
 #include <stdio.h>
 
-#include "json.h"
+#include "base/json.h"
 
 /* Length of the valid UTF-8 sequence at s (2 to 4 bytes), 0 if there is none:
  * sysfs values are bytes, and JSON text must be UTF-8. */

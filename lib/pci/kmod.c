@@ -10,10 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "act.h"
-#include "kmod.h"
-#include "sysfs.h"
-#include "util.h"
+#include "base/act.h"
+#include "pci/kmod.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 int vb_kmod_release(char *buf, size_t n)
 {

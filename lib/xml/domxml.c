@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domxml.h"
-#include "util.h"
+#include "xml/domxml.h"
+#include "base/util.h"
 
 #define NRANK 48
 #define IND_MAX 64

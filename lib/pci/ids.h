@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "pcidev.h"
+#include "pci/pcidev.h"
 
 struct vb_id {
 	unsigned vendor, device, subvendor, subdevice, class, class_mask;

@@ -13,7 +13,7 @@
 #ifndef VB_RECORD_H
 #define VB_RECORD_H
 
-#include "pcidev.h"
+#include "pci/pcidev.h"
 
 struct vb_act;
 

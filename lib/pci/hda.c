@@ -4,13 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "act.h"
-#include "hda.h"
-#include "pciconf.h"
-#include "pciops.h"
-#include "bind.h"
-#include "sysfs.h"
-#include "util.h"
+#include "base/act.h"
+#include "pci/hda.h"
+#include "pci/pciconf.h"
+#include "pci/pciops.h"
+#include "pci/bind.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 static int fn1_of(const char *gpu, char *out)
 {

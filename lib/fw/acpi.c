@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acpi.h"
-#include "util.h"
+#include "fw/acpi.h"
+#include "base/util.h"
 
 static uint32_t le32(const unsigned char *p)
 {

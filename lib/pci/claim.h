@@ -30,9 +30,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "conf.h"
-#include "ids.h"
-#include "pcidev.h"
+#include "base/conf.h"
+#include "pci/ids.h"
+#include "pci/pcidev.h"
 
 struct vb_act;
 

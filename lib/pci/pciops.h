@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pcidev.h"
+#include "pci/pcidev.h"
 
 struct vb_act;
 struct vb_pci;

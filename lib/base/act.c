@@ -8,11 +8,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "act.h"
-#include "pciconf.h"
-#include "pcidev.h"
-#include "sysfs.h"
-#include "util.h"
+#include "base/act.h"
+#include "pci/pciconf.h"
+#include "pci/pcidev.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 static int shown(const struct vb_act *a)
 {

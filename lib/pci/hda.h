@@ -16,9 +16,9 @@
 
 #include <stdint.h>
 
-#include "pcidev.h"
-#include "pciops.h"
-#include "bind.h"
+#include "pci/pcidev.h"
+#include "pci/pciops.h"
+#include "pci/bind.h"
 
 struct vb_act;
 struct vb_pci;

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pcidev.h"
-#include "sysfs.h"
-#include "util.h"
+#include "pci/pcidev.h"
+#include "base/sysfs.h"
+#include "base/util.h"
 
 /* Exactly min..max hex digits up to the terminator t. */
 static int hexfield(const char **sp, int min, int max, char t, unsigned *out)
