@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/sysfs.h"
@@ -19,117 +18,6 @@
 
 static char root[VB_PATH_MAX];
 static int root_read;
-
-/* ---- device directories -------------------------------------------------
- * An attribute of a PCI device, ROOT/sys/bus/pci/devices/ADDR/NAME, is
- * reached through a directory fd (O_PATH) kept for ADDR: the path walk
- * behind the bus/pci/devices/ADDR link (a dozen components and a symlink)
- * happens once per device, not once per attribute. The answers stay those of
- * the path: a directory that left (the device was removed, and maybe came
- * back) answers ENOENT, so on ENOENT the path itself is asked, and if it
- * answers otherwise the stale fd is dropped. */
-#define DEVDIRS 8
-static struct {
-	char addr[24];
-	int fd;
-} devdirs[DEVDIRS];
-static unsigned devdir_next;
-
-static void devdir_drop(int i)
-{
-	if (devdirs[i].addr[0])
-		close(devdirs[i].fd);
-	devdirs[i].addr[0] = 0;
-}
-
-static void devdir_flush(void)
-{
-	int i;
-
-	for (i = 0; i < DEVDIRS; i++)
-		devdir_drop(i);
-}
-
-/* The directory fd for path's device and the name under it (*slot the cache
- * entry), or AT_FDCWD with *name = path (*slot -1) for any other path. */
-static int devdir_at(const char *path, const char **name, int *slot)
-{
-	static const char devs[] = "/sys/bus/pci/devices/";
-	const char *r = vb_sysfs_root(), *a, *nm;
-	size_t rl = strlen(r), al;
-	char dir[VB_PATH_MAX];
-	int i, fd;
-
-	*name = path;
-	*slot = -1;
-	if (strncmp(path, r, rl) || strncmp(path + rl, devs, sizeof(devs) - 1) ||
-	    !(nm = strchr(a = path + rl + sizeof(devs) - 1, '/')) || strchr(nm + 1, '/') || !nm[1] ||
-	    (al = (size_t)(nm - a)) >= sizeof(devdirs[0].addr) || al < 5)
-		return AT_FDCWD;
-	for (i = 0; i < DEVDIRS; i++)
-		if (!strncmp(devdirs[i].addr, a, al) && !devdirs[i].addr[al])
-			goto found;
-	if ((size_t)(nm - path) >= sizeof(dir))
-		return AT_FDCWD;
-	memcpy(dir, path, (size_t)(nm - path));
-	dir[nm - path] = 0;
-	fd = openat(AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return AT_FDCWD;
-	i = (int)(devdir_next++ % DEVDIRS);
-	devdir_drop(i);
-	memcpy(devdirs[i].addr, a, al);
-	devdirs[i].addr[al] = 0;
-	devdirs[i].fd = fd;
-found:
-	*name = nm + 1;
-	*slot = i;
-	return devdirs[i].fd;
-}
-
-/* openat, readlink and lstat of a rooted path, through the device's
- * directory when it is a device attribute. */
-static int dev_open(const char *path, int flags)
-{
-	const char *nm;
-	int slot, dfd = devdir_at(path, &nm, &slot);
-	int fd = openat(dfd, nm, flags);
-
-	if (fd < 0 && errno == ENOENT && slot >= 0) {
-		fd = openat(AT_FDCWD, path, flags);
-		if (fd >= 0 || errno != ENOENT)
-			devdir_drop(slot);
-	}
-	return fd;
-}
-
-static ssize_t dev_readlink(const char *path, char *buf, size_t n)
-{
-	const char *nm;
-	int slot, dfd = devdir_at(path, &nm, &slot);
-	ssize_t r = readlinkat(dfd, nm, buf, n);
-
-	if (r < 0 && errno == ENOENT && slot >= 0) {
-		r = readlink(path, buf, n);
-		if (r >= 0 || errno != ENOENT)
-			devdir_drop(slot);
-	}
-	return r;
-}
-
-static int dev_lstat(const char *path, struct stat *st)
-{
-	const char *nm;
-	int slot, dfd = devdir_at(path, &nm, &slot);
-	int r = fstatat(dfd, nm, st, AT_SYMLINK_NOFOLLOW);
-
-	if (r < 0 && errno == ENOENT && slot >= 0) {
-		r = lstat(path, st);
-		if (r == 0 || errno != ENOENT)
-			devdir_drop(slot);
-	}
-	return r;
-}
 
 void vb_sysfs_set_root(const char *r)
 {
@@ -144,7 +32,6 @@ void vb_sysfs_set_root(const char *r)
 	while (n && root[n - 1] == '/')
 		root[--n] = 0;
 	root_read = 1;
-	devdir_flush();
 }
 
 const char *vb_sysfs_root(void)
@@ -182,11 +69,9 @@ const char *vb_sysfs_unroot(const char *path)
 	return path;
 }
 
-/* openat(AT_FDCWD, ...) rather than open(): musl's open() follows O_CLOEXEC
- * with an fcntl (for kernels before 2.6.23), one more syscall per attribute. */
 int vb_sysfs_read(const char *path, char *buf, size_t n)
 {
-	int fd = dev_open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t r;
 	char extra;
 
@@ -211,7 +96,7 @@ int vb_sysfs_read(const char *path, char *buf, size_t n)
 
 int vb_sysfs_pread(const char *path, void *buf, size_t n, long off, size_t *got)
 {
-	int fd = dev_open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t done = 0;
 
 	*got = 0;
@@ -250,7 +135,7 @@ int vb_sysfs_write(const char *path, const char *val)
 {
 	size_t len = strlen(val);
 	ssize_t w;
-	int fd = dev_open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 
 	if (fd < 0)
 		return -errno;
@@ -270,7 +155,7 @@ int vb_sysfs_write(const char *path, const char *val)
 int vb_sysfs_link_name(const char *path, char *buf, size_t n)
 {
 	char target[VB_PATH_MAX];
-	ssize_t r = dev_readlink(path, target, sizeof(target) - 1);
+	ssize_t r = readlink(path, target, sizeof(target) - 1);
 	const char *base;
 
 	if (r < 0)
@@ -285,7 +170,7 @@ int vb_sysfs_exists(const char *path)
 {
 	struct stat st;
 
-	return dev_lstat(path, &st) == 0;
+	return lstat(path, &st) == 0;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -293,43 +178,35 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* openat and getdents64 into a buffer on the stack: musl's opendir adds an
- * fcntl for O_CLOEXEC and a heap buffer (an mmap and munmap), and its readdir
- * reads 2 KiB at a time. Most lists here (a group, a slot) fit one call. */
 int vb_sysfs_list(const char *dir, char ***names, size_t *n)
 {
-	char ents[8192] __attribute__((aligned(8)));
+	DIR *d = opendir(dir);
+	struct dirent *e;
 	char **v = NULL;
 	size_t len = 0, cap = 0;
-	long got;
-	int fd = openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	*names = NULL;
 	*n = 0;
-	if (fd < 0)
+	if (!d)
 		return -errno;
-	while ((got = syscall(SYS_getdents64, fd, ents, sizeof(ents))) > 0) {
-		long off;
+	for (errno = 0; (e = readdir(d)); errno = 0) {
+		const char *nm = e->d_name;
 
-		for (off = 0; off < got; off += ((struct dirent *)(ents + off))->d_reclen) {
-			const char *nm = ((const struct dirent *)(ents + off))->d_name;
-
-			if (nm[0] == '.' && (!nm[1] || (nm[1] == '.' && !nm[2])))
-				continue;
-			if (len == cap) {
-				cap = cap ? cap * 2 : 16;
-				v = vb_xrealloc(v, cap * sizeof(*v));
-			}
-			v[len++] = vb_xstrdup(nm);
+		if (nm[0] == '.' && (!nm[1] || (nm[1] == '.' && !nm[2])))
+			continue;
+		if (len == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = vb_xrealloc(v, cap * sizeof(*v));
 		}
+		v[len++] = vb_xstrdup(nm);
 	}
-	if (got < 0) {
-		int e = -errno;
-		close(fd);
+	if (errno) {
+		int err = -errno;
+		closedir(d);
 		vb_sysfs_list_free(v, len);
-		return e;
+		return err;
 	}
-	close(fd);
+	closedir(d);
 	if (len)
 		qsort(v, len, sizeof(*v), cmp_names);
 	*names = v;

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domxml.h"
-#include "xml.h"
+#include "xml/domxml.h"
+#include "xml/xml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acpi.h"
-#include "rom.h"
+#include "fw/acpi.h"
+#include "fw/rom.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
