@@ -98,22 +98,7 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(HOST_LIBOBJ) $(HOST_PCI)/lib
 	@echo "  UNIT    $@"
 	@$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -o $@ $< $(HOST_LIBOBJ) $(HOST_PCI)/lib/libpci.a -lcmocka
 
-# The unbind child's fork path (taken where there is no clone with raw system
-# calls) runs here too: test_claim once more, with lib/pci/claim.c built to fork.
-FORK_OBJ := $(BUILD)/host/lib/pci/claim-fork.o
-$(FORK_OBJ): lib/pci/claim.c $(HOST_PCI)/lib/libpci.a | need-check
-	@mkdir -p $(dir $@)
-	@echo "  HOSTCC  $< (-DVB_UNBIND_FORK)"
-	@$(HOSTCC) $(HOST_CFLAGS) -DVB_UNBIND_FORK -c -o $@ $<
-$(BUILD)/unit/test_claim_fork: tests/unit/test_claim.c tests/unit/unit.h $(HOST_LIBOBJ) $(FORK_OBJ) \
-		$(HOST_PCI)/lib/libpci.a | need-check
-	@mkdir -p $(dir $@)
-	@echo "  UNIT    $@"
-	@$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -o $@ $< $(filter-out $(BUILD)/host/lib/pci/claim.o,$(HOST_LIBOBJ)) \
-		$(FORK_OBJ) $(HOST_PCI)/lib/libpci.a -lcmocka
-UNIT_BIN += $(BUILD)/unit/test_claim_fork
-
-.SECONDARY: $(HOST_LIBOBJ) $(FORK_OBJ)
+.SECONDARY: $(HOST_LIBOBJ)
 
 # The fake-sysfs builder used by the demo and the applet tests.
 MKFAKESYS := $(BUILD)/mkfakesys

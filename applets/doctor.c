@@ -9,7 +9,7 @@
  * endpoint in a group must be on a vfio driver, pci-stub, or no driver;
  * bridges (a bridge header, or pcieport) may keep their driver; a
  * bridge-class endpoint such as an LPC function is an endpoint
- * (vb_claim_dma_ok). */
+ * (vb_pcidev_dma_ok). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -18,7 +18,10 @@
 #include <string.h>
 
 #include "applet.h"
-#include "pci/claim.h"
+#include "pci/holders.h"
+#include "pci/iommu.h"
+#include "pci/rebind.h"
+#include "pci/select.h"
 #include "base/conf.h"
 #include "pci/ids.h"
 #include "pci/kmod.h"
@@ -291,12 +294,6 @@ static int same_slot(const char *a, const char *b)
 	return !strncmp(a, b, strlen(a) - 1);	/* DDDD:BB:DD. prefix */
 }
 
-static int is_vfio_ok_driver(const char *drv)
-{
-	return !*drv || !strcmp(drv, "vfio-pci") || !strcmp(drv, "pci-stub") ||
-	       !strncmp(drv, "vfio", 4);
-}
-
 static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 {
 	char **m = NULL, buf[768] = "", fixbuf[256];
@@ -349,14 +346,14 @@ static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 		if (vb_pcidev_ids(m[i], &id) < 0)
 			continue;
 		vb_pcidev_driver(m[i], drv, sizeof(drv));
-		if (vb_class_is_bridge(id.class) && vb_claim_dma_ok(m[i], id.class, drv)) {
+		if (vb_class_is_bridge(id.class) && vb_pcidev_dma_ok(m[i], id.class, drv)) {
 			role = "bridge, stays";
 		} else if (vb_class_is_bridge(id.class)) {
 			/* an ISA/LPC function: an endpoint on a host driver, and
 			 * vfio-claim never takes a bridge-class device */
 			role = "bridge-class endpoint on a host driver: blocks the group";
 			kept++;
-		} else if (is_vfio_ok_driver(drv)) {
+		} else if (vb_driver_passive(drv, VB_PASSIVE_VFIO)) {
 			role = "goes with it";
 		} else {
 			role = same_slot(g->addr, m[i]) ? "same card, goes with it" : "must go with it";
@@ -375,7 +372,7 @@ static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 		line(d, WARN, "vfio-claim never takes a bridge-class device, so this group cannot "
 		     "go to a VM as it is: try another slot", "group: %s's IOMMU group %d is not "
 		     "viable: %s", g->addr, g->group, buf);
-	} else if (is_vfio_ok_driver(g->driver) && busy) {
+	} else if (vb_driver_passive(g->driver, VB_PASSIVE_VFIO) && busy) {
 		/* The GPU is claimed but the rest of its group is not: vfio
 		 * refuses to open the group until every endpoint is. */
 		snprintf(fixbuf, sizeof(fixbuf), "vfiobox vfio-claim %s (it takes the whole group)",

@@ -182,7 +182,7 @@ static int bus_reset(const struct opts *o, struct vb_pci *p, const char *bridge)
 	}
 	for (i = 0; i < nbelow; i++) {
 		char drv[64];
-		if (vb_pcidev_driver(below[i], drv, sizeof(drv)) < 0 || vb_pciops_driver_passive(drv))
+		if (vb_pcidev_driver(below[i], drv, sizeof(drv)) < 0 || vb_driver_passive(drv, VB_PASSIVE_VFIO))
 			continue;
 		int w = snprintf(busy + used, sizeof(busy) - used, "%s%s (%s)", used ? ", " : "",
 				 below[i], drv);

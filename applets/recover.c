@@ -566,7 +566,7 @@ static int check_others(const struct ctx *c, const struct unit *u)
 		if (in_unit(u, below[i]))
 			continue;
 		vb_pciops_addr_add(&others, &no, below[i]);
-		if (vb_pcidev_driver(below[i], d, sizeof(d)) < 0 || vb_pciops_driver_passive(d))
+		if (vb_pcidev_driver(below[i], d, sizeof(d)) < 0 || vb_driver_passive(d, VB_PASSIVE_VFIO))
 			continue;
 		int w = snprintf(busy + used, sizeof(busy) - used, "%s%s (%s)", used ? ", " : "",
 				 below[i], d);

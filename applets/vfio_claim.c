@@ -7,7 +7,7 @@
  * /sys/module/vfio_pci (else `modprobe vfio-pci`, by execve), /proc/cmdline
  * (vfiobox.ids=, vfiobox.claim=, vfiobox.hda=), /etc/vfiobox.conf, the claim
  * records /run/vfiobox/ADDR and the lock /run/vfiobox.lock. The steps and
- * their undo are in lib/claim.c. */
+ * their undo are in lib/pci/rebind.c. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -17,7 +17,10 @@
 
 #include "base/act.h"
 #include "applet.h"
-#include "pci/claim.h"
+#include "pci/holders.h"
+#include "pci/iommu.h"
+#include "pci/rebind.h"
+#include "pci/select.h"
 #include "pci/kmod.h"
 #include "pci/pcidev.h"
 #include "pci/record.h"
@@ -65,7 +68,7 @@ struct claim_opts {
 
 /* One device to move, and where. */
 struct item {
-	struct vb_claim_dev *dev;
+	struct vb_seldev *dev;
 	const char *target;	/* "vfio-pci" or VB_TARGET_NONE */
 	struct vb_rebind rb;
 	int work;		/* 1: writes needed, 0: already there */
@@ -92,7 +95,7 @@ static const char *drv_or_none(const char *d)
 	return *d ? d : "no driver";
 }
 
-static void describe_dev(const struct vb_claim_dev *e, char *buf, size_t n)
+static void describe_dev(const struct vb_seldev *e, char *buf, size_t n)
 {
 	snprintf(buf, n, "%s, %04x:%04x, %s", vb_class_name(e->d.id.class), e->d.id.vendor,
 		 e->d.id.device, drv_or_none(e->d.driver));
@@ -105,7 +108,7 @@ static int refusals(struct item *it, size_t n, const struct claim_opts *o)
 	int refused = 0;
 
 	for (i = 0; i < n; i++) {
-		const struct vb_claim_dev *e = it[i].dev;
+		const struct vb_seldev *e = it[i].dev;
 		char why[256] = "";
 
 		if (e->d.boot_vga == 1 && e->why == VB_WHY_GROUP)
@@ -160,13 +163,13 @@ static int iommu_check(struct item *it, size_t n)
 
 		if (it[i].dev->d.group >= 0)
 			continue;
-		if (vb_claim_noiommu()) {
+		if (vb_iommu_noiommu()) {
 			if (!said++)
 				vb_warn("no-IOMMU mode: %s gets no isolation (the kernel is tainted); "
 					"fine for a trusted userspace driver, not for a VM", a);
 			continue;
 		}
-		if (!vb_claim_iommu_on())
+		if (!vb_iommu_on())
 			vb_err("%s: no IOMMU: vfio needs one (turn on VT-d/AMD-Vi in the firmware; "
 			       "Intel may also need intel_iommu=on, AMD needs no option), or no-IOMMU mode "
 			       "(vfio.enable_unsafe_noiommu_mode=1: no isolation, not for VMs); "
@@ -268,9 +271,9 @@ static void record(const struct vb_act *a, const struct item *x, const char *hda
 	/* A device claimed again from no driver or from vfio (parked by
 	 * --hda=none, left by an earlier claim) keeps the host driver its
 	 * record already names: recover brings a device back to that one. */
-	if ((!rec.driver[0] || !strncmp(rec.driver, "vfio", 4)) &&
+	if ((!rec.driver[0] || vb_driver_is_vfio(rec.driver)) &&
 	    vb_record_read(rec.addr, &old) == 0 && old.driver[0] &&
-	    strncmp(old.driver, "vfio", 4) && old.id.vendor == rec.id.vendor &&
+	    !vb_driver_is_vfio(old.driver) && old.id.vendor == rec.id.vendor &&
 	    old.id.device == rec.id.device)
 		vb_strlcpy(rec.driver, old.driver, sizeof(rec.driver));
 	vb_strlcpy(rec.target, x->target, sizeof(rec.target));
@@ -285,7 +288,7 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 		     const char *hda)
 {
 	struct vb_rebind *v = vb_xcalloc(n, sizeof(*v));
-	char plan[VB_CLAIM_TEXT] = "";
+	char plan[VB_TEXT_LEN] = "";
 	size_t i, k = 0;
 	int r, rc = VB_EXIT_OK;
 
@@ -343,18 +346,18 @@ static int cmp_group(const void *a, const void *b)
 	return vb_bdf_cmp(x->dev->d.addr, y->dev->d.addr);
 }
 
-static int claim(const struct claim_opts *o, struct vb_claim_sel *sel)
+static int claim(const struct claim_opts *o, struct vb_select *sel)
 {
 	struct vb_act act = { o->dry_run, 0, stdout };
 	struct vb_rebind_ctx ctx;
-	struct vb_claim_set set;
+	struct vb_devset set;
 	struct item *it;
 	char bad[VB_BDF_LEN];
 	const char *hda = o->hda ? o->hda : sel->hda[0] ? sel->hda : "vfio";
 	size_t i, j, n = 0;
 	int r, rc = VB_EXIT_OK, lock = -1, any_sel = 0, loaded = 0;
 
-	r = vb_claim_select(sel, o->no_group, &set, bad);
+	r = vb_select_devices(sel, o->no_group, &set, bad);
 	if (r == -ENODEV) {
 		vb_err("%s: no such device (not on the bus); nothing claimed", bad);
 		return VB_EXIT_FAIL;
@@ -377,14 +380,14 @@ static int claim(const struct claim_opts *o, struct vb_claim_sel *sel)
 		any_sel |= set.v[j].why != VB_WHY_GROUP;
 	if (!any_sel) {
 		vb_err("no device matches ids=%s; nothing claimed", sel->ids_text);
-		vb_claim_set_free(&set);
+		vb_devset_free(&set);
 		return VB_EXIT_FAIL;
 	}
 
 	/* What happens to each device, and why the extra ones are in. */
 	it = vb_xcalloc(set.n, sizeof(*it));
 	for (j = 0; j < set.n; j++) {
-		struct vb_claim_dev *e = &set.v[j];
+		struct vb_seldev *e = &set.v[j];
 		char d[160];
 
 		describe_dev(e, d, sizeof(d));
@@ -493,12 +496,12 @@ static int claim(const struct claim_opts *o, struct vb_claim_sel *sel)
 	if (!o->dry_run && rc == VB_EXIT_OK) {
 		int last = -1;
 		for (i = 0; i < n; i++) {
-			char why[VB_CLAIM_TEXT];
+			char why[VB_TEXT_LEN];
 			int g = it[i].dev->d.group;
 			if (g < 0 || g == last)
 				continue;
 			last = g;
-			if (vb_claim_group_viable(g, why, sizeof(why)) == 0)
+			if (vb_iommu_group_viable(g, why, sizeof(why)) == 0)
 				vb_warn("IOMMU group %d is not viable for a VM: %s%s", g, why,
 					o->no_group ? " (--no-group left it there)" :
 					!strcmp(hda, "host") ? " (--hda=host left it there)" : "");
@@ -507,7 +510,7 @@ static int claim(const struct claim_opts *o, struct vb_claim_sel *sel)
 out:
 	vb_record_unlock(lock);
 	free(it);
-	vb_claim_set_free(&set);
+	vb_devset_free(&set);
 	return rc;
 }
 
@@ -523,8 +526,8 @@ int vfio_claim_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct claim_opts o = { 0, 0, 0, NULL, 10000 };
-	struct vb_claim_sel sel;
-	char err[VB_CLAIM_TEXT];
+	struct vb_select sel;
+	char err[VB_TEXT_LEN];
 	int c, r, rc;
 
 	opterr = 0;
@@ -548,7 +551,7 @@ int vfio_claim_main(int argc, char **argv)
 			o.force = 1;
 			break;
 		case 'T':
-			if (vb_claim_parse_seconds(optarg, &o.timeout_ms) < 0)
+			if (vb_parse_seconds(optarg, &o.timeout_ms) < 0)
 				return vb_usage_err("--timeout=%s: want seconds, e.g. 10 or 0.5 "
 						    "(at most 86400)", optarg);
 			break;
@@ -561,9 +564,9 @@ int vfio_claim_main(int argc, char **argv)
 			return vb_usage_err("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	r = vb_claim_sel_load(&sel, argv + optind, argc - optind, err, sizeof(err));
+	r = vb_select_load(&sel, argv + optind, argc - optind, err, sizeof(err));
 	if (r < 0) {
-		vb_claim_sel_free(&sel);
+		vb_select_free(&sel);
 		if (optind < argc)
 			return vb_usage_err("%s", err);
 		vb_err("%s; nothing claimed", err);
@@ -572,11 +575,11 @@ int vfio_claim_main(int argc, char **argv)
 	if (r == 0) {
 		vb_info("nothing selected: no ids= or addresses given, none on the kernel command "
 			"line (vfiobox.ids=, vfiobox.claim=), none in /etc/vfiobox.conf");
-		vb_claim_sel_free(&sel);
+		vb_select_free(&sel);
 		return VB_EXIT_OK;
 	}
 	if (strcmp(sel.source, "arguments")) {
-		char list[VB_CLAIM_TEXT] = "";
+		char list[VB_TEXT_LEN] = "";
 		size_t i;
 		for (i = 0; i < sel.naddrs; i++) {
 			size_t l = strlen(list);
@@ -586,6 +589,6 @@ int vfio_claim_main(int argc, char **argv)
 			sel.ids_text, list, sel.hda[0] ? " hda=" : "", sel.hda);
 	}
 	rc = claim(&o, &sel);
-	vb_claim_sel_free(&sel);
+	vb_select_free(&sel);
 	return rc;
 }

@@ -6,7 +6,7 @@
  * /sys/kernel/iommu_groups/N/devices, /proc/PID/fd (who holds /dev/vfio/N
  * when the unbind blocks), /proc/cmdline and /etc/vfiobox.conf for the
  * selectors, the claim records /run/vfiobox/ADDR and the lock
- * /run/vfiobox.lock. The steps and their undo are in lib/claim.c. */
+ * /run/vfiobox.lock. The steps and their undo are in lib/pci/rebind.c. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -16,7 +16,10 @@
 
 #include "base/act.h"
 #include "applet.h"
-#include "pci/claim.h"
+#include "pci/holders.h"
+#include "pci/iommu.h"
+#include "pci/rebind.h"
+#include "pci/select.h"
 #include "pci/pcidev.h"
 #include "pci/record.h"
 #include "base/sysfs.h"
@@ -52,7 +55,7 @@ struct release_opts {
 };
 
 struct item {
-	struct vb_claim_dev *dev;
+	struct vb_seldev *dev;
 	struct vb_rebind rb;
 	int work;
 };
@@ -81,9 +84,9 @@ static int has_record(const char *addr)
 }
 
 /* Held: on vfio-pci, waiting for it, parked by --hda=none, or recorded. */
-static int held(const struct vb_claim_dev *e)
+static int held(const struct vb_seldev *e)
 {
-	return !strncmp(e->d.driver, "vfio", 4) || !strcmp(e->d.override, "vfio-pci") ||
+	return vb_driver_is_vfio(e->d.driver) || !strcmp(e->d.override, "vfio-pci") ||
 	       !strcmp(e->d.override, VB_TARGET_NONE) || has_record(e->d.addr);
 }
 
@@ -116,7 +119,7 @@ static void report(const struct item *x)
 		result("%s: %s (was %s%s)", v->addr, v->driver, was, ov);
 		return;
 	}
-	if (vb_record_read(v->addr, &rec) == 0 && rec.driver[0] && strncmp(rec.driver, "vfio", 4) &&
+	if (vb_record_read(v->addr, &rec) == 0 && rec.driver[0] && !vb_driver_is_vfio(rec.driver) &&
 	    vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers/%s", rec.driver) == 0 &&
 	    !vb_sysfs_exists(p))
 		result("%s: no driver (was %s%s): it came from %s, which is not loaded", v->addr,
@@ -129,7 +132,7 @@ static void report(const struct item *x)
 static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int group)
 {
 	struct vb_rebind *v = vb_xcalloc(n, sizeof(*v));
-	char plan[VB_CLAIM_TEXT] = "";
+	char plan[VB_TEXT_LEN] = "";
 	size_t i;
 	int r, rc;
 
@@ -186,17 +189,17 @@ static int cmp_group(const void *a, const void *b)
 	return vb_bdf_cmp(x->dev->d.addr, y->dev->d.addr);
 }
 
-static int release(const struct release_opts *o, struct vb_claim_sel *sel)
+static int release(const struct release_opts *o, struct vb_select *sel)
 {
 	struct vb_act act = { o->dry_run, 0, stdout };
 	struct vb_rebind_ctx ctx;
-	struct vb_claim_set set;
+	struct vb_devset set;
 	struct item *it;
 	char bad[VB_BDF_LEN];
 	size_t i, j, n = 0;
 	int r, rc = VB_EXIT_OK, lock = -1, any_sel = 0;
 
-	r = vb_claim_select(sel, o->no_group, &set, bad);
+	r = vb_select_devices(sel, o->no_group, &set, bad);
 	if (r == -ENODEV) {
 		vb_err("%s: no such device (not on the bus); nothing released", bad);
 		return VB_EXIT_FAIL;
@@ -209,12 +212,12 @@ static int release(const struct release_opts *o, struct vb_claim_sel *sel)
 		any_sel |= set.v[j].why != VB_WHY_GROUP;
 	if (!any_sel) {
 		vb_err("no device matches ids=%s; nothing released", sel->ids_text);
-		vb_claim_set_free(&set);
+		vb_devset_free(&set);
 		return VB_EXIT_FAIL;
 	}
 	it = vb_xcalloc(set.n, sizeof(*it));
 	for (j = 0; j < set.n; j++) {
-		struct vb_claim_dev *e = &set.v[j];
+		struct vb_seldev *e = &set.v[j];
 
 		if (e->bridge) {
 			if (e->why != VB_WHY_GROUP)
@@ -296,7 +299,7 @@ static int release(const struct release_opts *o, struct vb_claim_sel *sel)
 out:
 	vb_record_unlock(lock);
 	free(it);
-	vb_claim_set_free(&set);
+	vb_devset_free(&set);
 	return rc;
 }
 
@@ -310,8 +313,8 @@ int vfio_release_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct release_opts o = { 0, 0, 10000 };
-	struct vb_claim_sel sel;
-	char err[VB_CLAIM_TEXT];
+	struct vb_select sel;
+	char err[VB_TEXT_LEN];
 	int c, r, rc;
 
 	opterr = 0;
@@ -325,7 +328,7 @@ int vfio_release_main(int argc, char **argv)
 			o.no_group = 1;
 			break;
 		case 'T':
-			if (vb_claim_parse_seconds(optarg, &o.timeout_ms) < 0)
+			if (vb_parse_seconds(optarg, &o.timeout_ms) < 0)
 				return vb_usage_err("--timeout=%s: want seconds, e.g. 10 or 0.5 "
 						    "(at most 86400)", optarg);
 			break;
@@ -338,9 +341,9 @@ int vfio_release_main(int argc, char **argv)
 			return vb_usage_err("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	r = vb_claim_sel_load(&sel, argv + optind, argc - optind, err, sizeof(err));
+	r = vb_select_load(&sel, argv + optind, argc - optind, err, sizeof(err));
 	if (r < 0) {
-		vb_claim_sel_free(&sel);
+		vb_select_free(&sel);
 		if (optind < argc)
 			return vb_usage_err("%s", err);
 		vb_err("%s; nothing released", err);
@@ -349,11 +352,11 @@ int vfio_release_main(int argc, char **argv)
 	if (r == 0) {
 		vb_info("nothing selected: no ids= or addresses given, none on the kernel command "
 			"line (vfiobox.ids=, vfiobox.claim=), none in /etc/vfiobox.conf");
-		vb_claim_sel_free(&sel);
+		vb_select_free(&sel);
 		return VB_EXIT_OK;
 	}
 	if (strcmp(sel.source, "arguments")) {
-		char list[VB_CLAIM_TEXT] = "";
+		char list[VB_TEXT_LEN] = "";
 		size_t i;
 		for (i = 0; i < sel.naddrs; i++) {
 			size_t l = strlen(list);
@@ -363,6 +366,6 @@ int vfio_release_main(int argc, char **argv)
 			sel.ids_text, list);
 	}
 	rc = release(&o, &sel);
-	vb_claim_sel_free(&sel);
+	vb_select_free(&sel);
 	return rc;
 }

@@ -151,3 +151,40 @@ void vb_sleep_ms(long ms)
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
 }
+
+int vb_parse_seconds(const char *s, long *ms)
+{
+	char ip[16];
+	const char *dot = strchr(s, '.');
+	size_t il = dot ? (size_t)(dot - s) : strlen(s);
+	unsigned long sec, frac = 0;
+	size_t fl = 0;
+
+	if (!il || il >= sizeof(ip))
+		return -EINVAL;
+	memcpy(ip, s, il);
+	ip[il] = 0;
+	if (vb_parse_ulong(ip, 10, 86400, &sec) < 0)
+		return -EINVAL;
+	if (dot) {
+		fl = strlen(dot + 1);
+		if (!fl || fl > 3 || vb_parse_ulong(dot + 1, 10, 999, &frac) < 0)
+			return -EINVAL;
+		while (fl++ < 3)
+			frac *= 10;
+	}
+	*ms = (long)(sec * 1000 + frac);
+	return *ms > 0 ? 0 : -EINVAL;
+}
+
+void vb_appendf(char *buf, size_t n, const char *fmt, ...)
+{
+	size_t l = strlen(buf);
+	va_list ap;
+
+	if (l + 1 >= n)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + l, n - l, fmt, ap);
+	va_end(ap);
+}

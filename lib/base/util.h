@@ -22,6 +22,12 @@ size_t vb_chomp(char *s);
 /* Parse an unsigned number (base 0 or 16 per `base`) that must fill the whole
  * string; -EINVAL on junk, -ERANGE past max. */
 int vb_parse_ulong(const char *s, int base, unsigned long max, unsigned long *out);
+/* Seconds as every --timeout takes them: "10", "0.5" (at most three
+ * decimals), more than 0, at most a day (86400); into milliseconds. 0 or
+ * -EINVAL. */
+int vb_parse_seconds(const char *s, long *ms);
+/* Append formatted text to the string in buf (n bytes), cut to fit. */
+void vb_appendf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The value of hex digit c, -1 if it is none. */
 int vb_hexval(int c);
 /* Exactly n hex digits at s (no sign, no prefix) into *v; -EINVAL at anything

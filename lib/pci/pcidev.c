@@ -367,9 +367,8 @@ int vb_pcidev_load(const char *addr, struct vb_pcidev *d)
 	d->revision = read_int(d->addr, "revision", -1);
 	if ((r = vb_pcidev_driver(d->addr, d->driver, sizeof(d->driver))) < 0)
 		return r;
-	read_str(d->addr, "driver_override", d->override, sizeof(d->override));
-	if (!strcmp(d->override, "(null)"))
-		d->override[0] = 0;
+	if ((r = vb_pcidev_override(d->addr, d->override, sizeof(d->override))) < 0)
+		return r;
 	d->group = vb_pcidev_group(d->addr);
 	if (d->group < 0)
 		d->group = -1;
@@ -393,6 +392,109 @@ int vb_pcidev_load(const char *addr, struct vb_pcidev *d)
 	vb_pcidev_path(p, sizeof(p), d->addr, "physfn");
 	d->is_vf = vb_sysfs_exists(p);
 	return 0;
+}
+
+int vb_pcidev_load_basic(const char *addr, const struct vb_pciids *id, struct vb_pcidev *d)
+{
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	d->revision = -1;
+	d->d3cold_allowed = -1;
+	d->boot_vga = -1;
+	if (vb_bdf_canon(addr, d->addr) < 0)
+		return -EINVAL;
+	if (id)
+		d->id = *id;
+	else if ((r = vb_pcidev_ids(d->addr, &d->id)) < 0)
+		return r == -ENOENT ? -ENODEV : r;
+	if ((r = vb_pcidev_driver(d->addr, d->driver, sizeof(d->driver))) < 0)
+		return r;
+	if ((r = vb_pcidev_override(d->addr, d->override, sizeof(d->override))) < 0)
+		return r;
+	d->group = vb_pcidev_group(d->addr);
+	if (d->group < 0)
+		d->group = -1;
+	if (vb_class_is_display(d->id.class))
+		d->boot_vga = read_int(d->addr, "boot_vga", -1);
+	return 0;
+}
+
+int vb_pcidev_override(const char *addr, char *buf, size_t n)
+{
+	int r = read_attr(addr, "driver_override", buf, n);
+
+	if (r == -ENOENT) {
+		buf[0] = 0;
+		return vb_pcidev_exists(addr) ? 0 : -ENODEV;
+	}
+	if (r < 0) {
+		buf[0] = 0;
+		return r;
+	}
+	if (!strcmp(buf, "(null)"))
+		buf[0] = 0;
+	return 0;
+}
+
+int vb_pcidev_header_layout(const char *addr)
+{
+	char p[VB_PATH_MAX];
+	unsigned char hdr = 0;
+	size_t got = 0;
+
+	if (vb_pcidev_path(p, sizeof(p), addr, "config") == 0 &&
+	    vb_sysfs_pread(p, &hdr, 1, 0x0e, &got) == 0 && got == 1 && hdr != 0xff)
+		return hdr & 0x7f;
+	return -1;
+}
+
+int vb_pcidev_is_bridge(const char *addr, unsigned class)
+{
+	return vb_class_is_bridge(class) || vb_pcidev_header_layout(addr) > 0;
+}
+
+int vb_pcidev_is_hda(const char *addr, unsigned class)
+{
+	char **slot;
+	size_t n, i;
+	int hda = 0;
+
+	if (!vb_class_is_audio(class) || vb_pcidev_slot(addr, &slot, &n) < 0)
+		return 0;
+	for (i = 0; i < n && !hda; i++) {
+		struct vb_pciids id;
+		if (strcmp(slot[i], addr) && vb_pcidev_ids(slot[i], &id) == 0 &&
+		    vb_class_is_display(id.class))
+			hda = 1;
+	}
+	vb_sysfs_list_free(slot, n);
+	return hda;
+}
+
+int vb_driver_is_vfio(const char *driver)
+{
+	return !strncmp(driver, "vfio", 4) || strstr(driver, "-vfio-pci") ||
+	       strstr(driver, "_vfio_pci");
+}
+
+int vb_driver_passive(const char *driver, enum vb_passive policy)
+{
+	if (!*driver || vb_driver_is_vfio(driver) || !strcmp(driver, "pci-stub"))
+		return 1;
+	return policy == VB_PASSIVE_GROUP && !strcmp(driver, "pcieport");
+}
+
+int vb_pcidev_dma_ok(const char *addr, unsigned class, const char *driver)
+{
+	int h;
+
+	if (vb_driver_passive(driver, VB_PASSIVE_GROUP))
+		return 1;
+	/* A bridge header may keep its driver; a bridge-class endpoint (an
+	 * ISA/LPC function, header type 0) on a host driver may not. */
+	h = vb_pcidev_header_layout(addr);
+	return h >= 0 ? h != 0 : vb_class_is_bridge(class);
 }
 
 int vb_class_is_display(unsigned class)

@@ -10,6 +10,8 @@
 
 #define VB_BDF_LEN 20		/* "ffffffff:ff:1f.7" + NUL, rounded up */
 #define VB_ANY 0xffffffffu	/* PCI_ANY_ID */
+#define VB_DRV_LEN 64		/* a driver name + NUL */
+#define VB_TEXT_LEN 512		/* a state or a failure said in words */
 
 struct vb_bdf {
 	unsigned domain, bus, dev, fn;
@@ -65,6 +67,14 @@ int vb_pcidev_ids(const char *addr, struct vb_pciids *id);
 int vb_pcidev_parse_modalias(const char *m, struct vb_pciids *id);
 /* Everything above, read fresh. -ENODEV if the device is not there. */
 int vb_pcidev_load(const char *addr, struct vb_pcidev *d);
+/* What selection needs, and nothing else: address, ids (id, when the caller
+ * has just read them, else read), driver, driver_override, IOMMU group,
+ * boot_vga of a display device. -ENODEV if the device is not there. */
+int vb_pcidev_load_basic(const char *addr, const struct vb_pciids *id, struct vb_pcidev *d);
+/* driver_override into buf: "" when unset (the kernel reads "(null)") or
+ * when the kernel has no such attribute; -ENODEV when the device is not
+ * there. The one reader of the attribute. */
+int vb_pcidev_override(const char *addr, char *buf, size_t n);
 /* Current driver name into buf ("" when unbound); 0 or -errno. */
 int vb_pcidev_driver(const char *addr, char *buf, size_t n);
 /* IOMMU group number, -ENOENT when the device has none. */
@@ -82,6 +92,34 @@ int vb_pcidev_group_members(int g, char ***addrs, size_t *n);
 int vb_pcidev_slot(const char *addr, char ***addrs, size_t *n);
 /* Devices directly below bridge addr (its secondary bus), sorted. */
 int vb_pcidev_children(const char *bridge, char ***addrs, size_t *n);
+
+/* ---- what a device is ---------------------------------------------------
+ * The one place that answers "is it a bridge, an HDA function, on a passive
+ * driver". */
+
+/* The header layout (type byte at 0x0e without the multifunction bit):
+ * 0 an endpoint, 1 a bridge, 2 CardBus; -1 unreadable. */
+int vb_pcidev_header_layout(const char *addr);
+/* 1 if not an endpoint: bridge class, or a type 1/2 header. */
+int vb_pcidev_is_bridge(const char *addr, unsigned class);
+/* 1 if an audio function (class given) shares its slot with a display
+ * function: a GPU's HDA controller. */
+int vb_pcidev_is_hda(const char *addr, unsigned class);
+
+/* 1 for vfio-pci and its variant drivers (vfio-*, *-vfio-pci, *_vfio_pci). */
+int vb_driver_is_vfio(const char *driver);
+/* Which drivers count as passive: a caller says what it asks.
+ * VB_PASSIVE_VFIO: nothing of the host runs the device (no driver, a vfio
+ *   driver, pci-stub): what a VM may take, what a reset may disturb.
+ * VB_PASSIVE_GROUP: also pcieport, a bridge's port service driver, which
+ *   leaves an IOMMU group viable. */
+enum vb_passive { VB_PASSIVE_VFIO, VB_PASSIVE_GROUP };
+int vb_driver_passive(const char *driver, enum vb_passive policy);
+/* 1 if the device, bound to driver ("" none), leaves its IOMMU group viable
+ * (vfio's DMA ownership rule, 5.19+): a VB_PASSIVE_GROUP driver, or any
+ * driver on a bridge header; a bridge-class endpoint (ISA/LPC, header type
+ * 0) on a host driver is not. */
+int vb_pcidev_dma_ok(const char *addr, unsigned class, const char *driver);
 
 /* Class helpers. */
 int vb_class_is_display(unsigned class);	/* 0x03xxxx */

@@ -345,11 +345,6 @@ int vb_pciops_bbswitch(const char *addr)
 	return !strcmp(buf + n + 1, "OFF");
 }
 
-int vb_pciops_driver_passive(const char *driver)
-{
-	return !driver[0] || !strcmp(driver, "vfio-pci") || !strcmp(driver, "pci-stub");
-}
-
 /* --- config space save / restore -------------------------------------------- */
 
 static unsigned get16(const uint8_t *c, int off)

@@ -134,10 +134,6 @@ void vb_pciops_sbr_free(struct vb_sbr *s);
  * addr OFF, 0 if ON, -ENOENT if it is not loaded or names another device. */
 int vb_pciops_bbswitch(const char *addr);
 
-/* Drivers that hold a device passively, so a reset under them is safe:
- * vfio-pci, pci-stub, or none at all. */
-int vb_pciops_driver_passive(const char *driver);
-
 /* A list of addresses with set semantics (no duplicates). */
 void vb_pciops_addr_add(char ***v, size_t *n, const char *addr);
 int vb_pciops_addr_has(char **v, size_t n, const char *addr);

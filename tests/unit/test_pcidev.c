@@ -281,10 +281,43 @@ static void test_class(void **state)
 	assert_string_equal(vb_class_name(0x200000), "Device");
 }
 
+/* Every caller's question about a driver, in one table: vfio-claim's group
+ * check and doctor's viability (VB_PASSIVE_GROUP), pci-reset's and recover's
+ * "may a bus reset disturb it", doctor's "ok for vfio" (VB_PASSIVE_VFIO). */
+static void test_passive(void **state)
+{
+	static const struct { const char *drv; int vfio, group; } t[] = {
+		{ "", 1, 1 },
+		{ "vfio-pci", 1, 1 },
+		{ "vfio_pci", 1, 1 },
+		{ "mlx5_vfio_pci", 1, 1 },		/* variant drivers */
+		{ "nvgrace-gpu-vfio-pci", 1, 1 },
+		{ "pci-stub", 1, 1 },
+		{ "pcieport", 0, 1 },
+		{ "nvidia", 0, 0 },
+		{ "snd_hda_intel", 0, 0 },
+		{ "nouveau", 0, 0 },
+		{ "vfiox", 1, 1 },			/* the kernel's vfio* names */
+		{ "xhci_hcd", 0, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_int_equal(vb_driver_passive(t[i].drv, VB_PASSIVE_VFIO), t[i].vfio);
+		assert_int_equal(vb_driver_passive(t[i].drv, VB_PASSIVE_GROUP), t[i].group);
+	}
+	assert_true(vb_driver_is_vfio("vfio-pci"));
+	assert_true(vb_driver_is_vfio("hisi_acc_vfio_pci"));
+	assert_false(vb_driver_is_vfio("nvidia"));
+	assert_false(vb_driver_is_vfio(""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(test_bdf_parse_good),
+		cmocka_unit_test(test_passive),
 		cmocka_unit_test(test_parse_modalias),
 		cmocka_unit_test(test_bdf_parse_bad),
 		cmocka_unit_test(test_bdf_cmp),

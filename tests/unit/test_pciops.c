@@ -391,11 +391,6 @@ static void test_small(void **state)
 	size_t n = 0;
 
 	(void)state;
-	assert_true(vb_pciops_driver_passive(""));
-	assert_true(vb_pciops_driver_passive("vfio-pci"));
-	assert_true(vb_pciops_driver_passive("pci-stub"));
-	assert_false(vb_pciops_driver_passive("nvidia"));
-	assert_false(vb_pciops_driver_passive("vfio_pci_core"));
 	vb_pciops_addr_add(&v, &n, "0000:01:00.0");
 	vb_pciops_addr_add(&v, &n, "0000:01:00.1");
 	vb_pciops_addr_add(&v, &n, "0000:01:00.0");

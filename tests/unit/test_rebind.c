@@ -1,6 +1,7 @@
-/* Unit tests for lib/claim: selectors, group expansion, classification,
- * IOMMU state, viability, holders, the bounded unbind, plans, and the rebind
- * transaction (dry run order; failure and undo on a tree that binds nothing). */
+/* Unit tests for the engine: lib/pci/select.c (selectors, the selected set),
+ * iommu.c (IOMMU state, viability), holders.c, and rebind.c (the bounded
+ * unbind, plans, and the transaction: dry run order; failure and undo on a
+ * tree that binds nothing). */
 #include "unit.h"
 
 #include <fcntl.h>
@@ -8,7 +9,10 @@
 #include <sys/wait.h>
 
 #include "base/act.h"
-#include "pci/claim.h"
+#include "pci/holders.h"
+#include "pci/iommu.h"
+#include "pci/rebind.h"
+#include "pci/select.h"
 #include "base/sysfs.h"
 #include "base/util.h"
 
@@ -107,121 +111,121 @@ static void test_seconds(void **state)
 	long ms;
 
 	(void)state;
-	assert_int_equal(vb_claim_parse_seconds("10", &ms), 0);
+	assert_int_equal(vb_parse_seconds("10", &ms), 0);
 	assert_int_equal(ms, 10000);
-	assert_int_equal(vb_claim_parse_seconds("0.5", &ms), 0);
+	assert_int_equal(vb_parse_seconds("0.5", &ms), 0);
 	assert_int_equal(ms, 500);
-	assert_int_equal(vb_claim_parse_seconds("1.25", &ms), 0);
+	assert_int_equal(vb_parse_seconds("1.25", &ms), 0);
 	assert_int_equal(ms, 1250);
-	assert_int_equal(vb_claim_parse_seconds("0.001", &ms), 0);
+	assert_int_equal(vb_parse_seconds("0.001", &ms), 0);
 	assert_int_equal(ms, 1);
-	assert_int_equal(vb_claim_parse_seconds("86400", &ms), 0);
-	assert_int_equal(vb_claim_parse_seconds("0", &ms), -EINVAL);
-	assert_int_equal(vb_claim_parse_seconds("0.000", &ms), -EINVAL);
-	assert_int_equal(vb_claim_parse_seconds("86401", &ms), -EINVAL);
-	assert_int_equal(vb_claim_parse_seconds("1.2345", &ms), -EINVAL);
-	assert_int_equal(vb_claim_parse_seconds(".5", &ms), -EINVAL);
-	assert_int_equal(vb_claim_parse_seconds("1.", &ms), -EINVAL);
-	assert_int_equal(vb_claim_parse_seconds("-1", &ms), -EINVAL);
-	assert_int_equal(vb_claim_parse_seconds("1s", &ms), -EINVAL);
-	assert_int_equal(vb_claim_parse_seconds("", &ms), -EINVAL);
+	assert_int_equal(vb_parse_seconds("86400", &ms), 0);
+	assert_int_equal(vb_parse_seconds("0", &ms), -EINVAL);
+	assert_int_equal(vb_parse_seconds("0.000", &ms), -EINVAL);
+	assert_int_equal(vb_parse_seconds("86401", &ms), -EINVAL);
+	assert_int_equal(vb_parse_seconds("1.2345", &ms), -EINVAL);
+	assert_int_equal(vb_parse_seconds(".5", &ms), -EINVAL);
+	assert_int_equal(vb_parse_seconds("1.", &ms), -EINVAL);
+	assert_int_equal(vb_parse_seconds("-1", &ms), -EINVAL);
+	assert_int_equal(vb_parse_seconds("1s", &ms), -EINVAL);
+	assert_int_equal(vb_parse_seconds("", &ms), -EINVAL);
 }
 
 static void test_sel_operands(void **state)
 {
-	struct vb_claim_sel s;
+	struct vb_select s;
 	char err[512];
 	char *ops[] = { "ids=10de:249d", "01:00.0", "0000:01:00.0", "ids=10de:228b:103c:88d1", "2:00.0" };
 
 	(void)state;
-	assert_int_equal(vb_claim_sel_load(&s, ops, 4, err, sizeof(err)), 1);
+	assert_int_equal(vb_select_load(&s, ops, 4, err, sizeof(err)), 1);
 	assert_string_equal(s.source, "arguments");
 	assert_int_equal(s.naddrs, 1);	/* the same device twice */
 	assert_string_equal(s.addrs[0], "0000:01:00.0");
 	assert_int_equal(s.ids.n, 2);
 	assert_string_equal(s.ids_text, "10de:249d,10de:228b:103c:88d1");
-	vb_claim_sel_free(&s);
+	vb_select_free(&s);
 
-	assert_int_equal(vb_claim_sel_load(&s, ops + 4, 1, err, sizeof(err)), -EINVAL);
+	assert_int_equal(vb_select_load(&s, ops + 4, 1, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "'2:00.0': not a PCI address"));
-	vb_claim_sel_free(&s);
+	vb_select_free(&s);
 	{
 		char *bad[] = { "ids=10de:249d,zz" };
-		assert_int_equal(vb_claim_sel_load(&s, bad, 1, err, sizeof(err)), -EINVAL);
+		assert_int_equal(vb_select_load(&s, bad, 1, err, sizeof(err)), -EINVAL);
 		assert_non_null(strstr(err, "bad id 'zz'"));
-		vb_claim_sel_free(&s);
+		vb_select_free(&s);
 	}
 	{
 		char *bad[] = { "ids=" };
-		assert_int_equal(vb_claim_sel_load(&s, bad, 1, err, sizeof(err)), -EINVAL);
+		assert_int_equal(vb_select_load(&s, bad, 1, err, sizeof(err)), -EINVAL);
 		assert_non_null(strstr(err, "empty id list"));
-		vb_claim_sel_free(&s);
+		vb_select_free(&s);
 	}
 }
 
 static void test_sel_sources(void **state)
 {
-	struct vb_claim_sel s;
+	struct vb_select s;
 	char err[512];
 
 	(void)state;
 	/* Nothing anywhere. */
-	assert_int_equal(vb_claim_sel_load(&s, NULL, 0, err, sizeof(err)), 0);
-	vb_claim_sel_free(&s);
+	assert_int_equal(vb_select_load(&s, NULL, 0, err, sizeof(err)), 0);
+	vb_select_free(&s);
 	/* The conf file. */
 	unit_puts(root, "etc/vfiobox.conf", "# x\nclaim=01:00.0,02:00.0\nhda=none\n");
-	assert_int_equal(vb_claim_sel_load(&s, NULL, 0, err, sizeof(err)), 1);
+	assert_int_equal(vb_select_load(&s, NULL, 0, err, sizeof(err)), 1);
 	assert_string_equal(s.source, "/etc/vfiobox.conf");
 	assert_int_equal(s.naddrs, 2);
 	assert_string_equal(s.addrs[1], "0000:02:00.0");
 	assert_string_equal(s.hda, "none");
-	vb_claim_sel_free(&s);
+	vb_select_free(&s);
 	/* The kernel command line wins over the file. */
 	unit_puts(root, "proc/cmdline", "ro vfiobox.ids=10de:249d vfiobox.hda=host quiet\n");
-	assert_int_equal(vb_claim_sel_load(&s, NULL, 0, err, sizeof(err)), 1);
+	assert_int_equal(vb_select_load(&s, NULL, 0, err, sizeof(err)), 1);
 	assert_string_equal(s.source, "kernel command line");
 	assert_int_equal(s.naddrs, 0);
 	assert_int_equal(s.ids.n, 1);
 	assert_string_equal(s.hda, "host");
-	vb_claim_sel_free(&s);
+	vb_select_free(&s);
 	/* Bad values are named with their source. */
 	unit_puts(root, "proc/cmdline", "vfiobox.claim=01:00.0 vfiobox.hda=off\n");
-	assert_int_equal(vb_claim_sel_load(&s, NULL, 0, err, sizeof(err)), -EINVAL);
+	assert_int_equal(vb_select_load(&s, NULL, 0, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "vfiobox.hda=off (kernel command line): want vfio, none or host");
-	vb_claim_sel_free(&s);
+	vb_select_free(&s);
 	unit_puts(root, "proc/cmdline", "vfiobox.claim=01:00.0,\n");
-	assert_int_equal(vb_claim_sel_load(&s, NULL, 0, err, sizeof(err)), -EINVAL);
+	assert_int_equal(vb_select_load(&s, NULL, 0, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "empty address"));
-	vb_claim_sel_free(&s);
+	vb_select_free(&s);
 	unit_puts(root, "proc/cmdline", "ro\n");
 	unit_puts(root, "etc/vfiobox.conf", "ids=10de:249d\nbogus\n");
-	assert_int_equal(vb_claim_sel_load(&s, NULL, 0, err, sizeof(err)), -EINVAL);
+	assert_int_equal(vb_select_load(&s, NULL, 0, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "/etc/vfiobox.conf:2: bad line (want KEY=VALUE, KEY one of ids, "
 			    "claim, hda; '#' comments)");
-	vb_claim_sel_free(&s);
+	vb_select_free(&s);
 	/* hda= alone selects nothing, but a bad one is still reported. */
 	unit_puts(root, "etc/vfiobox.conf", "hda=vfio\n");
-	assert_int_equal(vb_claim_sel_load(&s, NULL, 0, err, sizeof(err)), 0);
-	vb_claim_sel_free(&s);
+	assert_int_equal(vb_select_load(&s, NULL, 0, err, sizeof(err)), 0);
+	vb_select_free(&s);
 	unit_puts(root, "etc/vfiobox.conf", "hda=sometimes\n");
-	assert_int_equal(vb_claim_sel_load(&s, NULL, 0, err, sizeof(err)), -EINVAL);
-	vb_claim_sel_free(&s);
+	assert_int_equal(vb_select_load(&s, NULL, 0, err, sizeof(err)), -EINVAL);
+	vb_select_free(&s);
 	/* An unreadable file (a symlink loop). */
 	{
 		char p[PATH_MAX];
 		snprintf(p, sizeof(p), "%s/etc/vfiobox.conf", root);
 		unlink(p);
 		assert_int_equal(symlink("vfiobox.conf", p), 0);
-		assert_true(vb_claim_sel_load(&s, NULL, 0, err, sizeof(err)) < 0);
+		assert_true(vb_select_load(&s, NULL, 0, err, sizeof(err)) < 0);
 		assert_non_null(strstr(err, "/etc/vfiobox.conf: cannot read"));
-		vb_claim_sel_free(&s);
+		vb_select_free(&s);
 		unlink(p);
 	}
 }
 
 /* ---- selection ---- */
 
-static struct vb_claim_dev *in_set(struct vb_claim_set *set, const char *addr)
+static struct vb_seldev *in_set(struct vb_devset *set, const char *addr)
 {
 	size_t i;
 
@@ -233,9 +237,9 @@ static struct vb_claim_dev *in_set(struct vb_claim_set *set, const char *addr)
 
 static void test_select(void **state)
 {
-	struct vb_claim_sel s;
-	struct vb_claim_set set;
-	struct vb_claim_dev *e;
+	struct vb_select s;
+	struct vb_devset set;
+	struct vb_seldev *e;
 	char err[256], bad[VB_BDF_LEN];
 	char *ops[] = { "ids=10de:249d" };
 	char *absent[] = { "05:00.0" };
@@ -243,8 +247,8 @@ static void test_select(void **state)
 	char *onboard[] = { "01:00.0", "00:1f.3" };
 
 	(void)state;
-	assert_int_equal(vb_claim_sel_load(&s, ops, 1, err, sizeof(err)), 1);
-	assert_int_equal(vb_claim_select(&s, 0, &set, bad), 0);
+	assert_int_equal(vb_select_load(&s, ops, 1, err, sizeof(err)), 1);
+	assert_int_equal(vb_select_devices(&s, 0, &set, bad), 0);
 	assert_int_equal(set.n, 3);
 	/* sorted by address */
 	assert_string_equal(set.v[0].d.addr, "0000:00:01.0");
@@ -262,48 +266,48 @@ static void test_select(void **state)
 	e = in_set(&set, "0000:00:01.0");
 	assert_true(e->bridge);
 	assert_int_equal(e->why, VB_WHY_GROUP);
-	vb_claim_set_free(&set);
+	vb_devset_free(&set);
 
-	assert_int_equal(vb_claim_select(&s, 1, &set, bad), 0);
+	assert_int_equal(vb_select_devices(&s, 1, &set, bad), 0);
 	assert_int_equal(set.n, 1);
-	vb_claim_set_free(&set);
-	vb_claim_sel_free(&s);
+	vb_devset_free(&set);
+	vb_select_free(&s);
 
 	/* The HDA function alone, its GPU not in the set: found by its slot. */
-	assert_int_equal(vb_claim_sel_load(&s, hda, 1, err, sizeof(err)), 1);
-	assert_int_equal(vb_claim_select(&s, 1, &set, bad), 0);
+	assert_int_equal(vb_select_load(&s, hda, 1, err, sizeof(err)), 1);
+	assert_int_equal(vb_select_devices(&s, 1, &set, bad), 0);
 	assert_int_equal(set.n, 1);
 	assert_true(set.v[0].hda);
-	vb_claim_set_free(&set);
-	vb_claim_sel_free(&s);
+	vb_devset_free(&set);
+	vb_select_free(&s);
 	/* Onboard audio next to a display function of another slot: not HDA. */
-	assert_int_equal(vb_claim_sel_load(&s, onboard, 2, err, sizeof(err)), 1);
-	assert_int_equal(vb_claim_select(&s, 1, &set, bad), 0);
+	assert_int_equal(vb_select_load(&s, onboard, 2, err, sizeof(err)), 1);
+	assert_int_equal(vb_select_devices(&s, 1, &set, bad), 0);
 	e = in_set(&set, "0000:00:1f.3");
 	assert_non_null(e);
 	assert_false(e->hda);
-	vb_claim_set_free(&set);
-	vb_claim_sel_free(&s);
+	vb_devset_free(&set);
+	vb_select_free(&s);
 
-	assert_int_equal(vb_claim_sel_load(&s, absent, 1, err, sizeof(err)), 1);
-	assert_int_equal(vb_claim_select(&s, 0, &set, bad), -ENODEV);
+	assert_int_equal(vb_select_load(&s, absent, 1, err, sizeof(err)), 1);
+	assert_int_equal(vb_select_devices(&s, 0, &set, bad), -ENODEV);
 	assert_string_equal(bad, "0000:05:00.0");
 	assert_int_equal(set.n, 0);
-	vb_claim_sel_free(&s);
+	vb_select_free(&s);
 }
 
 static void test_classify(void **state)
 {
 	(void)state;
-	assert_true(vb_claim_is_hda("0000:01:00.1", 0x040300));
+	assert_true(vb_pcidev_is_hda("0000:01:00.1", 0x040300));
 	/* onboard audio: no display function in its slot */
-	assert_false(vb_claim_is_hda("0000:00:1f.3", 0x040380));
-	assert_false(vb_claim_is_hda("0000:01:00.0", 0x030000));
-	assert_true(vb_claim_is_bridge("0000:00:01.0", 0x060400));
-	assert_true(vb_claim_is_bridge("0000:01:00.0", 0x060000));	/* by class */
-	assert_false(vb_claim_is_bridge("0000:01:00.0", 0x030000));
+	assert_false(vb_pcidev_is_hda("0000:00:1f.3", 0x040380));
+	assert_false(vb_pcidev_is_hda("0000:01:00.0", 0x030000));
+	assert_true(vb_pcidev_is_bridge("0000:00:01.0", 0x060400));
+	assert_true(vb_pcidev_is_bridge("0000:01:00.0", 0x060000));	/* by class */
+	assert_false(vb_pcidev_is_bridge("0000:01:00.0", 0x030000));
 	/* by the header type alone */
-	assert_true(vb_claim_is_bridge("0000:00:01.0", 0x088000));
+	assert_true(vb_pcidev_is_bridge("0000:00:01.0", 0x088000));
 }
 
 static void test_iommu(void **state)
@@ -311,26 +315,26 @@ static void test_iommu(void **state)
 	char p[PATH_MAX];
 
 	(void)state;
-	assert_true(vb_claim_iommu_on());
-	assert_false(vb_claim_noiommu());
+	assert_true(vb_iommu_on());
+	assert_false(vb_iommu_noiommu());
 	unit_puts(root, "proc/cmdline", "ro vfio.enable_unsafe_noiommu_mode=1\n");
-	assert_true(vb_claim_noiommu());
+	assert_true(vb_iommu_noiommu());
 	unit_puts(root, "proc/cmdline", "ro vfio.enable_unsafe_noiommu_mode\n");
-	assert_true(vb_claim_noiommu());
+	assert_true(vb_iommu_noiommu());
 	unit_puts(root, "proc/cmdline", "ro vfio.enable_unsafe_noiommu_mode=0\n");
-	assert_false(vb_claim_noiommu());
+	assert_false(vb_iommu_noiommu());
 	/* The module parameter, once vfio is loaded, is the truth. */
 	unit_puts(root, "proc/cmdline", "ro vfio.enable_unsafe_noiommu_mode=1\n");
 	unit_puts(root, "sys/module/vfio/parameters/enable_unsafe_noiommu_mode", "N\n");
-	assert_false(vb_claim_noiommu());
+	assert_false(vb_iommu_noiommu());
 	unit_puts(root, "sys/module/vfio/parameters/enable_unsafe_noiommu_mode", "Y\n");
-	assert_true(vb_claim_noiommu());
+	assert_true(vb_iommu_noiommu());
 	/* No groups, no IOMMU class entries: off. */
 	snprintf(p, sizeof(p), "rm -rf '%s/sys/kernel/iommu_groups'", root);
 	assert_int_equal(system(p), 0);
-	assert_false(vb_claim_iommu_on());
+	assert_false(vb_iommu_on());
 	unit_puts(root, "sys/class/iommu/dmar0/x", "");
-	assert_true(vb_claim_iommu_on());
+	assert_true(vb_iommu_on());
 }
 
 static void test_viable(void **state)
@@ -339,7 +343,7 @@ static void test_viable(void **state)
 	char p[PATH_MAX];
 
 	(void)state;
-	assert_int_equal(vb_claim_group_viable(1, why, sizeof(why)), 0);
+	assert_int_equal(vb_iommu_group_viable(1, why, sizeof(why)), 0);
 	assert_string_equal(why, "0000:01:00.0 on nvidia, 0000:01:00.1 on snd_hda_intel");
 	/* vfio-pci for the GPU, the HDA unbound: viable (the bridge is fine). */
 	snprintf(p, sizeof(p), "%s/sys/devices/pci0000:00/0000:01:00.0/driver", root);
@@ -347,22 +351,22 @@ static void test_viable(void **state)
 	assert_int_equal(symlink("../../../bus/pci/drivers/vfio-pci", p), 0);
 	snprintf(p, sizeof(p), "%s/sys/devices/pci0000:00/0000:01:00.1/driver", root);
 	unlink(p);
-	assert_int_equal(vb_claim_group_viable(1, why, sizeof(why)), 1);
+	assert_int_equal(vb_iommu_group_viable(1, why, sizeof(why)), 1);
 	assert_string_equal(why, "");
-	assert_int_equal(vb_claim_group_viable(99, why, sizeof(why)), -ENOENT);
+	assert_int_equal(vb_iommu_group_viable(99, why, sizeof(why)), -ENOENT);
 	/* An LPC function (class 0601, header type 0) on its host driver in the
 	 * group: an endpoint, so the group is not viable; unbound it is. */
 	dev("0000:00:1f.0", 0x8086, 0xa305, 0x060100, "lpc_ich", 1, NULL, 0);
-	assert_int_equal(vb_claim_group_viable(1, why, sizeof(why)), 0);
+	assert_int_equal(vb_iommu_group_viable(1, why, sizeof(why)), 0);
 	assert_string_equal(why, "0000:00:1f.0 on lpc_ich");
-	assert_false(vb_claim_dma_ok("0000:00:1f.0", 0x060100, "lpc_ich"));
-	assert_true(vb_claim_dma_ok("0000:00:1f.0", 0x060100, ""));
-	assert_true(vb_claim_dma_ok("0000:00:1f.0", 0x060100, "pci-stub"));
+	assert_false(vb_pcidev_dma_ok("0000:00:1f.0", 0x060100, "lpc_ich"));
+	assert_true(vb_pcidev_dma_ok("0000:00:1f.0", 0x060100, ""));
+	assert_true(vb_pcidev_dma_ok("0000:00:1f.0", 0x060100, "pci-stub"));
 	/* A bridge header keeps any driver (vfio before 5.19); pcieport always. */
-	assert_true(vb_claim_dma_ok("0000:00:01.0", 0x060400, "shpchp"));
-	assert_true(vb_claim_dma_ok("0000:01:00.0", 0x030000, "pcieport"));
-	assert_false(vb_claim_dma_ok("0000:01:00.0", 0x030000, "nvidia"));
-	assert_true(vb_claim_dma_ok("0000:01:00.0", 0x030000, "vfio-pci"));
+	assert_true(vb_pcidev_dma_ok("0000:00:01.0", 0x060400, "shpchp"));
+	assert_true(vb_pcidev_dma_ok("0000:01:00.0", 0x030000, "pcieport"));
+	assert_false(vb_pcidev_dma_ok("0000:01:00.0", 0x030000, "nvidia"));
+	assert_true(vb_pcidev_dma_ok("0000:01:00.0", 0x030000, "vfio-pci"));
 }
 
 static void test_holders(void **state)
@@ -370,7 +374,7 @@ static void test_holders(void **state)
 	char buf[512];
 
 	(void)state;
-	assert_int_equal(vb_claim_holders("0000:01:00.0", "nvidia", buf, sizeof(buf)), 0);
+	assert_int_equal(vb_holders_find("0000:01:00.0", "nvidia", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "");
 	unit_puts(root, "proc/812/comm", "Xorg\n");
 	unit_link(root, "proc/812/fd/3", "/dev/nvidia0");
@@ -384,15 +388,15 @@ static void test_holders(void **state)
 	unit_link(root, "proc/77/fd/11", "/dev/snd/pcmC0D0p");
 	unit_puts(root, "proc/self/comm", "x\n");	/* not a pid: skipped */
 	unit_puts(root, "sys/module/nvidia/refcnt", "3\n");
-	assert_int_equal(vb_claim_holders("0000:01:00.0", "nvidia", buf, sizeof(buf)), 1);
+	assert_int_equal(vb_holders_find("0000:01:00.0", "nvidia", buf, sizeof(buf)), 1);
 	assert_string_equal(buf, "Xorg (pid 812: /dev/nvidia0, /dev/nvidiactl); module nvidia use count 3");
-	assert_int_equal(vb_claim_holders("0000:01:00.1", "snd_hda_intel", buf, sizeof(buf)), 1);
+	assert_int_equal(vb_holders_find("0000:01:00.1", "snd_hda_intel", buf, sizeof(buf)), 1);
 	/* fds in directory order as sorted names: "10" before "9" */
 	assert_string_equal(buf, "pipewire (pid 77: /dev/snd/pcmC1D3p, /dev/snd/controlC1)");
 	/* vfio-pci: the group's node */
 	unit_puts(root, "proc/4242/comm", "qemu-system-x86\n");
 	unit_link(root, "proc/4242/fd/20", "/dev/vfio/1");
-	assert_int_equal(vb_claim_holders("0000:01:00.0", "vfio-pci", buf, sizeof(buf)), 1);
+	assert_int_equal(vb_holders_find("0000:01:00.0", "vfio-pci", buf, sizeof(buf)), 1);
 	assert_string_equal(buf, "qemu-system-x86 (pid 4242: /dev/vfio/1)");
 }
 
@@ -410,17 +414,17 @@ static void test_unbind(void **state)
 
 	(void)state;
 	/* A plain file takes the write. */
-	assert_int_equal(vb_claim_unbind(NULL, "01:00.0", "nvidia", 1000, &pend), 0);
+	assert_int_equal(vb_unbind(NULL, "01:00.0", "nvidia", 1000, &pend), 0);
 	assert_int_equal(pend, 0);
 	slurp("sys/bus/pci/drivers/nvidia/unbind", buf, sizeof(buf));
 	assert_string_equal(buf, "0000:01:00.0");
 	/* A driver that does not exist. */
-	assert_int_equal(vb_claim_unbind(NULL, "01:00.0", "nouveau", 1000, &pend), -ENOENT);
-	assert_int_equal(vb_claim_unbind(NULL, "01:00.0", "../x", 1000, &pend), -EINVAL);
-	assert_int_equal(vb_claim_unbind(NULL, "1:0.0", "nvidia", 1000, &pend), -EINVAL);
+	assert_int_equal(vb_unbind(NULL, "01:00.0", "nouveau", 1000, &pend), -ENOENT);
+	assert_int_equal(vb_unbind(NULL, "01:00.0", "../x", 1000, &pend), -EINVAL);
+	assert_int_equal(vb_unbind(NULL, "1:0.0", "nvidia", 1000, &pend), -EINVAL);
 	/* A dry run prints it and writes nothing. */
 	dry.out = open_memstream(&mem, &memlen);
-	assert_int_equal(vb_claim_unbind(&dry, "01:00.1", "snd_hda_intel", 1000, &pend), 0);
+	assert_int_equal(vb_unbind(&dry, "01:00.1", "snd_hda_intel", 1000, &pend), 0);
 	fclose(dry.out);
 	assert_string_equal(mem, "echo 0000:01:00.1 > /sys/bus/pci/drivers/snd_hda_intel/unbind\n");
 	free(mem);
@@ -430,7 +434,7 @@ static void test_unbind(void **state)
 	unlink(p);
 	assert_int_equal(mkfifo(p, 0644), 0);
 	t0 = vb_now_ms();
-	r = vb_claim_unbind(NULL, "01:00.0", "nvidia", 150, &pend);
+	r = vb_unbind(NULL, "01:00.0", "nvidia", 150, &pend);
 	assert_int_equal(r, -ETIMEDOUT);
 	assert_true(vb_now_ms() - t0 < 2000);
 	assert_true(pend > 0);

@@ -1,0 +1,685 @@
+/* rebind: the bounded unbind and the rebind transaction. See rebind.h.
+ *
+ * Kernel facts this relies on (FACTS.md, E2E-NOTES.md):
+ * - driver_override does not unbind and does not load anything; only the
+ *   named driver may bind afterwards; "none" (no such driver) keeps the
+ *   device unbound; "\n" clears it; vfio-pci's id table is override-only, so
+ *   no new_id is ever written (it would take every identical device).
+ * - drivers_probe succeeds even when no driver bound: verify the link.
+ * - bind fails with ENODEV when driver_override names another driver, so the
+ *   undo restores the override before binding the old driver.
+ * - unbind runs the driver's remove(), which can block for as long as the
+ *   driver is in use (nvidia with Xorg running, vfio-pci with a VM running).
+ * - vfio-pci refuses bridges (type 1 headers) and, without an IOMMU group,
+ *   every device unless no-IOMMU mode is on and built in. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/act.h"
+#include "base/sysfs.h"
+#include "base/util.h"
+#include "pci/holders.h"
+#include "pci/kmod.h"
+#include "pci/pcidev.h"
+#include "pci/rebind.h"
+
+#define VFIO_DRIVER "vfio-pci"
+
+/* One step of a poll of the driver links: 100 us, doubling up to 5 ms. */
+static void poll_step(long *us)
+{
+	struct timespec ts;
+
+	*us = !*us ? 100 : *us < 5000 ? *us * 2 : 5000;
+	ts.tv_sec = 0;
+	ts.tv_nsec = *us * 1000;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static int valid_driver(const char *d)
+{
+	return *d && strlen(d) < VB_DRV_LEN && !strchr(d, '/') && strcmp(d, ".") &&
+	       strcmp(d, "..") && !strchr(d, '\n');
+}
+
+/* ---- bounded unbind ---------------------------------------------------- */
+
+/* The unbinds run in a forked child, so that a write the kernel blocks in
+ * (remove() waiting for the device's users) does not hold the applet: it
+ * stops waiting, says which unbind is pending, and can exit while the child
+ * stays in the kernel. The child closes every other fd first: it must not
+ * keep the applet's lock or its stdout open while it waits. Each write's
+ * result (0 or -errno) goes back through a pipe; the first failure ends it,
+ * and a write to the pipe after the applet stopped reading fails (SIGPIPE
+ * is the default in the child): it never goes on to the next unbind once
+ * the applet has given up on this one. */
+static void unbind_child(int out, char (*paths)[VB_PATH_MAX], char (*canon)[VB_BDF_LEN], size_t k)
+{
+	size_t i;
+	int fd;
+
+	signal(SIGPIPE, SIG_DFL);
+	for (fd = 0; fd < 1024; fd++)
+		if (fd != out)
+			close(fd);
+	for (i = 0; i < k; i++) {
+		int res = vb_sysfs_write(paths[i], canon[i]);
+
+		if (write(out, &res, sizeof(res)) != (ssize_t)sizeof(res) || res < 0)
+			_exit(1);
+	}
+	_exit(0);
+}
+
+/* Unbind addrs[i] from drivers[i], i = 0..k-1 in order, from one child
+ * process, waiting at most timeout_ms for each write. The child stops after
+ * the first write that fails. Returns how many results res[] holds: the
+ * writes done, plus the one that failed or did not finish (-ETIMEDOUT, with
+ * *pending set to the child, left blocked in the kernel). A dry run prints
+ * the writes. */
+static size_t unbind_batch(const struct vb_act *a, char *const *addrs, char *const *drivers,
+			   size_t k, long timeout_ms, int *res, pid_t *pending)
+{
+	char (*paths)[VB_PATH_MAX], (*canon)[VB_BDF_LEN];
+	struct vb_act show;
+	size_t i, got = 0;
+	int fds[2], r, bad = 0;
+	pid_t pid;
+
+	*pending = 0;
+	if (!k)
+		return 0;
+	paths = vb_xcalloc(k, sizeof(*paths));
+	canon = vb_xcalloc(k, sizeof(*canon));
+	/* A bad entry (none come from vb_rebind_plan) ends the batch there. */
+	for (i = 0; i < k; i++) {
+		r = vb_bdf_canon(addrs[i], canon[i]) < 0 || !valid_driver(drivers[i]) ? -EINVAL :
+		    vb_sysfs_path(paths[i], sizeof(paths[i]), "/sys/bus/pci/drivers/%s/unbind",
+				  drivers[i]);
+		if (r < 0) {
+			bad = r;
+			k = i;
+			break;
+		}
+	}
+	if (a && a->dry_run) {
+		for (i = 0; i < k; i++) {
+			res[got++] = vb_act_write(a, paths[i], canon[i]);
+			if (res[i] < 0)
+				goto out;
+		}
+		goto done;
+	}
+	if (a && a->echo) {
+		show = *a;
+		show.dry_run = 1;
+		for (i = 0; i < k; i++)
+			vb_act_write(&show, paths[i], canon[i]);
+	}
+	if (!k)
+		goto done;
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		res[got++] = -errno;
+		goto out;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0)
+		unbind_child(fds[1], paths, canon, k);
+	close(fds[1]);
+	if (pid < 0) {
+		res[got++] = -errno;
+		close(fds[0]);
+		goto out;
+	}
+	while (got < k) {
+		long long end = vb_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+		int pr;
+
+		for (;;) {
+			struct pollfd pf = { fds[0], POLLIN, 0 };
+			long long left = end - vb_now_ms();
+			pr = poll(&pf, 1, left > 0 ? (int)left : 0);
+			if (pr < 0 && errno == EINTR)
+				continue;
+			break;
+		}
+		if (pr <= 0) {
+			/* Time is up: leave the child blocked in the kernel. */
+			*pending = pid;
+			res[got++] = -ETIMEDOUT;
+			close(fds[0]);
+			goto out;
+		}
+		res[got] = read(fds[0], &r, sizeof(r)) == (ssize_t)sizeof(r) ? r : -EIO;
+		if (res[got++] < 0)
+			break;
+	}
+	close(fds[0]);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (res[got - 1] < 0)
+		goto out;
+done:
+	if (bad)
+		res[got++] = bad;
+out:
+	free(paths);
+	free(canon);
+	return got;
+}
+
+int vb_unbind(const struct vb_act *a, const char *addr, const char *driver, long timeout_ms,
+	      pid_t *pending)
+{
+	char *ad = (char *)addr, *dr = (char *)driver;
+	int res = 0;
+
+	unbind_batch(a, &ad, &dr, 1, timeout_ms, &res, pending);
+	return res;
+}
+
+/* ---- the transaction ----------------------------------------------------- */
+
+void vb_rebind_describe(const char *addr, char *buf, size_t n)
+{
+	char drv[VB_DRV_LEN], ov[VB_DRV_LEN];
+
+	if (!vb_pcidev_exists(addr)) {
+		snprintf(buf, n, "gone from the bus");
+		return;
+	}
+	if (vb_pcidev_override(addr, ov, sizeof(ov)) < 0)
+		vb_strlcpy(ov, "?", sizeof(ov));
+	if (vb_pcidev_driver(addr, drv, sizeof(drv)) < 0)
+		vb_strlcpy(drv, "?", sizeof(drv));
+	snprintf(buf, n, "%s%s, %s%s", ov[0] ? "driver_override " : "no driver_override",
+		 ov, drv[0] ? "bound to " : "no driver", drv);
+}
+
+/* The checks and the plan, once v->old_driver and v->old_override are set. */
+static int plan_start(struct vb_rebind *v, const char *addr, const char *target)
+{
+	memset(v, 0, sizeof(*v));
+	v->group = -1;
+	if (vb_bdf_canon(addr, v->addr) < 0)
+		return -EINVAL;
+	if (*target && !valid_driver(target))
+		return -EINVAL;
+	vb_strlcpy(v->target, target, sizeof(v->target));
+	return 0;
+}
+
+static int plan_decide(struct vb_rebind *v, const char *target)
+{
+	int back = !*target, none = !strcmp(target, VB_TARGET_NONE);
+
+	vb_strlcpy(v->driver, v->old_driver, sizeof(v->driver));
+	v->set_override = strcmp(v->old_override, target) != 0;
+	if (back) {
+		/* Off vfio-pci, and an unbound device is probed (the caller plans
+		 * only devices vfio-claim had: a parked one, or one whose unbind
+		 * from vfio-pci finished after a release gave up waiting). */
+		if (vb_driver_is_vfio(v->old_driver))
+			vb_strlcpy(v->unbind, v->old_driver, sizeof(v->unbind));
+		v->probe = v->unbind[0] || !v->old_driver[0];
+	} else if (none) {
+		vb_strlcpy(v->unbind, v->old_driver, sizeof(v->unbind));
+	} else {
+		if (v->old_driver[0] && strcmp(v->old_driver, target))
+			vb_strlcpy(v->unbind, v->old_driver, sizeof(v->unbind));
+		v->probe = strcmp(v->old_driver, target) != 0;
+	}
+	return v->set_override || v->unbind[0] || v->probe;
+}
+
+int vb_rebind_plan(struct vb_rebind *v, const char *addr, const char *target)
+{
+	int r;
+
+	if ((r = plan_start(v, addr, target)) < 0)
+		return r;
+	/* No driver link and no driver_override: read_override looks whether
+	 * the device is there at all (-ENODEV). */
+	if ((r = vb_pcidev_driver(v->addr, v->old_driver, sizeof(v->old_driver))) < 0)
+		return r;
+	if ((r = vb_pcidev_override(v->addr, v->old_override, sizeof(v->old_override))) < 0)
+		return r;
+	return plan_decide(v, target);
+}
+
+int vb_rebind_plan_known(struct vb_rebind *v, const char *addr, const char *target,
+			 const char *driver, const char *override)
+{
+	int r;
+
+	if ((r = plan_start(v, addr, target)) < 0)
+		return r;
+	if (vb_strlcpy(v->old_driver, driver, sizeof(v->old_driver)) < 0 ||
+	    vb_strlcpy(v->old_override, override, sizeof(v->old_override)) < 0)
+		return -EINVAL;
+	return plan_decide(v, target);
+}
+
+void vb_rebind_ctx_init(struct vb_rebind_ctx *c, const struct vb_act *a)
+{
+	memset(c, 0, sizeof(*c));
+	c->act = a;
+	c->unbind_timeout_ms = 10000;
+	c->probe_wait_ms = 1000;
+}
+
+static int dry(const struct vb_rebind_ctx *c)
+{
+	return c->act && c->act->dry_run;
+}
+
+static int fail(struct vb_rebind_ctx *c, const struct vb_rebind *v, const char *step, int err,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int fail(struct vb_rebind_ctx *c, const struct vb_rebind *v, const char *step, int err,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	vb_strlcpy(c->fail_addr, v->addr, sizeof(c->fail_addr));
+	vb_strlcpy(c->fail_step, step, sizeof(c->fail_step));
+	c->fail_err = err < 0 ? err : -err;
+	va_start(ap, fmt);
+	vsnprintf(c->fail_detail, sizeof(c->fail_detail), fmt, ap);
+	va_end(ap);
+	return c->fail_err;
+}
+
+/* A write failed: say what the kernel meant, or that the device left. */
+static int write_failed(struct vb_rebind_ctx *c, struct vb_rebind *v, const char *step,
+			const char *attr, int r)
+{
+	if (!vb_pcidev_exists(v->addr)) {
+		v->gone = 1;
+		return fail(c, v, step, -ENODEV, "the device left the bus");
+	}
+	return fail(c, v, step, r, "%s", vb_sysfs_strerror(r, attr));
+}
+
+static int unbind_failed(struct vb_rebind_ctx *c, struct vb_rebind *v, int r)
+{
+	char who[VB_TEXT_LEN - 160];
+
+	if (r != -ETIMEDOUT)
+		return write_failed(c, v, "unbind", "unbind", r);
+	vb_holders_find(v->addr, v->unbind, who, sizeof(who));
+	return fail(c, v, "unbind", r, "%s did not let go within %ld.%03ld s: the driver is in use%s%s%s",
+		    v->unbind, c->unbind_timeout_ms / 1000, c->unbind_timeout_ms % 1000,
+		    who[0] ? " (" : " (nothing visible in /proc holds it", who[0] ? who : "", ")");
+}
+
+/* Where the device is now: 1 there, 0 not yet, -ENODEV gone. When final is
+ * set, the last look: VB_TARGET_BACK then accepts "no driver". */
+static int check(struct vb_rebind *v, int final)
+{
+	char p[VB_PATH_MAX];
+
+	/* A driver link says the device is there; without one, look. */
+	if (vb_pcidev_driver(v->addr, v->driver, sizeof(v->driver)) < 0)
+		v->driver[0] = 0;
+	if (!v->driver[0] && !vb_pcidev_exists(v->addr)) {
+		v->gone = 1;
+		return -ENODEV;
+	}
+	/* The group of a device that stayed on the bus does not change: read
+	 * once (the polls after drivers_probe repeat check). */
+	if (v->group < 0 && (v->group = vb_pcidev_group(v->addr)) < 0)
+		v->group = -1;
+	v->node[0] = 0;
+	if (!*v->target)
+		return vb_driver_is_vfio(v->driver) ? 0 : (v->driver[0] || final);
+	if (!strcmp(v->target, VB_TARGET_NONE))
+		return !v->driver[0];
+	if (strcmp(v->driver, v->target))
+		return 0;
+	if (!vb_driver_is_vfio(v->target))
+		return 1;
+	if (v->group < 0)
+		return 0;
+	snprintf(v->node, sizeof(v->node), "/dev/vfio/%d", v->group);
+	if (vb_sysfs_path(p, sizeof(p), "%s", v->node) == 0 && vb_sysfs_exists(p))
+		return 1;
+	snprintf(v->node, sizeof(v->node), "/dev/vfio/noiommu-%d", v->group);
+	if (vb_sysfs_path(p, sizeof(p), "%s", v->node) == 0 && vb_sysfs_exists(p))
+		return 1;
+	v->node[0] = 0;
+	return 0;
+}
+
+static int verify_failed(struct vb_rebind_ctx *c, struct vb_rebind *v)
+{
+	struct vb_pciids id;
+	int bridge = vb_pcidev_ids(v->addr, &id) == 0 && vb_pcidev_is_bridge(v->addr, id.class);
+
+	if (!*v->target)
+		return fail(c, v, "verify", -EBUSY, "%s took it back: its own ids= list matches "
+			    "the device (vfio-pci.ids= on the kernel command line or in "
+			    "/etc/modprobe.d)", v->driver);
+	if (!strcmp(v->target, VB_TARGET_NONE))
+		return fail(c, v, "verify", -EBUSY, "still bound to %s after the unbind", v->driver);
+	if (!strcmp(v->driver, v->target))
+		return fail(c, v, "verify", -ENOENT, "%s holds it but /dev/vfio/%d did not appear "
+			    "(is /dev a devtmpfs?)", v->driver, v->group);
+	if (v->driver[0] && !strcmp(v->driver, v->unbind))
+		return fail(c, v, "verify", -EBUSY, "still bound to %s after the unbind", v->driver);
+	if (v->driver[0])
+		return fail(c, v, "verify", -EBUSY, "%s took it instead of %s", v->driver, v->target);
+	if (bridge)
+		return fail(c, v, "verify", -ENXIO, "%s did not bind it: vfio-pci drives no "
+			    "bridges (drivers_probe reported success)", v->target);
+	if (vb_driver_is_vfio(v->target) && v->group < 0)
+		return fail(c, v, "verify", -ENXIO, "%s did not bind it: without an IOMMU group its "
+			    "probe fails unless no-IOMMU mode is on and the kernel has "
+			    "CONFIG_VFIO_NOIOMMU (drivers_probe reported success; this is not a claim)",
+			    v->target);
+	return fail(c, v, "verify", -ENXIO, "%s did not bind it although drivers_probe reported "
+		    "success: its probe failed (see dmesg)", v->target);
+}
+
+/* Poll until every device is where it should be. Real PCI probing is
+ * synchronous (drivers_probe returns after the probe), so on a real kernel
+ * the first look normally settles it; the bounded poll covers devtmpfs
+ * creating /dev/vfio/N a moment later (and the test suite's fake kernel,
+ * which applies writes from another process). */
+static int verify(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
+{
+	long long end = vb_now_ms() + c->probe_wait_ms;
+	long us = 0;
+	size_t ok = 0;	/* v[0..ok-1] are where they should be: not looked at again */
+
+	for (;;) {
+		int last = vb_now_ms() >= end;
+
+		while (ok < n) {
+			int r = check(&v[ok], last);
+			if (r < 0)
+				return fail(c, &v[ok], "verify", r, "the device left the bus");
+			if (!r)
+				break;
+			ok++;
+		}
+		if (ok == n)
+			return 0;
+		if (last)
+			return verify_failed(c, &v[ok]);
+		poll_step(&us);
+	}
+}
+
+static int wait_driver(const char *addr, const char *want, long ms)
+{
+	long long end = vb_now_ms() + ms;
+	long us = 0;
+	char drv[VB_DRV_LEN];
+
+	for (;;) {
+		if (vb_pcidev_driver(addr, drv, sizeof(drv)) == 0 && !strcmp(drv, want))
+			return 0;
+		if (vb_now_ms() >= end)
+			return -ETIMEDOUT;
+		poll_step(&us);
+	}
+}
+
+/* One pass of putting a device back: unbind from whatever holds it now, the
+ * old override, bind the old driver. why gets the first step that failed. */
+static void undo_pass(struct vb_rebind_ctx *c, struct vb_rebind *v, char *why, size_t n)
+{
+	char cur[VB_DRV_LEN];
+	pid_t pend = 0;
+	int r;
+
+	if (vb_pcidev_driver(v->addr, cur, sizeof(cur)) == 0 && cur[0] &&
+	    strcmp(cur, v->old_driver)) {
+		r = vb_unbind(c->act, v->addr, cur, c->unbind_timeout_ms, &pend);
+		if (r < 0 && !why[0])
+			snprintf(why, n, "unbind from %s: %s", cur,
+				 r == -ETIMEDOUT ? "timed out" : vb_sysfs_strerror(r, "unbind"));
+		if (pend) {
+			if (!v->pending)
+				v->pending = pend;
+			vb_strlcpy(v->unbind, cur, sizeof(v->unbind));
+			return;	/* the device is locked until that unbind completes */
+		}
+	}
+	if (v->done_override) {
+		char ov[VB_DRV_LEN];
+		if (vb_pcidev_override(v->addr, ov, sizeof(ov)) < 0 || strcmp(ov, v->old_override)) {
+			r = vb_act_dev_write(c->act, v->addr, "driver_override",
+					     v->old_override[0] ? v->old_override : "\n");
+			if (r < 0 && !why[0])
+				snprintf(why, n, "driver_override: %s",
+					 vb_sysfs_strerror(r, "driver_override"));
+		}
+	}
+	if (v->old_driver[0] && vb_pcidev_driver(v->addr, cur, sizeof(cur)) == 0 && !cur[0]) {
+		char p[VB_PATH_MAX];
+		r = vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers/%s/bind", v->old_driver);
+		if (r == 0)
+			r = vb_act_write(c->act, p, v->addr);
+		if (r == 0)
+			r = wait_driver(v->addr, v->old_driver, c->probe_wait_ms);
+		if (r < 0 && !why[0])
+			snprintf(why, n, "bind to %s: %s", v->old_driver,
+				 r == -ETIMEDOUT ? "it did not bind" : vb_sysfs_strerror(r, "bind"));
+	}
+}
+
+/* A device whose unbind is still blocked in the kernel: that unbind holds
+ * the device lock, and driver_override can be neither read nor written (both
+ * take it) until it completes. So the device is left as it is, described
+ * from what was written; the driver link reads without the lock. */
+static int stuck_pending(struct vb_rebind_ctx *c, struct vb_rebind *v)
+{
+	const char *ov = v->done_override ? v->target : v->old_override;
+	char cur[VB_DRV_LEN];
+
+	v->stuck = 1;
+	c->stuck++;
+	if (vb_pcidev_driver(v->addr, cur, sizeof(cur)) < 0)
+		vb_strlcpy(cur, "?", sizeof(cur));
+	vb_strlcpy(v->driver, cur, sizeof(v->driver));
+	v->state[0] = 0;
+	vb_appendf(v->state, sizeof(v->state), "%s%s, %s%s (before: %s%s, %s%s); an unbind (pid %d) "
+		 "is still waiting in the kernel and holds the device, so driver_override could "
+		 "not be put back: once nothing holds %s the device is left with no driver",
+		 ov[0] ? "driver_override " : "no driver_override", ov,
+		 cur[0] ? "bound to " : "no driver link (the kernel drops it before the "
+		 "driver's remove() returns)", cur,
+		 v->old_override[0] ? "driver_override " : "no driver_override", v->old_override,
+		 v->old_driver[0] ? "bound to " : "no driver", v->old_driver, (int)v->pending,
+		 v->unbind[0] ? v->unbind : cur[0] ? cur : "the driver");
+	return -EIO;
+}
+
+/* Put one device back as it was; 0, or -errno with v->stuck and v->state.
+ * Up to three passes: a probe that was still under way when the failure was
+ * seen can bind the device behind the first pass's back. */
+static int undo_one(struct vb_rebind_ctx *c, struct vb_rebind *v)
+{
+	char cur[VB_DRV_LEN], ov[VB_DRV_LEN], why[160] = "";
+	int pass;
+
+	if (!v->done_override && !v->done_unbind && !v->done_probe && !v->pending)
+		return 0;
+	if (v->pending)
+		return stuck_pending(c, v);
+	for (pass = 0; pass < 3; pass++) {
+		if (!vb_pcidev_exists(v->addr)) {
+			v->gone = 1;
+			goto stuck;
+		}
+		why[0] = 0;
+		undo_pass(c, v, why, sizeof(why));
+		if (!vb_pcidev_exists(v->addr)) {
+			v->gone = 1;
+			goto stuck;
+		}
+		if (v->pending)
+			return stuck_pending(c, v);	/* the undo's own unbind blocked */
+		vb_pcidev_driver(v->addr, cur, sizeof(cur));
+		vb_pcidev_override(v->addr, ov, sizeof(ov));
+		vb_strlcpy(v->driver, cur, sizeof(v->driver));
+		if (!strcmp(cur, v->old_driver) && !strcmp(ov, v->old_override))
+			return 0;
+		/* Another pass only when some driver took it behind our back. */
+		if (!cur[0] || !strcmp(cur, v->old_driver))
+			break;
+	}
+stuck:
+	v->stuck = 1;
+	c->stuck++;
+	if (v->gone) {
+		snprintf(v->state, sizeof(v->state), "gone from the bus (its driver_override went "
+			 "with it; a rescan brings it back with its host driver)");
+		return -ENODEV;
+	}
+	vb_rebind_describe(v->addr, v->state, sizeof(v->state));
+	vb_appendf(v->state, sizeof(v->state), " (before: %s%s, %s%s)",
+		v->old_override[0] ? "driver_override " : "no driver_override", v->old_override,
+		v->old_driver[0] ? "bound to " : "no driver", v->old_driver);
+	if (why[0])
+		vb_appendf(v->state, sizeof(v->state), "; %s", why);
+	return -EIO;
+}
+
+int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
+{
+	size_t i;
+	int r = 0, need_vfio = 0;
+
+	c->fail_addr[0] = c->fail_step[0] = c->fail_detail[0] = 0;
+	c->fail_err = 0;
+	c->stuck = 0;
+	for (i = 0; i < n; i++) {
+		v[i].done_override = v[i].done_unbind = v[i].done_probe = 0;
+		v[i].pending = 0;
+		v[i].gone = v[i].stuck = 0;
+		v[i].state[0] = 0;
+		if (v[i].probe && vb_driver_is_vfio(v[i].target))
+			need_vfio = 1;
+	}
+	/* 1. Every override first: from here on no other driver can take them. */
+	for (i = 0; i < n; i++) {
+		if (!v[i].set_override)
+			continue;
+		r = vb_act_dev_write(c->act, v[i].addr, "driver_override",
+				     v[i].target[0] ? v[i].target : "\n");
+		if (r < 0) {
+			write_failed(c, &v[i], "driver_override", "driver_override", r);
+			goto undo;
+		}
+		v[i].done_override = 1;
+	}
+	/* 2. Unbind, each with a bounded wait, all from one child process. */
+	{
+		char **ad = vb_xcalloc(n, sizeof(*ad)), **dr = vb_xcalloc(n, sizeof(*dr));
+		size_t *idx = vb_xcalloc(n, sizeof(*idx)), k = 0, j = 0, m;
+		int *res = vb_xcalloc(n, sizeof(*res));
+
+		for (i = 0; i < n; i++) {
+			if (!v[i].unbind[0])
+				continue;
+			ad[k] = v[i].addr;
+			dr[k] = v[i].unbind;
+			idx[k++] = i;
+		}
+		r = 0;
+		while (j < k && r == 0) {
+			pid_t pend = 0;
+			size_t got = unbind_batch(c->act, ad + j, dr + j, k - j, c->unbind_timeout_ms,
+						  res, &pend);
+			for (m = 0; m < got && r == 0; m++) {
+				struct vb_rebind *x = &v[idx[j + m]];
+				r = res[m];
+				if (r == -ETIMEDOUT)
+					x->pending = pend;
+				if (r == -ENODEV && vb_pcidev_exists(x->addr)) {
+					char now[VB_DRV_LEN];
+					/* Not bound to that driver any more: it let go by itself. */
+					if (vb_pcidev_driver(x->addr, now, sizeof(now)) == 0 &&
+					    strcmp(now, x->unbind))
+						r = 0;
+				}
+				if (r < 0)
+					unbind_failed(c, x, r);
+				else
+					x->done_unbind = 1;
+			}
+			j += got;
+			if (!got)
+				break;
+		}
+		free(ad);
+		free(dr);
+		free(idx);
+		free(res);
+		if (r < 0)
+			goto undo;
+	}
+	/* 3. vfio-pci loaded (modprobe by execve; built in counts as loaded).
+	 * Loading it binds every unbound device whose override names it. */
+	if (need_vfio && !c->module_ready) {
+		int status = 0;
+		r = vb_kmod_load(c->act, VFIO_DRIVER, &status);
+		if (r < 0 && dry(c)) {
+			/* No modprobe here: still show the step of the plan. */
+			char *argv[] = { "modprobe", VFIO_DRIVER, NULL };
+			r = vb_act_run(c->act, argv);
+		}
+		if (r < 0) {
+			if (r == -ENOENT)
+				fail(c, &v[0], "modprobe vfio-pci", r, "no modprobe found (looked in "
+				     "/sbin, /usr/sbin, /usr/bin, /bin and /proc/sys/kernel/modprobe)");
+			else if (r == -ENOPKG)
+				fail(c, &v[0], "modprobe vfio-pci", r, "modprobe exited with status %d "
+				     "and vfio-pci is not loaded", status);
+			else
+				fail(c, &v[0], "modprobe vfio-pci", r, "%s", strerror(-r));
+			goto undo;
+		}
+		c->module_ready = 1;
+	}
+	/* 4. drivers_probe: the override's driver takes it (or, with the
+	 * override cleared, the host driver). */
+	for (i = 0; i < n; i++) {
+		char p[VB_PATH_MAX];
+		if (!v[i].probe)
+			continue;
+		r = vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers_probe");
+		if (r == 0)
+			r = vb_act_write(c->act, p, v[i].addr);
+		if (r < 0) {
+			write_failed(c, &v[i], "drivers_probe", "drivers_probe", r);
+			goto undo;
+		}
+		v[i].done_probe = 1;
+	}
+	if (dry(c))
+		return 0;
+	/* 5. Verify: drivers_probe says nothing about whether a driver bound. */
+	if ((r = verify(c, v, n)) < 0)
+		goto undo;
+	return 0;
+undo:
+	if (dry(c))
+		return c->fail_err;
+	for (i = n; i-- > 0;)
+		undo_one(c, &v[i]);
+	return c->fail_err;
+}

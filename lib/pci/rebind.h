@@ -1,0 +1,103 @@
+/* rebind: the one code that moves a device between drivers, as a
+ * transaction over a set of devices (normally one IOMMU group), used by
+ * vfio-claim, vfio-release, recover and hda.
+ *
+ * Every driver_override is written first (from then on no other driver can
+ * take the device), then every unbind (in a child process, with a bounded
+ * wait: a driver in use can block an unbind for ever), then vfio-pci is
+ * loaded if a device needs it, then every drivers_probe, then the driver
+ * links are verified (drivers_probe reports success even when nothing bound)
+ * together with /dev/vfio/GROUP. A failure undoes the whole set in reverse:
+ * the old driver_override back, unbind from whatever took the device, bind
+ * the old driver. What cannot be undone is described exactly. A dry run
+ * prints every write through lib/base/act and changes nothing.
+ *
+ * Kernel ABI (Documentation/ABI/testing/sysfs-bus-pci, drivers/pci/pci-sysfs.c,
+ * drivers/pci/pci-driver.c): driver_override (cut at the first newline, "\n"
+ * clears it), drivers/NAME/bind and unbind, /sys/bus/pci/drivers_probe, the
+ * driver link, /dev/vfio/N (noiommu-N in no-IOMMU mode).
+ *
+ * Like every lib file: returns 0 or -errno, never prints; texts meant for the
+ * user are handed back in buffers. */
+#ifndef VB_REBIND_H
+#define VB_REBIND_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "pci/pcidev.h"
+
+struct vb_act;
+
+/* ---- bounded unbind ---------------------------------------------------- */
+
+/* Write addr to /sys/bus/pci/drivers/DRIVER/unbind from a child process and
+ * wait at most timeout_ms. Returns 0, the write's -errno, or -ETIMEDOUT with
+ * *pending set to the child, which stays blocked in the kernel and finishes
+ * the unbind when the driver lets go. In a dry run the write is printed only. */
+int vb_unbind(const struct vb_act *a, const char *addr, const char *driver,
+		    long timeout_ms, pid_t *pending);
+
+/* ---- rebinding ----------------------------------------------------------- */
+
+#define VB_TARGET_NONE "none"	/* driver_override no driver has: stays unbound */
+#define VB_TARGET_BACK ""	/* give back: clear the override, off vfio-pci, reprobe */
+
+struct vb_rebind {
+	char addr[VB_BDF_LEN];
+	/* The plan (vb_rebind_plan). */
+	char target[VB_DRV_LEN];	/* a driver name, VB_TARGET_NONE or VB_TARGET_BACK */
+	int set_override;		/* write driver_override (target, or "\n" to clear) */
+	char unbind[VB_DRV_LEN];	/* unbind from this driver first ("" no unbind) */
+	int probe;			/* write the address to drivers_probe */
+	char old_driver[VB_DRV_LEN];	/* the state before */
+	char old_override[VB_DRV_LEN];
+	/* The outcome (vb_rebind_run). */
+	int done_override, done_unbind, done_probe;
+	pid_t pending;			/* an unbind still blocked in the kernel, 0 none */
+	char driver[VB_DRV_LEN];	/* driver afterwards ("" none) */
+	int group;			/* IOMMU group afterwards, -1 none */
+	char node[32];			/* "/dev/vfio/N" or "/dev/vfio/noiommu-N", "" */
+	int gone;			/* left the bus during the run */
+	int stuck;			/* failed and the undo failed: see state */
+	char state[VB_TEXT_LEN];	/* the state left, when stuck */
+};
+
+/* Plan moving addr to target: read its driver and driver_override and decide
+ * which writes are needed. Returns 1 when there is work, 0 when the device is
+ * already there (bound to target with the override set; for VB_TARGET_NONE
+ * unbound with override none; for VB_TARGET_BACK no override and bound to a
+ * driver other than vfio-pci), -ENODEV when the device is not on the bus, -EINVAL for a bad
+ * address or target. */
+int vb_rebind_plan(struct vb_rebind *v, const char *addr, const char *target);
+/* The same from a driver and driver_override the caller has just read (""
+ * for none), without reading them again. */
+int vb_rebind_plan_known(struct vb_rebind *v, const char *addr, const char *target,
+			 const char *driver, const char *override);
+
+struct vb_rebind_ctx {
+	const struct vb_act *act;
+	long unbind_timeout_ms;		/* bounded wait on each unbind */
+	long probe_wait_ms;		/* poll of the driver links after drivers_probe */
+	int module_ready;		/* vfio-pci known loaded (checked once per context) */
+	/* The failure, when vb_rebind_run fails. */
+	char fail_addr[VB_BDF_LEN];
+	char fail_step[40];		/* "driver_override", "unbind", "modprobe vfio-pci", ... */
+	int fail_err;			/* -errno */
+	char fail_detail[VB_TEXT_LEN];	/* what went wrong, in words */
+	int stuck;			/* devices whose undo failed */
+};
+
+void vb_rebind_ctx_init(struct vb_rebind_ctx *c, const struct vb_act *a);
+/* Carry out the plans of v[0..n) as one transaction (see the top). Returns 0
+ * when every device is where it should be, or the failure's -errno after the
+ * undo: c->stuck == 0 means everything was restored, otherwise v[i].stuck and
+ * v[i].state say what is left. In a dry run the writes are printed and
+ * nothing is verified. */
+int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n);
+
+/* The device's state in words: "driver_override vfio-pci, bound to nvidia",
+ * "no driver_override, no driver", "gone from the bus". */
+void vb_rebind_describe(const char *addr, char *buf, size_t n);
+
+#endif

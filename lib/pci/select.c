@@ -1,0 +1,307 @@
+/* select: selectors and the selected devices. See select.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/conf.h"
+#include "base/sysfs.h"
+#include "base/util.h"
+#include "pci/ids.h"
+#include "pci/pcidev.h"
+#include "pci/select.h"
+
+static int add_addr(struct vb_select *s, const char *a)
+{
+	char c[VB_BDF_LEN];
+	size_t i;
+
+	if (vb_bdf_canon(a, c) < 0)
+		return -EINVAL;
+	for (i = 0; i < s->naddrs; i++)
+		if (!strcmp(s->addrs[i], c))
+			return 0;
+	s->addrs = vb_xrealloc(s->addrs, (s->naddrs + 1) * sizeof(*s->addrs));
+	s->addrs[s->naddrs++] = vb_xstrdup(c);
+	return 0;
+}
+
+/* Add an ids= list; on a bad entry err names it ("KEY=LIST (SOURCE): ..."). */
+static int add_ids(struct vb_select *s, const char *list, const char *key, const char *src,
+		   char *err, size_t errlen)
+{
+	struct vb_idlist l;
+	size_t pos = 0, i;
+
+	if (!*list) {
+		snprintf(err, errlen, "%s%s: empty id list", key, src);
+		return -EINVAL;
+	}
+	if (vb_ids_parse(list, &l, &pos) < 0) {
+		size_t len = strcspn(list + pos, ",");
+		snprintf(err, errlen, "%s%s%s: bad id '%.*s' (want VENDOR:DEVICE[:SUBVENDOR:"
+			 "SUBDEVICE[:CLASS[:MASK]]] in hex, comma-separated)", key, list, src,
+			 (int)len, list + pos);
+		return -EINVAL;
+	}
+	if (strlen(s->ids_text) + strlen(list) + 2 > sizeof(s->ids_text)) {
+		vb_ids_free(&l);
+		snprintf(err, errlen, "%s%s: id list too long", key, src);
+		return -EINVAL;
+	}
+	if (s->ids_text[0])
+		strcat(s->ids_text, ",");
+	strcat(s->ids_text, list);
+	s->ids.v = vb_xrealloc(s->ids.v, (s->ids.n + l.n) * sizeof(*s->ids.v));
+	for (i = 0; i < l.n; i++)
+		s->ids.v[s->ids.n++] = l.v[i];
+	vb_ids_free(&l);
+	return 0;
+}
+
+int vb_select_hda_ok(const char *m)
+{
+	return !strcmp(m, "vfio") || !strcmp(m, "none") || !strcmp(m, "host");
+}
+
+int vb_select_load(struct vb_select *s, char *const *ops, int n, char *err, size_t errlen)
+{
+	struct vb_conf c;
+	int i, r, line = 0;
+	const char *key;
+	char src[64];
+
+	memset(s, 0, sizeof(*s));
+	err[0] = 0;
+	for (i = 0; i < n; i++) {
+		if (!strncmp(ops[i], "ids=", 4)) {
+			if ((r = add_ids(s, ops[i] + 4, "ids=", "", err, errlen)) < 0)
+				return r;
+		} else if (add_addr(s, ops[i]) < 0) {
+			snprintf(err, errlen, "'%s': not a PCI address (DDDD:BB:DD.F or BB:DD.F) "
+				 "nor ids=LIST", ops[i]);
+			return -EINVAL;
+		}
+	}
+	if (n > 0) {
+		s->source = "arguments";
+		return 1;
+	}
+
+	r = vb_conf_load(&c, &line);
+	if (r == -EINVAL) {
+		snprintf(err, errlen, "/etc/vfiobox.conf:%d: bad line (want KEY=VALUE, KEY one of "
+			 "ids, claim, hda; '#' comments)", line);
+		return r;
+	}
+	if (r == -EOVERFLOW) {
+		snprintf(err, errlen, "vfiobox.* on the kernel command line: value too long");
+		return -EINVAL;
+	}
+	if (r < 0) {
+		snprintf(err, errlen, "/etc/vfiobox.conf: cannot read: %s", strerror(-r));
+		return r;
+	}
+	if (r == 0) {
+		/* No selectors; a bad hda= alone is still a mistake to report. */
+		if (c.hda[0] && !vb_select_hda_ok(c.hda)) {
+			snprintf(err, errlen, "hda=%s (/etc/vfiobox.conf): want vfio, none or host",
+				 c.hda);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	s->source = c.source;
+	/* Messages name the key as it is written in its source. */
+	key = !strcmp(c.source, "kernel command line") ? "vfiobox." : "";
+	snprintf(src, sizeof(src), " (%s)", c.source);
+	if (c.ids[0]) {
+		char k[32];
+		snprintf(k, sizeof(k), "%sids=", key);
+		if ((r = add_ids(s, c.ids, k, src, err, errlen)) < 0)
+			return r;
+	}
+	if (c.claim[0]) {
+		char *list = vb_xstrdup(c.claim), *save = NULL, *a;
+		const char *p;
+
+		/* An empty item ("a,,b" or a trailing comma) is a mistake too. */
+		for (p = list; *p; p++)
+			if (*p == ',' && (p == list || p[1] == ',' || !p[1]))
+				break;
+		if (*p) {
+			snprintf(err, errlen, "%sclaim=%s%s: empty address in the list", key,
+				 c.claim, src);
+			free(list);
+			return -EINVAL;
+		}
+		for (a = strtok_r(list, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
+			if (add_addr(s, a) < 0) {
+				snprintf(err, errlen, "%sclaim=%s%s: '%s' is not a PCI address "
+					 "(DDDD:BB:DD.F or BB:DD.F)", key, c.claim, src, a);
+				free(list);
+				return -EINVAL;
+			}
+		}
+		free(list);
+	}
+	if (c.hda[0]) {
+		if (!vb_select_hda_ok(c.hda)) {
+			snprintf(err, errlen, "%shda=%s%s: want vfio, none or host", key, c.hda,
+				 src);
+			return -EINVAL;
+		}
+		vb_strlcpy(s->hda, c.hda, sizeof(s->hda));
+	}
+	return s->ids.n || s->naddrs ? 1 : 0;
+}
+
+void vb_select_free(struct vb_select *s)
+{
+	vb_sysfs_list_free(s->addrs, s->naddrs);
+	s->addrs = NULL;
+	s->naddrs = 0;
+	vb_ids_free(&s->ids);
+}
+
+int vb_select_match_ids(const struct vb_select *s, const struct vb_pciids *id)
+{
+	return vb_ids_match(&s->ids, id);
+}
+
+int vb_select_has_addr(const struct vb_select *s, const char *addr)
+{
+	char c[VB_BDF_LEN];
+	size_t i;
+
+	if (vb_bdf_canon(addr, c) < 0)
+		return 0;
+	for (i = 0; i < s->naddrs; i++)
+		if (!strcmp(s->addrs[i], c))
+			return 1;
+	return 0;
+}
+
+static struct vb_seldev *find_dev(struct vb_devset *set, const char *addr)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (!strcmp(set->v[i].d.addr, addr))
+			return &set->v[i];
+	return NULL;
+}
+
+/* An audio function in the slot of a display function the set already has
+ * is an HDA function: known without listing the slot (a GPU and its HDA
+ * function share a group, and the GPU is usually selected first). */
+static int slot_has_display(const struct vb_devset *set, const struct vb_pcidev *d)
+{
+	size_t i, l = strlen(d->addr) - 1;	/* all but the function digit */
+
+	if (!vb_class_is_audio(d->id.class))
+		return 0;
+	for (i = 0; i < set->n; i++)
+		if (!strncmp(set->v[i].d.addr, d->addr, l) && strcmp(set->v[i].d.addr, d->addr) &&
+		    vb_class_is_display(set->v[i].d.id.class))
+			return 1;
+	return 0;
+}
+
+/* Load addr into the set; 0, or -errno. */
+static int add_dev(struct vb_devset *set, const char *addr, const struct vb_pciids *id,
+		   int why, const char *via)
+{
+	struct vb_seldev *e;
+	int r;
+
+	if (find_dev(set, addr))
+		return 0;
+	set->v = vb_xrealloc(set->v, (set->n + 1) * sizeof(*set->v));
+	e = &set->v[set->n];
+	memset(e, 0, sizeof(*e));
+	if ((r = vb_pcidev_load_basic(addr, id, &e->d)) < 0)
+		return r;
+	e->why = why;
+	if (via)
+		vb_strlcpy(e->via, via, sizeof(e->via));
+	e->bridge = vb_pcidev_is_bridge(e->d.addr, e->d.id.class);
+	e->hda = slot_has_display(set, &e->d) || vb_pcidev_is_hda(e->d.addr, e->d.id.class);
+	set->n++;
+	return 0;
+}
+
+/* Every device the ids= list matches (the set is sorted afterwards). */
+static int scan_ids(const struct vb_idlist *ids, struct vb_devset *set)
+{
+	char **all;
+	size_t n, i;
+	int r;
+
+	if ((r = vb_pcidev_list(&all, &n)) < 0)
+		return r;
+	for (i = 0; i < n; i++) {
+		struct vb_pciids id;
+
+		/* A device that left the bus meanwhile is passed over. */
+		if (vb_pcidev_ids(all[i], &id) == 0 && vb_ids_match(ids, &id))
+			add_dev(set, all[i], &id, VB_WHY_IDS, NULL);
+	}
+	vb_sysfs_list_free(all, n);
+	return 0;
+}
+
+static int cmp_dev(const void *a, const void *b)
+{
+	return vb_bdf_cmp(((const struct vb_seldev *)a)->d.addr,
+			  ((const struct vb_seldev *)b)->d.addr);
+}
+
+int vb_select_devices(const struct vb_select *s, int no_group, struct vb_devset *set,
+		      char bad[VB_BDF_LEN])
+{
+	size_t i, j, nsel;
+	int r;
+
+	set->v = NULL;
+	set->n = 0;
+	bad[0] = 0;
+	for (i = 0; i < s->naddrs; i++) {
+		r = add_dev(set, s->addrs[i], NULL, VB_WHY_ADDR, NULL);
+		if (r < 0) {
+			vb_strlcpy(bad, s->addrs[i], VB_BDF_LEN);
+			vb_devset_free(set);
+			return r == -ENOENT ? -ENODEV : r;
+		}
+	}
+	if (s->ids.n && (r = scan_ids(&s->ids, set)) < 0) {
+		vb_devset_free(set);
+		return r;
+	}
+	if (!no_group) {
+		nsel = set->n;
+		for (i = 0; i < nsel; i++) {
+			char **m, via[VB_BDF_LEN];
+			size_t nm;
+			int g = set->v[i].d.group;
+
+			if (g < 0 || vb_pcidev_group_members(g, &m, &nm) < 0)
+				continue;
+			vb_strlcpy(via, set->v[i].d.addr, sizeof(via));
+			for (j = 0; j < nm; j++)
+				add_dev(set, m[j], NULL, VB_WHY_GROUP, via);
+			vb_sysfs_list_free(m, nm);
+		}
+	}
+	if (set->n > 1)
+		qsort(set->v, set->n, sizeof(*set->v), cmp_dev);
+	return 0;
+}
+
+void vb_devset_free(struct vb_devset *set)
+{
+	free(set->v);
+	set->v = NULL;
+	set->n = 0;
+}
+

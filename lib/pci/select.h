@@ -1,0 +1,76 @@
+/* select: which devices. The one reading of the selectors, used by
+ * vfio-claim, vfio-release, doctor, recover and (through vfio-claim) every
+ * early-boot hook.
+ *
+ * Selectors: a vfio-pci ids= list and addresses, from the operands; without
+ * operands, the kernel command line (vfiobox.ids=, vfiobox.claim=,
+ * vfiobox.hda=) if it names any, else /etc/vfiobox.conf (ids=, claim=, hda=;
+ * lib/base/conf). Every value is checked the same way whatever its source:
+ * an empty item, a bad address, a bad id or hda mode is an error that names
+ * the key, the value and the source.
+ *
+ * The selected devices: those the selectors name, and (unless no_group) every
+ * other member of their IOMMU groups, each with the reason it is in. */
+#ifndef VB_SELECT_H
+#define VB_SELECT_H
+
+#include <stddef.h>
+
+#include "base/conf.h"
+#include "pci/ids.h"
+#include "pci/pcidev.h"
+
+struct vb_select {
+	struct vb_idlist ids;		/* ids= entries, all sources joined */
+	char ids_text[VB_CONF_VAL];	/* the same, as given ("" none) */
+	char **addrs;			/* canonical, no duplicates, in order given */
+	size_t naddrs;
+	char hda[16];			/* vfiobox.hda= / hda= of the source, "" unset */
+	const char *source;		/* "arguments", "kernel command line", "/etc/vfiobox.conf" */
+};
+
+/* 1 for the --hda / hda= modes: vfio, none, host. */
+int vb_select_hda_ok(const char *mode);
+
+/* Take the operands (ids=LIST or addresses) and, when there are none, the
+ * kernel command line or /etc/vfiobox.conf (vb_conf_load). Returns 1 when
+ * something is selected, 0 when nothing is, -EINVAL for a bad operand or a bad
+ * value in the configuration (err says which and why), other -errno when the
+ * configuration cannot be read (err says which file). Free with
+ * vb_select_free() whatever the result. */
+int vb_select_load(struct vb_select *s, char *const *operands, int n, char *err, size_t errlen);
+void vb_select_free(struct vb_select *s);
+/* 1 if the device ids match the selectors' ids= list. */
+int vb_select_match_ids(const struct vb_select *s, const struct vb_pciids *id);
+/* 1 if addr is one of the selected addresses. */
+int vb_select_has_addr(const struct vb_select *s, const char *addr);
+
+enum vb_why {
+	VB_WHY_ADDR = 1,	/* named by its address */
+	VB_WHY_IDS,		/* matched the ids= list */
+	VB_WHY_GROUP,		/* shares an IOMMU group with a selected device */
+};
+
+struct vb_seldev {
+	struct vb_pcidev d;		/* vb_pcidev_load_basic when selected */
+	int why;
+	char via[VB_BDF_LEN];		/* VB_WHY_GROUP: the selected device that pulled it in */
+	int bridge;			/* vb_pcidev_is_bridge */
+	int hda;			/* vb_pcidev_is_hda */
+};
+
+struct vb_devset {
+	struct vb_seldev *v;
+	size_t n;
+};
+
+/* The devices the selectors name, sorted by address; unless no_group, also
+ * every other member of their IOMMU groups (bridges included and marked, so
+ * the caller can say why they stay). Returns 0 (the set may be empty when an
+ * ids= list matches nothing), -ENODEV with bad set to an address that is not
+ * on the bus, or -errno from sysfs. */
+int vb_select_devices(const struct vb_select *s, int no_group, struct vb_devset *set,
+		      char bad[VB_BDF_LEN]);
+void vb_devset_free(struct vb_devset *set);
+
+#endif
