@@ -49,11 +49,8 @@ struct doctor {
 	char cmdline[4096];
 	char release[128];
 	int groups;		/* number of IOMMU groups */
-	struct vb_conf conf;
+	struct vb_select sel;	/* what vfio-claim without operands would select */
 	int have_conf;		/* selectors found */
-	struct vb_idlist ids;
-	char **claim;		/* canonical addresses from conf */
-	size_t nclaim;
 };
 
 enum { OK, WARN, FAIL };
@@ -281,12 +278,7 @@ static void check_modules(struct doctor *d)
 
 static int selected(const struct doctor *d, const char *addr, const struct vb_pciids *id)
 {
-	size_t i;
-
-	for (i = 0; i < d->nclaim; i++)
-		if (!strcmp(d->claim[i], addr))
-			return 1;
-	return vb_ids_match(&d->ids, id);
+	return vb_select_has_addr(&d->sel, addr) || vb_select_match_ids(&d->sel, id);
 }
 
 static int same_slot(const char *a, const char *b)
@@ -417,21 +409,20 @@ static void check_gpus(struct doctor *d)
 	if (d->have_conf && !matched)
 		line(d, WARN, "check the ids (list -a shows every device's vendor:device)",
 		     "selectors: nothing on this machine matches the selectors from %s",
-		     d->conf.source);
+		     d->sel.source);
 }
 
+/* The same reading as vfio-claim's (lib/pci/select): what it would select,
+ * or the error it would stop on. */
 static void check_selectors(struct doctor *d)
 {
-	int errline = 0, r = vb_conf_load(&d->conf, &errline);
-	size_t errpos;
+	char err[VB_TEXT_LEN], list[VB_TEXT_LEN] = "";
+	size_t i;
+	int r = vb_select_load(&d->sel, NULL, 0, err, sizeof(err));
 
 	if (r < 0) {
-		if (r == -EINVAL)
-			line(d, FAIL, "fix the line (README \"/etc/vfiobox.conf\")",
-			     "selectors: /etc/vfiobox.conf line %d is not KEY=VALUE with a known key",
-			     errline);
-		else
-			line(d, FAIL, NULL, "selectors: /etc/vfiobox.conf: %s", vb_sysfs_strerror(r, NULL));
+		line(d, FAIL, "fix it: vfio-claim stops on it too (exit 2, nothing claimed)",
+		     "selectors: %s", err);
 		return;
 	}
 	if (r == 0) {
@@ -439,35 +430,12 @@ static void check_selectors(struct doctor *d)
 		     "command line, no /etc/vfiobox.conf): vfio-claim needs ids= or addresses");
 		return;
 	}
-	if (vb_ids_parse(d->conf.ids, &d->ids, &errpos) < 0) {
-		line(d, FAIL, "ids are vendor:device[:subvendor:subdevice[:class[:mask]]], hex, "
-		     "comma-separated", "selectors: bad ids '%s' from %s", d->conf.ids, d->conf.source);
-		return;
-	}
-	if (d->conf.claim[0]) {
-		char tmp[VB_CONF_VAL], *save = NULL, *a;
-		vb_strlcpy(tmp, d->conf.claim, sizeof(tmp));
-		for (a = strtok_r(tmp, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
-			char c[VB_BDF_LEN];
-			if (vb_bdf_canon(a, c) < 0) {
-				line(d, FAIL, "addresses are DDDD:BB:DD.F or BB:DD.F", "selectors: bad "
-				     "address '%s' from %s", a, d->conf.source);
-				return;
-			}
-			d->claim = vb_xrealloc(d->claim, (d->nclaim + 1) * sizeof(*d->claim));
-			d->claim[d->nclaim++] = vb_xstrdup(c);
-		}
-	}
-	if (d->conf.hda[0] && strcmp(d->conf.hda, "vfio") && strcmp(d->conf.hda, "none") &&
-	    strcmp(d->conf.hda, "host")) {
-		line(d, FAIL, "hda is vfio, none or host", "selectors: bad hda '%s' from %s",
-		     d->conf.hda, d->conf.source);
-		return;
-	}
 	d->have_conf = 1;
-	line(d, OK, NULL, "selectors from %s:%s%s%s%s%s%s", d->conf.source,
-	     d->conf.ids[0] ? " ids=" : "", d->conf.ids, d->conf.claim[0] ? " claim=" : "",
-	     d->conf.claim, d->conf.hda[0] ? " hda=" : "", d->conf.hda);
+	for (i = 0; i < d->sel.naddrs; i++)
+		vb_appendf(list, sizeof(list), "%s%s", i ? "," : " claim=", d->sel.addrs[i]);
+	line(d, OK, NULL, "selectors from %s:%s%s%s%s%s", d->sel.source,
+	     d->sel.ids_text[0] ? " ids=" : "", d->sel.ids_text, list,
+	     d->sel.hda[0] ? " hda=" : "", d->sel.hda);
 }
 
 static void check_cmdline(struct doctor *d)
@@ -503,7 +471,6 @@ int doctor_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct doctor d;
-	size_t i;
 	int c;
 
 	memset(&d, 0, sizeof(d));
@@ -528,9 +495,6 @@ int doctor_main(int argc, char **argv)
 	check_cmdline(&d);
 	printf("doctor: %d ok, %d warn, %d fail\n", d.n_ok, d.n_warn, d.n_fail);
 
-	vb_ids_free(&d.ids);
-	for (i = 0; i < d.nclaim; i++)
-		free(d.claim[i]);
-	free(d.claim);
+	vb_select_free(&d.sel);
 	return d.n_fail ? VB_EXIT_FAIL : VB_EXIT_OK;
 }

@@ -20,6 +20,7 @@
 #include "base/act.h"
 #include "applet.h"
 #include "base/conf.h"
+#include "pci/select.h"
 #include "pci/hda.h"
 #include "pci/ids.h"
 #include "pci/pciconf.h"
@@ -112,9 +113,8 @@ struct ctx {
 	int sbr, bridge, cycle, force;
 	long timeout_ms;
 	struct vb_pci *p;
-	struct vb_conf conf;
+	struct vb_select conf;		/* the kernel command line or /etc/vfiobox.conf */
 	int have_conf;
-	struct vb_idlist conf_ids;
 	long long t0;
 };
 
@@ -167,26 +167,13 @@ static void say(const struct ctx *c, const char *fmt, ...)
 		printf("%s\n", line);
 }
 
-static int in_list(const char *list, const char *addr)
-{
-	char buf[VB_CONF_VAL], *s, *save = NULL;
-
-	vb_strlcpy(buf, list, sizeof(buf));
-	for (s = strtok_r(buf, ", \t", &save); s; s = strtok_r(NULL, ", \t", &save)) {
-		char canon[VB_BDF_LEN];
-		if (vb_bdf_canon(s, canon) == 0 && !strcmp(canon, addr))
-			return 1;
-	}
-	return 0;
-}
-
 static int conf_selects(const struct ctx *c, const struct fn *f)
 {
 	if (!c->have_conf)
 		return 0;
-	if (in_list(c->conf.claim, f->addr))
+	if (vb_select_has_addr(&c->conf, f->addr))
 		return 1;
-	return f->have_id && vb_ids_match(&c->conf_ids, &f->id);
+	return f->have_id && vb_select_match_ids(&c->conf, &f->id);
 }
 
 static void bdf_with_fn(const char *addr, unsigned fnum, char *out)
@@ -1019,16 +1006,9 @@ static void select_broken(struct ctx *c, char ***sel, size_t *nsel)
 	size_t nc = 0, i;
 
 	if (c->have_conf) {
-		char buf[VB_CONF_VAL], *s, *save = NULL;
-		vb_strlcpy(buf, c->conf.claim, sizeof(buf));
-		for (s = strtok_r(buf, ", \t", &save); s; s = strtok_r(NULL, ", \t", &save)) {
-			char canon[VB_BDF_LEN];
-			if (vb_bdf_canon(s, canon) == 0)
-				vb_pciops_addr_add(&cand, &nc, canon);
-			else
-				vb_warn("%s: claim=%s: not a PCI address, skipped", c->conf.source, s);
-		}
-		match_ids(&c->conf_ids, &cand, &nc);
+		for (i = 0; i < c->conf.naddrs; i++)
+			vb_pciops_addr_add(&cand, &nc, c->conf.addrs[i]);
+		match_ids(&c->conf.ids, &cand, &nc);
 	} else {
 		struct vb_idlist nv;
 		struct vb_id e = { 0x10de, VB_ANY, VB_ANY, VB_ANY, 0x030000, 0xff0000 };
@@ -1045,20 +1025,6 @@ static void select_broken(struct ctx *c, char ***sel, size_t *nsel)
 		add_unique_slot(sel, nsel, cand[i]);
 	}
 	vb_sysfs_list_free(cand, nc);
-}
-
-static int parse_timeout(const char *s, long *ms)
-{
-	char *end;
-	double v;
-
-	if (!*s || !strchr("0123456789.", *s))
-		return -EINVAL;
-	v = strtod(s, &end);
-	if (*end || v <= 0 || v > 3600)
-		return -EINVAL;
-	*ms = (long)(v * 1000.0 + 0.5);
-	return *ms > 0 ? 0 : -EINVAL;
 }
 
 int recover_main(int argc, char **argv)
@@ -1078,7 +1044,7 @@ int recover_main(int argc, char **argv)
 	struct vb_idlist ids = { NULL, 0 };
 	char **sel = NULL, err[256] = "";
 	size_t nsel = 0, i, errpos;
-	int o, r, rc = VB_EXIT_OK, lock = -1, errline = 0;
+	int o, r, rc = VB_EXIT_OK, lock = -1;
 
 	memset(&c, 0, sizeof(c));
 	c.act.out = stdout;
@@ -1091,9 +1057,9 @@ int recover_main(int argc, char **argv)
 		case O_CYCLE: c.cycle = 1; break;
 		case 'f': c.force = 1; break;
 		case 't':
-			if (parse_timeout(optarg, &c.timeout_ms) < 0)
-				return vb_usage_err("--timeout=%s: want seconds, more than 0 and at most "
-						    "3600", optarg);
+			if (vb_parse_seconds(optarg, &c.timeout_ms) < 0)
+				return vb_usage_err("--timeout=%s: want seconds, e.g. 10 or 0.5 "
+						    "(at most 86400)", optarg);
 			break;
 		case 'h': vb_print_usage(recover_usage); return 0;
 		default: return vb_usage_err("unknown option");
@@ -1120,23 +1086,13 @@ int recover_main(int argc, char **argv)
 		rc = VB_EXIT_FAIL;
 		goto out;
 	}
-	r = vb_conf_load(&c.conf, &errline);
+	r = vb_select_load(&c.conf, NULL, 0, err, sizeof(err));
 	if (r < 0) {
-		if (r == -EINVAL)
-			vb_err("/etc/vfiobox.conf: line %d is not KEY=VALUE with a known key", errline);
-		else
-			vb_err("/etc/vfiobox.conf: %s", vb_sysfs_strerror(r, NULL));
-		rc = VB_EXIT_FAIL;
+		vb_err("%s; nothing recovered", err);
+		rc = VB_EXIT_USAGE;
 		goto out;
 	}
-	if (r > 0) {
-		if (vb_ids_parse(c.conf.ids, &c.conf_ids, &errpos) < 0) {
-			vb_err("%s: ids=%s: bad id list at byte %zu", c.conf.source, c.conf.ids, errpos);
-			rc = VB_EXIT_FAIL;
-			goto out;
-		}
-		c.have_conf = 1;
-	}
+	c.have_conf = r > 0;
 	if (ids.n) {
 		char **m = NULL;
 		size_t nm = 0;
@@ -1179,7 +1135,7 @@ out:
 	vb_record_unlock(lock);
 	vb_pciconf_close(c.p);
 	vb_ids_free(&ids);
-	vb_ids_free(&c.conf_ids);
+	vb_select_free(&c.conf);
 	vb_sysfs_list_free(sel, nsel);
 	return rc;
 }
