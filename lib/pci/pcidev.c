@@ -357,21 +357,13 @@ int vb_pcidev_load(const char *addr, struct vb_pcidev *d)
 	char p[VB_PATH_MAX];
 	int r;
 
-	memset(d, 0, sizeof(*d));
-	if (vb_bdf_canon(addr, d->addr) < 0)
+	if (vb_bdf_canon(addr, p) < 0)
 		return -EINVAL;
-	if (!vb_pcidev_exists(d->addr))
+	if (!vb_pcidev_exists(p))
 		return -ENODEV;
-	if ((r = vb_pcidev_ids(d->addr, &d->id)) < 0)
-		return r == -ENOENT ? -ENODEV : r;
+	if ((r = vb_pcidev_load_basic(p, NULL, d)) < 0)
+		return r;
 	d->revision = read_int(d->addr, "revision", -1);
-	if ((r = vb_pcidev_driver(d->addr, d->driver, sizeof(d->driver))) < 0)
-		return r;
-	if ((r = vb_pcidev_override(d->addr, d->override, sizeof(d->override))) < 0)
-		return r;
-	d->group = vb_pcidev_group(d->addr);
-	if (d->group < 0)
-		d->group = -1;
 	d->boot_vga = read_int(d->addr, "boot_vga", -1);
 	read_str(d->addr, "power_state", d->power_state, sizeof(d->power_state));
 	read_str(d->addr, "power/control", d->power_control, sizeof(d->power_control));

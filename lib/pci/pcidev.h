@@ -122,8 +122,8 @@ int vb_driver_passive(const char *driver, enum vb_passive policy);
 int vb_pcidev_dma_ok(const char *addr, unsigned class, const char *driver);
 
 /* Class helpers. */
-int vb_class_is_display(unsigned class);	/* 0x03xxxx */
-int vb_class_is_bridge(unsigned class);		/* 0x06xxxx */
+int vb_class_is_display(unsigned class);	/* base class 0x03 */
+int vb_class_is_bridge(unsigned class);		/* base class 0x06 */
 int vb_class_is_audio(unsigned class);		/* 0x0403xx HDA */
 const char *vb_class_name(unsigned class);
 
