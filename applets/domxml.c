@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -508,74 +507,19 @@ static int write_all(int fd, const char *b, size_t n)
 	return 0;
 }
 
-/* Copy in[off, off+n) to out: in-kernel when it can be. */
-static int copy_span(int in, uint64_t off, uint64_t n, int out, char *buf, size_t cap)
-{
-	off_t o = (off_t)off;
-	int plain = 0;
-
-	while (n) {
-		ssize_t k = -1;
-
-		if (!plain) {
-			k = sendfile(out, in, &o, n > (1u << 30) ? (1u << 30) : (size_t)n);
-			if (k < 0 && (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)) {
-				plain = 1;
-				continue;
-			}
-		} else {
-			k = pread(in, buf, n < cap ? (size_t)n : cap, o);
-			if (k > 0) {
-				int r = write_all(out, buf, (size_t)k);
-
-				if (r < 0) {
-					errno = -r;
-					return -1;
-				}
-				o += k;
-			}
-		}
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -1;
-		if (k == 0) {
-			errno = EIO;	/* the input got shorter */
-			return -2;
-		}
-		n -= (uint64_t)k;
-	}
-	return 0;
-}
-
 static int second_pass(struct domxml_opts *o, int in, int out, const struct vb_dx_plan *p, char *buf)
 {
-	uint64_t cur = 0;
-	size_t i;
 	struct stat st;
+	int r = vb_dx_apply_fd(p, in, out, buf, BUF_SIZE);
 
-	if (fstat(in, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size != p->size) {
+	if (r == -ESTALE && fstat(in, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size != p->size)
 		vb_err("%s: changed while being read (%llu bytes, now %llu)", o->name,
 		       (unsigned long long)p->size, (unsigned long long)st.st_size);
-		return VB_EXIT_FAIL;
-	}
-	for (i = 0; i <= p->npatches; i++) {
-		uint64_t end = i < p->npatches ? p->patches[i].off : p->size;
-		int r;
-
-		if (end > cur && (r = copy_span(in, cur, end - cur, out, buf, BUF_SIZE)) < 0) {
-			vb_err("%s: %s", r == -2 ? o->name : "write", r == -2 ? "changed while being read" : strerror(errno));
-			return VB_EXIT_FAIL;
-		}
-		if (i == p->npatches)
-			break;
-		if ((r = write_all(out, p->patches[i].ins, p->patches[i].ins_len)) < 0) {
-			vb_err("write: %s", strerror(-r));
-			return VB_EXIT_FAIL;
-		}
-		cur = p->patches[i].off + p->patches[i].del;
-	}
-	return 0;
+	else if (r == -ESTALE)
+		vb_err("%s: changed while being read", o->name);
+	else if (r < 0)
+		vb_err("write: %s", strerror(-r));
+	return r < 0 ? VB_EXIT_FAIL : 0;
 }
 
 /* Where a file goes: its real path if it exists (symlinks followed). */

@@ -11,11 +11,11 @@
 FUZZ_TIME       ?= 600
 FUZZ_SMOKE_TIME ?= 25
 FUZZ_DOMXML     := $(BUILD)/fuzz/fuzz_domxml
-FUZZ_DOMXML_SRC := tests/fuzz/fuzz_domxml.c lib/xml/xml.c lib/xml/domxml.c lib/pci/pcidev.c lib/base/sysfs.c lib/base/util.c
+FUZZ_DOMXML_SRC := tests/fuzz/fuzz_domxml.c lib/xml/xml.c $(sort $(wildcard lib/xml/domxml*.c)) lib/pci/pcidev.c lib/base/sysfs.c lib/base/util.c
 FUZZ_DOMXML_RUN  = $(FUZZ_DOMXML) -dict=tests/fuzz/domxml.dict -artifact_prefix=$(BUILD)/fuzz/ \
 		   -print_final_stats=1 $(BUILD)/fuzz/domxml-corpus tests/fuzz/corpus/domxml
 
-$(FUZZ_DOMXML): $(FUZZ_DOMXML_SRC) lib/xml/xml.h lib/xml/domxml.h lib/pci/pcidev.h | need-check
+$(FUZZ_DOMXML): $(FUZZ_DOMXML_SRC) lib/xml/xml.h $(wildcard lib/xml/domxml*.h) lib/pci/pcidev.h | need-check
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@$(CLANG) $(DEFS) -Ilib -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
