@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,7 @@
 #include "xml/xml.h"
 
 const char domxml_usage[] =
-	"usage: domxml [EDIT...] [-i [--backup=SUF] | -o FILE] [FILE]\n"
+	"usage: domxml [EDIT...] [-i [--backup=SUF] | -o FILE] [--force] [FILE]\n"
 	"       domxml --list-hostdevs [FILE]\n"
 	"\n"
 	"Make the passthrough edits to a libvirt domain XML (FILE, or standard\n"
@@ -77,20 +78,30 @@ const char domxml_usage[] =
 	"                         explicit options replace their part of it\n"
 	"\n"
 	"Output:\n"
-	"  -i, --in-place         rewrite FILE: a temporary file in its directory,\n"
-	"                         fsync, rename; the original is never truncated, and\n"
-	"                         is left alone when nothing changes\n"
+	"  -i, --in-place         rewrite FILE: a new file in its directory (unnamed\n"
+	"                         until complete where the filesystem has O_TMPFILE)\n"
+	"                         with FILE's owner, mode and extended attributes\n"
+	"                         (ACLs), fsync, rename; FILE is locked (flock) while\n"
+	"                         it is read and replaced, never truncated, and left\n"
+	"                         alone when nothing changes or it changed meanwhile\n"
 	"      --backup=SUF       with -i: keep the original as FILE followed by SUF\n"
 	"  -o, --output=FILE      write FILE the same way\n"
+	"      --force            rewrite even when FILE's owner, an extended attribute\n"
+	"                         or its other hard links cannot be kept (a warning\n"
+	"                         says which); without it that is exit 2\n"
 	"      --list-hostdevs    print the source address (DDDD:BB:DD.F) of each\n"
 	"                         <hostdev mode='subsystem' type='pci'>, one per line\n"
 	"  -h, --help             this text\n"
 	"\n"
-	"Exit: 0 done; 1 read or write error (FILE untouched); 2 usage error,\n"
-	"malformed XML (FILE:LINE:COL: what is wrong), or an edit this document\n"
-	"cannot take: nothing written.\n";
+	"Exit: 0 done; 1 read or write error, or FILE changed or stayed locked\n"
+	"(FILE untouched); 2 usage error, malformed XML (FILE:LINE:COL: what is\n"
+	"wrong), an edit this document cannot take, or what --force overrides:\n"
+	"nothing written; 128+N on signal N (SIGINT, SIGTERM, SIGHUP): the new file\n"
+	"removed, FILE as it was.\n";
 
 #define BUF_SIZE (256 * 1024)
+/* -i waits this long for another domxml -i of the same file. */
+#define LOCK_WAIT_MS 10000
 /* Where the README's ssdt section puts the fake battery. */
 #define PRESET_SSDT "/etc/libvirt/qemu/ssdt-battery.dat"
 
@@ -108,7 +119,8 @@ struct domxml_opts {
 	struct vb_dx_edits e;
 	struct kept kept;
 	int once;			/* the input cannot be read a second time */
-	int preset, inplace, list;
+	int preset, inplace, list, force;
+	struct stat st0;		/* -i: FILE when it was opened and locked */
 	const char *backup, *out, *in;
 	const char *name;		/* the input as messages call it */
 	int explicit_shmem, explicit_hostdev, explicit_acpi, explicit_subsys;
@@ -117,7 +129,7 @@ struct domxml_opts {
 
 enum {
 	O_HIDE = 256, O_VENDOR, O_HOSTDEV, O_ROM, O_SHMEM, O_KVMFR, O_ACPI, O_NOBALLOON,
-	O_VIDEO, O_SUBSYS, O_FWCFG, O_HOTPLUG, O_PRESET, O_BACKUP, O_LIST,
+	O_VIDEO, O_SUBSYS, O_FWCFG, O_HOTPLUG, O_PRESET, O_BACKUP, O_LIST, O_FORCE,
 };
 
 static const struct option longopts[] = {
@@ -136,6 +148,7 @@ static const struct option longopts[] = {
 	{ "preset", required_argument, NULL, O_PRESET },
 	{ "in-place", no_argument, NULL, 'i' },
 	{ "backup", required_argument, NULL, O_BACKUP },
+	{ "force", no_argument, NULL, O_FORCE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "list-hostdevs", no_argument, NULL, O_LIST },
 	{ "help", no_argument, NULL, 'h' },
@@ -321,6 +334,9 @@ static int parse_opt(struct domxml_opts *o, int c, const char *arg)
 		return 0;
 	case 'o':
 		o->out = arg;
+		return 0;
+	case O_FORCE:
+		o->force = 1;
 		return 0;
 	case O_LIST:
 		o->list = 1;
@@ -538,28 +554,8 @@ static int target_path(const char *f, char *out)
 	return vb_strlcpy(out, f, PATH_MAX);
 }
 
-static int fsync_dir(const char *path)
-{
-	char dir[PATH_MAX], *slash;
-	int fd, r;
-
-	vb_strlcpy(dir, path, sizeof(dir));
-	slash = strrchr(dir, '/');
-	if (slash == dir)
-		slash[1] = 0;
-	else if (slash)
-		*slash = 0;
-	else
-		strcpy(dir, ".");
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	r = fsync(fd) < 0 && errno != EINVAL ? -errno : 0;
-	close(fd);
-	return r;
-}
-
-/* Keep the original as path+suf: a hard link (no copy), else a copy. */
+/* Keep the original as path+suf: a hard link (no copy), else (a filesystem
+ * without hard links) a copy. */
 static int make_backup(const char *path, const char *suf, char *buf)
 {
 	char bak[PATH_MAX], tmp[PATH_MAX];
@@ -568,12 +564,14 @@ static int make_backup(const char *path, const char *suf, char *buf)
 
 	if (vb_fmt(bak, sizeof(bak), "%s%s", path, suf) < 0)
 		return -ENAMETOOLONG;
+	r = vb_blob_backup(path, bak);
+	if (r != -EPERM && r != -EOPNOTSUPP && r != -EMLINK)
+		return r;
 	if ((out = vb_blob_tmpfile(bak, tmp, sizeof(tmp))) < 0)
 		return out;
 	close(out);
 	unlink(tmp);
-	if (link(path, tmp) == 0)
-		return rename(tmp, bak) < 0 ? (r = -errno, unlink(tmp), r) : 0;
+	r = 0;
 	if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -errno;
 	if ((out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
@@ -597,11 +595,132 @@ static int make_backup(const char *path, const char *suf, char *buf)
 	return r;
 }
 
-/* Write the result to path through a temporary file and rename. */
+/* The replacement being written, for the signal handler. */
+static struct vb_blob_repl *sig_repl;
+static const char *sig_file;
+static volatile sig_atomic_t sig_done;
+
+static void sig_put(const char *s)
+{
+	ssize_t k = write(2, s, strlen(s));
+
+	(void)k;
+}
+
+/* SIGINT, SIGTERM, SIGHUP: the new file goes (named or not), the message
+ * says what FILE is, exit 128+N. Only async-signal-safe calls. */
+static void on_signal(int sig)
+{
+	char num[4] = { (char)('0' + sig / 10), (char)('0' + sig % 10), 0, 0 };
+
+	if (sig_repl)
+		vb_blob_repl_abort(sig_repl);
+	sig_put("vfiobox domxml: ");
+	if (sig_file) {
+		sig_put(sig_file);
+		sig_put(": ");
+	}
+	sig_put("interrupted by signal ");
+	sig_put(num[0] == '0' ? num + 1 : num);
+	sig_put(!sig_file ? "\n" : sig_done ? ": it was already rewritten\n" : ": left as it was\n");
+	_exit(128 + sig);
+}
+
+static void sig_setup(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGHUP);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* a closed pipe on standard output is a write error (EPIPE), exit 1 */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void sig_block(int how)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(how, &set, NULL);
+}
+
+/* What keeps the replaced file what it was: its links, owner, xattrs
+ * (ACLs). Refused (exit 2, nothing written) without --force. */
+static int keep_links(struct domxml_opts *o, const char *file, const char *path, const struct stat *st)
+{
+	char bak[PATH_MAX];
+	struct stat b;
+
+	if (st->st_nlink < 2)
+		return 0;
+	/* the only other link is the backup: that one keeps the original */
+	if (st->st_nlink == 2 && o->backup && vb_fmt(bak, sizeof(bak), "%s%s", path, o->backup) == 0 &&
+	    stat(bak, &b) == 0 && b.st_dev == st->st_dev && b.st_ino == st->st_ino)
+		return 0;
+	if (!o->force) {
+		vb_err("%s: has %lu hard links: rewriting it would leave the others with the old content "
+		       "(--force to do it anyway)", file, (unsigned long)st->st_nlink);
+		return VB_EXIT_USAGE;
+	}
+	vb_warn("%s: its %lu other hard links keep the old content", file, (unsigned long)st->st_nlink - 1);
+	return 0;
+}
+
+static int keep_meta(struct domxml_opts *o, const char *file, int orig, struct vb_blob_repl *rp,
+		     const struct stat *st)
+{
+	char name[256];
+	int r;
+
+	if ((r = vb_blob_repl_owner(rp, st)) < 0) {
+		if (!o->force) {
+			vb_err("%s: cannot keep its owner %lu:%lu (%s): the rewritten file would be yours "
+			       "(--force to do it anyway)", file, (unsigned long)st->st_uid, (unsigned long)st->st_gid,
+			       strerror(-r));
+			return VB_EXIT_USAGE;
+		}
+		vb_warn("%s: owner %lu:%lu not kept (%s): it is now %lu:%lu", file, (unsigned long)st->st_uid,
+			(unsigned long)st->st_gid, strerror(-r), (unsigned long)geteuid(), (unsigned long)getegid());
+	}
+	if (fchmod(rp->fd, st->st_mode & 07777) < 0) {
+		vb_err("%s: chmod of the new file: %s", file, strerror(errno));
+		return VB_EXIT_FAIL;
+	}
+	if (orig >= 0 && (r = vb_blob_copy_xattrs(orig, rp->fd, name, sizeof(name))) < 0) {
+		if (!o->force) {
+			vb_err("%s: cannot keep its extended attribute %s (%s) (--force to drop what cannot be kept)",
+			       file, name[0] ? name : "list", strerror(-r));
+			return VB_EXIT_USAGE;
+		}
+		vb_warn("%s: extended attribute %s not kept: %s", file, name[0] ? name : "list", strerror(-r));
+	}
+	return 0;
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* Write the result to file: a new file in its directory (unnamed where the
+ * filesystem can), fsync, rename over it. in is the input; with -i it is
+ * file itself, locked, and o->st0 what it was when opened. */
 static int write_file(struct domxml_opts *o, const char *file, int in, const struct vb_dx_plan *p, char *buf)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
-	struct stat st;
+	static struct vb_blob_repl rp;
+	char path[PATH_MAX];
+	struct stat st, now;
 	int fd, r, have;
 
 	if ((r = target_path(file, path)) < 0) {
@@ -626,48 +745,105 @@ static int write_file(struct domxml_opts *o, const char *file, int in, const str
 		}
 		return r;
 	}
-	if ((fd = vb_blob_tmpfile(path, tmp, sizeof(tmp))) < 0) {
-		vb_err("%s: cannot create a temporary file next to it: %s", file, strerror(-fd));
+	if (o->inplace)
+		st = o->st0;
+	if (have && (r = keep_links(o, file, path, &st)))
+		return r;
+	if ((r = vb_blob_repl_open(&rp, path)) < 0) {
+		vb_err("%s: cannot create a new file next to it: %s", file, strerror(-r));
 		return VB_EXIT_FAIL;
 	}
+	sig_file = file;
+	sig_repl = &rp;
 	if (have) {
-		if (fchown(fd, st.st_uid, st.st_gid) < 0 && errno != EPERM)
-			vb_warn("%s: cannot keep its owner: %s", file, strerror(errno));
-		r = fchmod(fd, st.st_mode & 07777);
+		/* -o over a file that exists: its xattrs too */
+		int orig = o->inplace ? in : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+		r = keep_meta(o, file, orig, &rp, &st);
+		if (!o->inplace && orig >= 0)
+			close(orig);
+		if (r)
+			goto fail;
 	} else {
 		mode_t um = umask(0);
 
 		umask(um);
-		r = fchmod(fd, 0666 & ~um);
+		if (fchmod(rp.fd, 0666 & ~um) < 0) {
+			vb_err("%s: chmod of the new file: %s", file, strerror(errno));
+			r = VB_EXIT_FAIL;
+			goto fail;
+		}
 	}
-	if (r < 0) {
-		vb_err("%s: %s", tmp, strerror(errno));
+	if ((r = second_pass(o, in, rp.fd, p, buf)))
+		goto fail;
+	sig_block(SIG_BLOCK);
+	if (o->inplace && (stat(path, &now) < 0 || !same_file(&now, &o->st0))) {
+		vb_err("%s: changed while being edited (by a writer that takes no lock): left as it is now, "
+		       "nothing written", file);
+		r = VB_EXIT_FAIL;
 		goto fail;
 	}
-	if ((r = second_pass(o, in, fd, p, buf)))
-		goto fail;
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		vb_err("%s: %s", tmp, strerror(errno));
-		goto fail;
-	}
-	fd = -1;
 	if (o->backup && have && (r = make_backup(path, o->backup, buf)) < 0) {
 		vb_err("%s%s: cannot make the backup: %s", file, o->backup, strerror(-r));
+		r = VB_EXIT_FAIL;
 		goto fail;
 	}
-	if (rename(tmp, path) < 0) {
-		vb_err("%s: rename: %s", file, strerror(errno));
+	if ((r = vb_blob_repl_commit(&rp)) < 0) {
+		vb_err("%s: %s", file, strerror(-r));
+		r = VB_EXIT_FAIL;
 		goto fail;
 	}
-	if ((r = fsync_dir(path)) < 0)
-		vb_warn("%s: fsync of the directory: %s", file, strerror(-r));
+	sig_done = 1;
+	sig_repl = NULL;
+	sig_block(SIG_UNBLOCK);
 	return 0;
 fail:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	return VB_EXIT_FAIL;
+	sig_repl = NULL;
+	vb_blob_repl_abort(&rp);
+	sig_block(SIG_UNBLOCK);
+	return r;
+}
+
+/* -i: open and lock FILE (flock, shared with every other domxml -i), and
+ * note what it is. A writer that replaced it while this one waited made a
+ * new file: open that one. */
+static int open_locked(struct domxml_opts *o, int *fd)
+{
+	char path[PATH_MAX];
+	int r, tries;
+
+	if ((r = target_path(o->in, path)) < 0) {
+		vb_err("%s: %s", o->in, strerror(-r));
+		return VB_EXIT_FAIL;
+	}
+	for (tries = 0;; tries++) {
+		/* O_NONBLOCK: a FIFO is refused, not waited on */
+		if ((*fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+			vb_err("%s: %s", o->in, strerror(errno));
+			return VB_EXIT_FAIL;
+		}
+		if (fstat(*fd, &o->st0) < 0 || !S_ISREG(o->st0.st_mode)) {
+			vb_err("%s: -i needs a regular file", o->in);
+			close(*fd);
+			*fd = -1;
+			return VB_EXIT_FAIL;
+		}
+		r = vb_blob_lock(*fd, path, LOCK_WAIT_MS);
+		if (r == 0 && fstat(*fd, &o->st0) == 0)
+			return 0;
+		if (r == 0)
+			r = -errno;
+		close(*fd);
+		*fd = -1;
+		if (r == -ESTALE && tries < 100)
+			continue;
+		if (r == -EWOULDBLOCK)
+			vb_err("%s: another domxml -i holds it for more than %d s: nothing written", o->in,
+			       LOCK_WAIT_MS / 1000);
+		else
+			vb_err("%s: lock: %s", o->in, strerror(-r));
+		return VB_EXIT_FAIL;
+	}
 }
 
 static void print_bdf(void *ctx, const struct vb_bdf *b)
@@ -717,6 +893,8 @@ int domxml_main(int argc, char **argv)
 		return vb_usage_err("-i needs a FILE");
 	if (o.backup && !o.inplace)
 		return vb_usage_err("--backup goes with -i");
+	if (o.force && !o.inplace && !o.out)
+		return vb_usage_err("--force goes with -i or -o");
 	if (o.in && !strcmp(o.in, "-"))
 		o.in = NULL;
 	if ((r = apply_preset(&o)))
@@ -731,7 +909,10 @@ int domxml_main(int argc, char **argv)
 			vb_warn("--rom-fwcfg: %s does not exist (yet)", o.e.fwcfg[i].file);
 
 	o.name = o.in ? o.in : "<stdin>";
-	if (o.in && (fd = open(o.in, O_RDONLY | O_CLOEXEC)) < 0) {
+	sig_setup();
+	if (o.inplace && (r = open_locked(&o, &fd)))
+		return r;
+	if (o.in && !o.inplace && (fd = open(o.in, O_RDONLY | O_CLOEXEC)) < 0) {
 		vb_err("%s: %s", o.in, strerror(errno));
 		return VB_EXIT_FAIL;
 	}
