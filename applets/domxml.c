@@ -626,19 +626,22 @@ static void on_signal(int sig)
 	_exit(128 + sig);
 }
 
+/* A signal ignored at start stays ignored (nohup, a background job of a
+ * shell without job control). */
 static void sig_setup(void)
 {
-	struct sigaction sa;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old;
+	size_t i;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaddset(&sa.sa_mask, SIGINT);
-	sigaddset(&sa.sa_mask, SIGTERM);
-	sigaddset(&sa.sa_mask, SIGHUP);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	for (i = 0; i < VB_ARRAY_SIZE(sigs); i++)
+		sigaddset(&sa.sa_mask, sigs[i]);
+	for (i = 0; i < VB_ARRAY_SIZE(sigs); i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
 	/* a closed pipe on standard output is a write error (EPIPE), exit 1 */
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -776,6 +779,13 @@ static int write_file(struct domxml_opts *o, const char *file, int in, const str
 	}
 	if ((r = second_pass(o, in, rp.fd, p, buf)))
 		goto fail;
+	/* the data on disk first, so that the check below is the last step
+	 * before the rename (the commit's own fsync finds nothing to do) */
+	if (fsync(rp.fd) < 0) {
+		vb_err("%s: fsync of the new file: %s", file, strerror(errno));
+		r = VB_EXIT_FAIL;
+		goto fail;
+	}
 	sig_block(SIG_BLOCK);
 	if (o->inplace && (stat(path, &now) < 0 || !same_file(&now, &o->st0))) {
 		vb_err("%s: changed while being edited (by a writer that takes no lock): left as it is now, "
@@ -789,7 +799,7 @@ static int write_file(struct domxml_opts *o, const char *file, int in, const str
 		goto fail;
 	}
 	if ((r = vb_blob_repl_commit(&rp)) < 0) {
-		vb_err("%s: %s", file, strerror(-r));
+		vb_err("%s: putting the new file in its place: %s", file, strerror(-r));
 		r = VB_EXIT_FAIL;
 		goto fail;
 	}
@@ -910,6 +920,8 @@ int domxml_main(int argc, char **argv)
 
 	o.name = o.in ? o.in : "<stdin>";
 	sig_setup();
+	if (o.inplace)
+		sig_file = o.in;
 	if (o.inplace && (r = open_locked(&o, &fd)))
 		return r;
 	if (o.in && !o.inplace && (fd = open(o.in, O_RDONLY | O_CLOEXEC)) < 0) {

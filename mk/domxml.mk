@@ -4,6 +4,10 @@
 #                            short run (FUZZ_SMOKE_TIME=25 s); part of make check
 #   make fuzz                longer runs (FUZZ_TIME=600 s per target)
 #   make bench               includes bench/domxml/run.sh
+#   make reliability-domxml  tests/reliability/domxml-*.test: concurrent -i,
+#                            signals, kill -9, closed 0/1/2, owner, xattrs,
+#                            hard links, long names; part of make check
+#                            (root for the owner cases; about 60 s in all)
 #
 # The tokenizer and the planner are built like the rest (-Oz), but for the
 # hot scanners of lib/xml/xml.c (HOT there: -O2 per function, 3.7 KiB).
@@ -36,7 +40,13 @@ fuzz-domxml: $(FUZZ_DOMXML)
 	@echo "  FUZZ    domxml for $(FUZZ_TIME) s"
 	@$(FUZZ_DOMXML_RUN) -max_total_time=$(FUZZ_TIME)
 
-check-extra: fuzz-domxml-smoke
+# The reliability cases run through the applet runner (tests/applets/run.sh
+# takes names relative to tests/applets/).
+DOMXML_REL := $(patsubst tests/reliability/%.test,../reliability/%,$(wildcard tests/reliability/domxml-*.test))
+reliability-domxml: vfiobox $(MKFAKESYS)
+	@tests/applets/run.sh ./vfiobox $(MKFAKESYS) $(DOMXML_REL)
+
+check-extra: fuzz-domxml-smoke reliability-domxml
 fuzz: fuzz-domxml
 
-.PHONY: fuzz fuzz-domxml fuzz-domxml-smoke
+.PHONY: fuzz fuzz-domxml fuzz-domxml-smoke reliability-domxml
