@@ -5,8 +5,12 @@
  *
  * Reads /sys/bus/pci/devices/ADDR/{modalias,subsystem_vendor,
  * subsystem_device} for --subsys without ids (and --preset=laptop); writes
- * only the output file: a temporary file in the same directory, fsync()ed,
- * then rename()d over it. */
+ * only the output file (lib/base/blob.h): a new file in the same directory,
+ * unnamed (open O_TMPFILE, linkat) where the filesystem has it, given the
+ * old file's owner (fchown), mode and xattrs (flistxattr/fgetxattr/
+ * fsetxattr: POSIX ACLs are system.posix_acl_access), fsync()ed, then
+ * rename()d over it. -i holds flock(LOCK_EX) on FILE from before the first
+ * read to after the rename, so a second -i reads what the first wrote. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
