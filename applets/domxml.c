@@ -5,16 +5,20 @@
  *
  * Reads /sys/bus/pci/devices/ADDR/{modalias,subsystem_vendor,
  * subsystem_device} for --subsys without ids (and --preset=laptop); writes
- * only the output file: a temporary file in the same directory, fsync()ed,
- * then rename()d over it. */
+ * only the output file (lib/base/blob.h): a new file in the same directory,
+ * unnamed (open O_TMPFILE, linkat) where the filesystem has it, given the
+ * old file's owner (fchown), mode and xattrs (flistxattr/fgetxattr/
+ * fsetxattr: POSIX ACLs are system.posix_acl_access), fsync()ed, then
+ * rename()d over it. -i holds flock(LOCK_EX) on FILE from before the first
+ * read to after the rename, so a second -i reads what the first wrote. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,7 +31,7 @@
 #include "xml/xml.h"
 
 const char domxml_usage[] =
-	"usage: domxml [EDIT...] [-i [--backup=SUF] | -o FILE] [FILE]\n"
+	"usage: domxml [EDIT...] [-i [--backup=SUF] | -o FILE] [--force] [FILE]\n"
 	"       domxml --list-hostdevs [FILE]\n"
 	"\n"
 	"Make the passthrough edits to a libvirt domain XML (FILE, or standard\n"
@@ -78,20 +82,30 @@ const char domxml_usage[] =
 	"                         explicit options replace their part of it\n"
 	"\n"
 	"Output:\n"
-	"  -i, --in-place         rewrite FILE: a temporary file in its directory,\n"
-	"                         fsync, rename; the original is never truncated, and\n"
-	"                         is left alone when nothing changes\n"
+	"  -i, --in-place         rewrite FILE: a new file in its directory (unnamed\n"
+	"                         until complete where the filesystem has O_TMPFILE)\n"
+	"                         with FILE's owner, mode and extended attributes\n"
+	"                         (ACLs), fsync, rename; FILE is locked (flock) while\n"
+	"                         it is read and replaced, never truncated, and left\n"
+	"                         alone when nothing changes or it changed meanwhile\n"
 	"      --backup=SUF       with -i: keep the original as FILE followed by SUF\n"
 	"  -o, --output=FILE      write FILE the same way\n"
+	"      --force            rewrite even when FILE's owner, an extended attribute\n"
+	"                         or its other hard links cannot be kept (a warning\n"
+	"                         says which); without it that is exit 2\n"
 	"      --list-hostdevs    print the source address (DDDD:BB:DD.F) of each\n"
 	"                         <hostdev mode='subsystem' type='pci'>, one per line\n"
 	"  -h, --help             this text\n"
 	"\n"
-	"Exit: 0 done; 1 read or write error (FILE untouched); 2 usage error,\n"
-	"malformed XML (FILE:LINE:COL: what is wrong), or an edit this document\n"
-	"cannot take: nothing written.\n";
+	"Exit: 0 done; 1 read or write error, or FILE changed or stayed locked\n"
+	"(FILE untouched); 2 usage error, malformed XML (FILE:LINE:COL: what is\n"
+	"wrong), an edit this document cannot take, or what --force overrides:\n"
+	"nothing written; 128+N on signal N (SIGINT, SIGTERM, SIGHUP): the new file\n"
+	"removed, FILE as it was.\n";
 
 #define BUF_SIZE (256 * 1024)
+/* -i waits this long for another domxml -i of the same file. */
+#define LOCK_WAIT_MS 10000
 /* Where the README's ssdt section puts the fake battery. */
 #define PRESET_SSDT "/etc/libvirt/qemu/ssdt-battery.dat"
 
@@ -109,7 +123,8 @@ struct domxml_opts {
 	struct vb_dx_edits e;
 	struct kept kept;
 	int once;			/* the input cannot be read a second time */
-	int preset, inplace, list;
+	int preset, inplace, list, force;
+	struct stat st0;		/* -i: FILE when it was opened and locked */
 	const char *backup, *out, *in;
 	const char *name;		/* the input as messages call it */
 	int explicit_shmem, explicit_hostdev, explicit_acpi, explicit_subsys;
@@ -118,7 +133,7 @@ struct domxml_opts {
 
 enum {
 	O_HIDE = 256, O_VENDOR, O_HOSTDEV, O_ROM, O_SHMEM, O_KVMFR, O_ACPI, O_NOBALLOON,
-	O_VIDEO, O_SUBSYS, O_FWCFG, O_HOTPLUG, O_PRESET, O_BACKUP, O_LIST,
+	O_VIDEO, O_SUBSYS, O_FWCFG, O_HOTPLUG, O_PRESET, O_BACKUP, O_LIST, O_FORCE,
 };
 
 static const struct option longopts[] = {
@@ -137,6 +152,7 @@ static const struct option longopts[] = {
 	{ "preset", required_argument, NULL, O_PRESET },
 	{ "in-place", no_argument, NULL, 'i' },
 	{ "backup", required_argument, NULL, O_BACKUP },
+	{ "force", no_argument, NULL, O_FORCE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "list-hostdevs", no_argument, NULL, O_LIST },
 	{ "help", no_argument, NULL, 'h' },
@@ -323,6 +339,9 @@ static int parse_opt(struct domxml_opts *o, int c, const char *arg)
 	case 'o':
 		o->out = arg;
 		return 0;
+	case O_FORCE:
+		o->force = 1;
+		return 0;
 	case O_LIST:
 		o->list = 1;
 		return 0;
@@ -508,74 +527,19 @@ static int write_all(int fd, const char *b, size_t n)
 	return 0;
 }
 
-/* Copy in[off, off+n) to out: in-kernel when it can be. */
-static int copy_span(int in, uint64_t off, uint64_t n, int out, char *buf, size_t cap)
-{
-	off_t o = (off_t)off;
-	int plain = 0;
-
-	while (n) {
-		ssize_t k = -1;
-
-		if (!plain) {
-			k = sendfile(out, in, &o, n > (1u << 30) ? (1u << 30) : (size_t)n);
-			if (k < 0 && (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)) {
-				plain = 1;
-				continue;
-			}
-		} else {
-			k = pread(in, buf, n < cap ? (size_t)n : cap, o);
-			if (k > 0) {
-				int r = write_all(out, buf, (size_t)k);
-
-				if (r < 0) {
-					errno = -r;
-					return -1;
-				}
-				o += k;
-			}
-		}
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -1;
-		if (k == 0) {
-			errno = EIO;	/* the input got shorter */
-			return -2;
-		}
-		n -= (uint64_t)k;
-	}
-	return 0;
-}
-
 static int second_pass(struct domxml_opts *o, int in, int out, const struct vb_dx_plan *p, char *buf)
 {
-	uint64_t cur = 0;
-	size_t i;
 	struct stat st;
+	int r = vb_dx_apply_fd(p, in, out, buf, BUF_SIZE);
 
-	if (fstat(in, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size != p->size) {
+	if (r == -ESTALE && fstat(in, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size != p->size)
 		vb_err("%s: changed while being read (%llu bytes, now %llu)", o->name,
 		       (unsigned long long)p->size, (unsigned long long)st.st_size);
-		return VB_EXIT_FAIL;
-	}
-	for (i = 0; i <= p->npatches; i++) {
-		uint64_t end = i < p->npatches ? p->patches[i].off : p->size;
-		int r;
-
-		if (end > cur && (r = copy_span(in, cur, end - cur, out, buf, BUF_SIZE)) < 0) {
-			vb_err("%s: %s", r == -2 ? o->name : "write", r == -2 ? "changed while being read" : strerror(errno));
-			return VB_EXIT_FAIL;
-		}
-		if (i == p->npatches)
-			break;
-		if ((r = write_all(out, p->patches[i].ins, p->patches[i].ins_len)) < 0) {
-			vb_err("write: %s", strerror(-r));
-			return VB_EXIT_FAIL;
-		}
-		cur = p->patches[i].off + p->patches[i].del;
-	}
-	return 0;
+	else if (r == -ESTALE)
+		vb_err("%s: changed while being read", o->name);
+	else if (r < 0)
+		vb_err("write: %s", strerror(-r));
+	return r < 0 ? VB_EXIT_FAIL : 0;
 }
 
 /* Where a file goes: its real path if it exists (symlinks followed). */
@@ -594,28 +558,8 @@ static int target_path(const char *f, char *out)
 	return vb_strlcpy(out, f, PATH_MAX);
 }
 
-static int fsync_dir(const char *path)
-{
-	char dir[PATH_MAX], *slash;
-	int fd, r;
-
-	vb_strlcpy(dir, path, sizeof(dir));
-	slash = strrchr(dir, '/');
-	if (slash == dir)
-		slash[1] = 0;
-	else if (slash)
-		*slash = 0;
-	else
-		strcpy(dir, ".");
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	r = fsync(fd) < 0 && errno != EINVAL ? -errno : 0;
-	close(fd);
-	return r;
-}
-
-/* Keep the original as path+suf: a hard link (no copy), else a copy. */
+/* Keep the original as path+suf: a hard link (no copy), else (a filesystem
+ * without hard links) a copy. */
 static int make_backup(const char *path, const char *suf, char *buf)
 {
 	char bak[PATH_MAX], tmp[PATH_MAX];
@@ -624,12 +568,14 @@ static int make_backup(const char *path, const char *suf, char *buf)
 
 	if (vb_fmt(bak, sizeof(bak), "%s%s", path, suf) < 0)
 		return -ENAMETOOLONG;
+	r = vb_blob_backup(path, bak);
+	if (r != -EPERM && r != -EOPNOTSUPP && r != -EMLINK)
+		return r;
 	if ((out = vb_blob_tmpfile(bak, tmp, sizeof(tmp))) < 0)
 		return out;
 	close(out);
 	unlink(tmp);
-	if (link(path, tmp) == 0)
-		return rename(tmp, bak) < 0 ? (r = -errno, unlink(tmp), r) : 0;
+	r = 0;
 	if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -errno;
 	if ((out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
@@ -653,11 +599,135 @@ static int make_backup(const char *path, const char *suf, char *buf)
 	return r;
 }
 
-/* Write the result to path through a temporary file and rename. */
+/* The replacement being written, for the signal handler. */
+static struct vb_blob_repl *sig_repl;
+static const char *sig_file;
+static volatile sig_atomic_t sig_done;
+
+static void sig_put(const char *s)
+{
+	ssize_t k = write(2, s, strlen(s));
+
+	(void)k;
+}
+
+/* SIGINT, SIGTERM, SIGHUP: the new file goes (named or not), the message
+ * says what FILE is, exit 128+N. Only async-signal-safe calls. */
+static void on_signal(int sig)
+{
+	char num[4] = { (char)('0' + sig / 10), (char)('0' + sig % 10), 0, 0 };
+
+	if (sig_repl)
+		vb_blob_repl_abort(sig_repl);
+	sig_put("vfiobox domxml: ");
+	if (sig_file) {
+		sig_put(sig_file);
+		sig_put(": ");
+	}
+	sig_put("interrupted by signal ");
+	sig_put(num[0] == '0' ? num + 1 : num);
+	sig_put(!sig_file ? "\n" : sig_done ? ": it was already rewritten\n" : ": left as it was\n");
+	_exit(128 + sig);
+}
+
+/* A signal ignored at start stays ignored (nohup, a background job of a
+ * shell without job control). */
+static void sig_setup(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < VB_ARRAY_SIZE(sigs); i++)
+		sigaddset(&sa.sa_mask, sigs[i]);
+	for (i = 0; i < VB_ARRAY_SIZE(sigs); i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	/* a closed pipe on standard output is a write error (EPIPE), exit 1 */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void sig_block(int how)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(how, &set, NULL);
+}
+
+/* What keeps the replaced file what it was: its links, owner, xattrs
+ * (ACLs). Refused (exit 2, nothing written) without --force. */
+static int keep_links(struct domxml_opts *o, const char *file, const char *path, const struct stat *st)
+{
+	char bak[PATH_MAX];
+	struct stat b;
+
+	if (st->st_nlink < 2)
+		return 0;
+	/* the only other link is the backup: that one keeps the original */
+	if (st->st_nlink == 2 && o->backup && vb_fmt(bak, sizeof(bak), "%s%s", path, o->backup) == 0 &&
+	    stat(bak, &b) == 0 && b.st_dev == st->st_dev && b.st_ino == st->st_ino)
+		return 0;
+	if (!o->force) {
+		vb_err("%s: has %lu hard links: rewriting it would leave the others with the old content "
+		       "(--force to do it anyway)", file, (unsigned long)st->st_nlink);
+		return VB_EXIT_USAGE;
+	}
+	vb_warn("%s: its %lu other hard links keep the old content", file, (unsigned long)st->st_nlink - 1);
+	return 0;
+}
+
+static int keep_meta(struct domxml_opts *o, const char *file, int orig, struct vb_blob_repl *rp,
+		     const struct stat *st)
+{
+	char name[256];
+	int r;
+
+	if ((r = vb_blob_repl_owner(rp, st)) < 0) {
+		if (!o->force) {
+			vb_err("%s: cannot keep its owner %lu:%lu (%s): the rewritten file would be yours "
+			       "(--force to do it anyway)", file, (unsigned long)st->st_uid, (unsigned long)st->st_gid,
+			       strerror(-r));
+			return VB_EXIT_USAGE;
+		}
+		vb_warn("%s: owner %lu:%lu not kept (%s): it is now %lu:%lu", file, (unsigned long)st->st_uid,
+			(unsigned long)st->st_gid, strerror(-r), (unsigned long)geteuid(), (unsigned long)getegid());
+	}
+	if (fchmod(rp->fd, st->st_mode & 07777) < 0) {
+		vb_err("%s: chmod of the new file: %s", file, strerror(errno));
+		return VB_EXIT_FAIL;
+	}
+	if (orig >= 0 && (r = vb_blob_copy_xattrs(orig, rp->fd, name, sizeof(name))) < 0) {
+		if (!o->force) {
+			vb_err("%s: cannot keep its extended attribute %s (%s) (--force to drop what cannot be kept)",
+			       file, name[0] ? name : "list", strerror(-r));
+			return VB_EXIT_USAGE;
+		}
+		vb_warn("%s: extended attribute %s not kept: %s", file, name[0] ? name : "list", strerror(-r));
+	}
+	return 0;
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* Write the result to file: a new file in its directory (unnamed where the
+ * filesystem can), fsync, rename over it. in is the input; with -i it is
+ * file itself, locked, and o->st0 what it was when opened. */
 static int write_file(struct domxml_opts *o, const char *file, int in, const struct vb_dx_plan *p, char *buf)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
-	struct stat st;
+	static struct vb_blob_repl rp;
+	char path[PATH_MAX];
+	struct stat st, now;
 	int fd, r, have;
 
 	if ((r = target_path(file, path)) < 0) {
@@ -682,48 +752,112 @@ static int write_file(struct domxml_opts *o, const char *file, int in, const str
 		}
 		return r;
 	}
-	if ((fd = vb_blob_tmpfile(path, tmp, sizeof(tmp))) < 0) {
-		vb_err("%s: cannot create a temporary file next to it: %s", file, strerror(-fd));
+	if (o->inplace)
+		st = o->st0;
+	if (have && (r = keep_links(o, file, path, &st)))
+		return r;
+	if ((r = vb_blob_repl_open(&rp, path)) < 0) {
+		vb_err("%s: cannot create a new file next to it: %s", file, strerror(-r));
 		return VB_EXIT_FAIL;
 	}
+	sig_file = file;
+	sig_repl = &rp;
 	if (have) {
-		if (fchown(fd, st.st_uid, st.st_gid) < 0 && errno != EPERM)
-			vb_warn("%s: cannot keep its owner: %s", file, strerror(errno));
-		r = fchmod(fd, st.st_mode & 07777);
+		/* -o over a file that exists: its xattrs too */
+		int orig = o->inplace ? in : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+		r = keep_meta(o, file, orig, &rp, &st);
+		if (!o->inplace && orig >= 0)
+			close(orig);
+		if (r)
+			goto fail;
 	} else {
 		mode_t um = umask(0);
 
 		umask(um);
-		r = fchmod(fd, 0666 & ~um);
+		if (fchmod(rp.fd, 0666 & ~um) < 0) {
+			vb_err("%s: chmod of the new file: %s", file, strerror(errno));
+			r = VB_EXIT_FAIL;
+			goto fail;
+		}
 	}
-	if (r < 0) {
-		vb_err("%s: %s", tmp, strerror(errno));
+	if ((r = second_pass(o, in, rp.fd, p, buf)))
+		goto fail;
+	/* the data on disk first, so that the check below is the last step
+	 * before the rename (the commit's own fsync finds nothing to do) */
+	if (fsync(rp.fd) < 0) {
+		vb_err("%s: fsync of the new file: %s", file, strerror(errno));
+		r = VB_EXIT_FAIL;
 		goto fail;
 	}
-	if ((r = second_pass(o, in, fd, p, buf)))
-		goto fail;
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		vb_err("%s: %s", tmp, strerror(errno));
+	sig_block(SIG_BLOCK);
+	if (o->inplace && (stat(path, &now) < 0 || !same_file(&now, &o->st0))) {
+		vb_err("%s: changed while being edited (by a writer that takes no lock): left as it is now, "
+		       "nothing written", file);
+		r = VB_EXIT_FAIL;
 		goto fail;
 	}
-	fd = -1;
 	if (o->backup && have && (r = make_backup(path, o->backup, buf)) < 0) {
 		vb_err("%s%s: cannot make the backup: %s", file, o->backup, strerror(-r));
+		r = VB_EXIT_FAIL;
 		goto fail;
 	}
-	if (rename(tmp, path) < 0) {
-		vb_err("%s: rename: %s", file, strerror(errno));
+	if ((r = vb_blob_repl_commit(&rp)) < 0) {
+		vb_err("%s: putting the new file in its place: %s", file, strerror(-r));
+		r = VB_EXIT_FAIL;
 		goto fail;
 	}
-	if ((r = fsync_dir(path)) < 0)
-		vb_warn("%s: fsync of the directory: %s", file, strerror(-r));
+	sig_done = 1;
+	sig_repl = NULL;
+	sig_block(SIG_UNBLOCK);
 	return 0;
 fail:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	return VB_EXIT_FAIL;
+	sig_repl = NULL;
+	vb_blob_repl_abort(&rp);
+	sig_block(SIG_UNBLOCK);
+	return r;
+}
+
+/* -i: open and lock FILE (flock, shared with every other domxml -i), and
+ * note what it is. A writer that replaced it while this one waited made a
+ * new file: open that one. */
+static int open_locked(struct domxml_opts *o, int *fd)
+{
+	char path[PATH_MAX];
+	int r, tries;
+
+	if ((r = target_path(o->in, path)) < 0) {
+		vb_err("%s: %s", o->in, strerror(-r));
+		return VB_EXIT_FAIL;
+	}
+	for (tries = 0;; tries++) {
+		/* O_NONBLOCK: a FIFO is refused, not waited on */
+		if ((*fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+			vb_err("%s: %s", o->in, strerror(errno));
+			return VB_EXIT_FAIL;
+		}
+		if (fstat(*fd, &o->st0) < 0 || !S_ISREG(o->st0.st_mode)) {
+			vb_err("%s: -i needs a regular file", o->in);
+			close(*fd);
+			*fd = -1;
+			return VB_EXIT_FAIL;
+		}
+		r = vb_blob_lock(*fd, path, LOCK_WAIT_MS);
+		if (r == 0 && fstat(*fd, &o->st0) == 0)
+			return 0;
+		if (r == 0)
+			r = -errno;
+		close(*fd);
+		*fd = -1;
+		if (r == -ESTALE && tries < 100)
+			continue;
+		if (r == -EWOULDBLOCK)
+			vb_err("%s: another domxml -i holds it for more than %d s: nothing written", o->in,
+			       LOCK_WAIT_MS / 1000);
+		else
+			vb_err("%s: lock: %s", o->in, strerror(-r));
+		return VB_EXIT_FAIL;
+	}
 }
 
 static void print_bdf(void *ctx, const struct vb_bdf *b)
@@ -773,6 +907,8 @@ int domxml_main(int argc, char **argv)
 		return vb_usage_err("-i needs a FILE");
 	if (o.backup && !o.inplace)
 		return vb_usage_err("--backup goes with -i");
+	if (o.force && !o.inplace && !o.out)
+		return vb_usage_err("--force goes with -i or -o");
 	if (o.in && !strcmp(o.in, "-"))
 		o.in = NULL;
 	if ((r = apply_preset(&o)))
@@ -787,7 +923,12 @@ int domxml_main(int argc, char **argv)
 			vb_warn("--rom-fwcfg: %s does not exist (yet)", o.e.fwcfg[i].file);
 
 	o.name = o.in ? o.in : "<stdin>";
-	if (o.in && (fd = open(o.in, O_RDONLY | O_CLOEXEC)) < 0) {
+	sig_setup();
+	if (o.inplace)
+		sig_file = o.in;
+	if (o.inplace && (r = open_locked(&o, &fd)))
+		return r;
+	if (o.in && !o.inplace && (fd = open(o.in, O_RDONLY | O_CLOEXEC)) < 0) {
 		vb_err("%s: %s", o.in, strerror(errno));
 		return VB_EXIT_FAIL;
 	}

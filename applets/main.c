@@ -5,6 +5,7 @@
  * takes --help (usage on stdout, exit 0) and --version. main returns the
  * applet's exit code, or 1 if stdout could not be written. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,7 +147,14 @@ int main(int argc, char **argv)
 {
 	const char *base = argc > 0 ? strrchr(argv[0], '/') : NULL;
 	const struct applet *a;
+	int fd;
 
+	/* Closed 0-1-2 on /dev/null (as busybox does): no file opened later
+	 * may become standard input, output or error. */
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
+		;
+	if (fd > 2)
+		close(fd);
 	base = base ? base + 1 : (argc > 0 ? argv[0] : "vfiobox");
 	if ((a = find(base)))
 		return finish(run(a, argc, argv));

@@ -4,6 +4,10 @@
 #                            short run (FUZZ_SMOKE_TIME=25 s); part of make check
 #   make fuzz                longer runs (FUZZ_TIME=600 s per target)
 #   make bench               includes bench/domxml/run.sh
+#   make reliability-domxml  tests/reliability/domxml-*.test: concurrent -i,
+#                            signals, kill -9, closed 0/1/2, owner, xattrs,
+#                            hard links, long names; part of make check
+#                            (root for the owner cases; about 60 s in all)
 #
 # The tokenizer and the planner are built like the rest (-Oz), but for the
 # hot scanners of lib/xml/xml.c (HOT there: -O2 per function, 3.7 KiB).
@@ -11,11 +15,11 @@
 FUZZ_TIME       ?= 600
 FUZZ_SMOKE_TIME ?= 25
 FUZZ_DOMXML     := $(BUILD)/fuzz/fuzz_domxml
-FUZZ_DOMXML_SRC := tests/fuzz/fuzz_domxml.c lib/xml/xml.c lib/xml/domxml.c lib/pci/pcidev.c lib/base/sysfs.c lib/base/util.c
+FUZZ_DOMXML_SRC := tests/fuzz/fuzz_domxml.c lib/xml/xml.c $(sort $(wildcard lib/xml/domxml*.c)) lib/pci/pcidev.c lib/base/sysfs.c lib/base/util.c
 FUZZ_DOMXML_RUN  = $(FUZZ_DOMXML) -dict=tests/fuzz/domxml.dict -artifact_prefix=$(BUILD)/fuzz/ \
 		   -print_final_stats=1 $(BUILD)/fuzz/domxml-corpus tests/fuzz/corpus/domxml
 
-$(FUZZ_DOMXML): $(FUZZ_DOMXML_SRC) lib/xml/xml.h lib/xml/domxml.h lib/pci/pcidev.h | need-check
+$(FUZZ_DOMXML): $(FUZZ_DOMXML_SRC) lib/xml/xml.h $(wildcard lib/xml/domxml*.h) lib/pci/pcidev.h | need-check
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@$(CLANG) $(DEFS) -Ilib -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -36,7 +40,13 @@ fuzz-domxml: $(FUZZ_DOMXML)
 	@echo "  FUZZ    domxml for $(FUZZ_TIME) s"
 	@$(FUZZ_DOMXML_RUN) -max_total_time=$(FUZZ_TIME)
 
-check-extra: fuzz-domxml-smoke
+# The reliability cases run through the applet runner (tests/applets/run.sh
+# takes names relative to tests/applets/).
+DOMXML_REL := $(patsubst tests/reliability/%.test,../reliability/%,$(wildcard tests/reliability/domxml-*.test))
+reliability-domxml: vfiobox $(MKFAKESYS)
+	@tests/applets/run.sh ./vfiobox $(MKFAKESYS) $(DOMXML_REL)
+
+check-extra: fuzz-domxml-smoke reliability-domxml
 fuzz: fuzz-domxml
 
-.PHONY: fuzz fuzz-domxml fuzz-domxml-smoke
+.PHONY: fuzz fuzz-domxml fuzz-domxml-smoke reliability-domxml

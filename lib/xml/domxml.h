@@ -16,7 +16,13 @@
  * validates; new elements go where libvirt's own formatter would put them
  * (after the last sibling that libvirt writes earlier), with the siblings'
  * indentation and line ends. Running the same edits on the output finds
- * everything in place and plans no patch: the output is byte-identical. */
+ * everything in place and plans no patch: the output is byte-identical.
+ *
+ * The parts, one job each: domxml_edits (the edits a caller asks for and
+ * their checks), domxml_scan (the first pass and its facts), domxml_qopt
+ * (QEMU option values), domxml_plan (deciding the patches), domxml_gen (the
+ * text of new elements), domxml_emit (the second pass: the output); this
+ * file is the API that runs the first pass and the planner. */
 #ifndef VB_DOMXML_H
 #define VB_DOMXML_H
 
@@ -24,60 +30,13 @@
 #include <stdint.h>
 
 #include "pci/pcidev.h"
+#include "xml/domxml_edits.h"
 #include "xml/xml.h"
 
 #define VB_DX_QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
 
-#define VB_DX_MAX_HOSTDEV 16
-#define VB_DX_MAX_ACPI 8
-#define VB_DX_MAX_SUBSYS 16
-#define VB_DX_MAX_FWCFG 8
-#define VB_DX_MAX_BUS 16
 #define VB_DX_MAX_PATCHES 1024
 #define VB_DX_MAX_WARN 16
-
-enum { VB_DX_ROM_KEEP, VB_DX_ROM_OFF, VB_DX_ROM_FILE };
-
-struct vb_dx_hostdev {
-	struct vb_bdf src;
-	int has_guest;
-	struct vb_bdf guest;
-	int rom;			/* VB_DX_ROM_* */
-	const char *rom_file;
-};
-
-struct vb_dx_subsys {
-	struct vb_bdf bdf;
-	unsigned svid, sdid;
-};
-
-struct vb_dx_fwcfg {
-	const char *name, *file;
-};
-
-/* The edits, validated by the caller (vb_dx_check_edits says what is wrong
- * with one that is not). */
-struct vb_dx_edits {
-	int hide_vm;
-	const char *vendor_id;		/* NULL: keep; GenuineIntel when --hide-vm adds one */
-	struct vb_dx_hostdev hostdev[VB_DX_MAX_HOSTDEV];
-	size_t nhostdev;
-	uint64_t shmem_mib;		/* 0: no --shmem */
-	int shmem_soft;			/* ...unless the domain has the kvmfr one */
-	uint64_t kvmfr_mib;		/* 0: no --kvmfr */
-	const char *kvmfr_path;		/* NULL: /dev/kvmfr0 */
-	const char *acpitable[VB_DX_MAX_ACPI];
-	size_t nacpi;
-	int acpi_soft;			/* ...unless the domain has an -acpitable */
-	int no_memballoon, video_none;
-	struct vb_dx_subsys subsys[VB_DX_MAX_SUBSYS];
-	size_t nsubsys;
-	struct vb_dx_fwcfg fwcfg[VB_DX_MAX_FWCFG];
-	size_t nfwcfg;
-	int hotplug_off;		/* --hotplug-off: the hostdevs' root ports */
-	unsigned hotplug_bus[VB_DX_MAX_BUS];	/* --hotplug-off=BUS */
-	size_t nhotplug_bus;
-};
 
 struct vb_dx_patch {
 	uint64_t off, del;		/* replace input [off, off+del) ... */
@@ -105,19 +64,11 @@ struct vb_dx_plan {
 	int acpi_kept;			/* acpi_soft: the domain has an -acpitable */
 };
 
-/* What is wrong with edits, or NULL: lengths, characters, paths, sizes. */
-const char *vb_dx_check_edits(const struct vb_dx_edits *e);
-
 /* First pass: read the whole document from x (its root must be <domain>)
  * and plan the patches. 0, or a VB_DX_E* error with p->msg (and p->line,
  * p->col when it points into the document). */
 int vb_dx_plan(const struct vb_dx_edits *e, struct vb_xml *x, struct vb_dx_plan *p);
 void vb_dx_plan_free(struct vb_dx_plan *p);
-
-/* Second pass over memory: out(ctx, bytes, n) receives the output in order;
- * a negative return from out stops with that value. */
-int vb_dx_apply_mem(const struct vb_dx_plan *p, const char *in, size_t len,
-		    int (*out)(void *ctx, const void *buf, size_t n), void *ctx);
 
 /* Read-only: call fn (if not NULL) for the source address of each <hostdev
  * mode='subsystem' type='pci'> under <devices>, in document order, while
@@ -126,5 +77,7 @@ int vb_dx_apply_mem(const struct vb_dx_plan *p, const char *in, size_t len,
  * Returns 0 or VB_DX_EXML with p->msg. */
 int vb_dx_list(struct vb_xml *x, void (*fn)(void *ctx, const struct vb_bdf *b), void *ctx,
 	       struct vb_dx_plan *p);
+
+#include "xml/domxml_emit.h"
 
 #endif

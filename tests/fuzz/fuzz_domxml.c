@@ -1,4 +1,4 @@
-/* libFuzzer target for lib/xml (tokenizer) and lib/domxml (rewriter).
+/* libFuzzer target for lib/xml (tokenizer) and lib/xml/domxml* (rewriter).
  *
  * Input: two control bytes, then the document. Byte 0 picks the buffer
  * size and read size of a second, streamed tokenization; byte 1 picks the

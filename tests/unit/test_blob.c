@@ -1,7 +1,10 @@
-/* lib/blob: whole-file reads with a cap, atomic writes, target checks. */
+/* lib/base/blob: whole-file reads with a cap, atomic writes, target checks,
+ * replacing a file that exists (locks, unnamed new files, xattrs, backups). */
 #include "unit.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/xattr.h>
 
 #include "base/blob.h"
 
@@ -141,6 +144,189 @@ static void test_check_target(void **state)
 	unit_rmtree(d);
 }
 
+/* Entries in d other than the ones named (NULL-terminated). */
+static int others(const char *d, const char *const *keep)
+{
+	struct dirent *e;
+	DIR *dir = opendir(d);
+	int n = 0, i, k;
+
+	assert_non_null(dir);
+	while ((e = readdir(dir))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		for (k = 0, i = 0; keep[i]; i++)
+			k |= !strcmp(e->d_name, keep[i]);
+		n += !k;
+	}
+	closedir(dir);
+	return n;
+}
+
+static void test_tmpfile_long(void **state)
+{
+	char *d = tmpdir(), p[PATH_MAX], t[PATH_MAX], name[256], pre[PATH_MAX];
+	int fd;
+
+	(void)state;
+	/* 250 bytes: ".NAME.XXXXXX" would be 258, past NAME_MAX */
+	memset(name, 'n', 250);
+	name[250] = 0;
+	snprintf(p, sizeof(p), "%s/%s", d, name);
+	snprintf(pre, sizeof(pre), "%s/.vfiobox.", d);
+	fd = vb_blob_tmpfile(p, t, sizeof(t));
+	assert_true(fd >= 0);
+	assert_int_equal(strncmp(t, pre, strlen(pre)), 0);
+	close(fd);
+	unlink(t);
+	/* 247 bytes still fit: the usual name */
+	name[247] = 0;
+	snprintf(p, sizeof(p), "%s/%s", d, name);
+	snprintf(pre, sizeof(pre), "%s/.%s.", d, name);
+	fd = vb_blob_tmpfile(p, t, sizeof(t));
+	assert_true(fd >= 0);
+	assert_int_equal(strncmp(t, pre, strlen(pre)), 0);
+	close(fd);
+	unlink(t);
+	unit_rmtree(d);
+}
+
+static void test_repl(void **state)
+{
+	static const char *const only_f[] = { "f", NULL };
+	char *d = tmpdir(), p[PATH_MAX], buf[16];
+	struct vb_blob_repl r;
+	struct stat st, st2;
+	int fd;
+
+	(void)state;
+	unit_puts(d, "f", "old");
+	snprintf(p, sizeof(p), "%s/f", d);
+	assert_int_equal(stat(p, &st), 0);
+	/* commit: the new content in place, a new inode, nothing else */
+	assert_int_equal(vb_blob_repl_open(&r, p), 0);
+	assert_int_equal(others(d, only_f), 0);	/* unnamed while written */
+	assert_int_equal(write(r.fd, "new", 3), 3);
+	assert_int_equal(vb_blob_repl_owner(&r, &st), 0);
+	assert_int_equal(vb_blob_repl_commit(&r), 0);
+	assert_int_equal(r.fd, -1);
+	fd = open(p, O_RDONLY);
+	assert_int_equal(read(fd, buf, sizeof(buf)), 3);
+	assert_memory_equal(buf, "new", 3);
+	close(fd);
+	assert_int_equal(stat(p, &st2), 0);
+	assert_int_not_equal(st.st_ino, st2.st_ino);
+	assert_int_equal(others(d, only_f), 0);
+	/* abort: the target as it was, nothing left */
+	assert_int_equal(vb_blob_repl_open(&r, p), 0);
+	assert_int_equal(write(r.fd, "xxxx", 4), 4);
+	vb_blob_repl_abort(&r);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_size, 3);
+	assert_int_equal(others(d, only_f), 0);
+	snprintf(p, sizeof(p), "%s/missing/f", d);
+	assert_int_equal(vb_blob_repl_open(&r, p), -ENOENT);
+	unit_rmtree(d);
+}
+
+static void test_xattrs(void **state)
+{
+	char *d = tmpdir(), p[PATH_MAX], q[PATH_MAX], v[64], failed[64];
+	int a, b;
+	ssize_t n;
+
+	(void)state;
+	unit_puts(d, "a", "a");
+	unit_puts(d, "b", "b");
+	snprintf(p, sizeof(p), "%s/a", d);
+	snprintf(q, sizeof(q), "%s/b", d);
+	a = open(p, O_RDONLY);
+	b = open(q, O_RDWR);
+	/* none: nothing to do */
+	assert_int_equal(vb_blob_copy_xattrs(a, b, failed, sizeof(failed)), 0);
+	if (fsetxattr(a, "user.k", "value", 5, 0) < 0) {
+		/* a filesystem without user xattrs: still nothing to copy */
+		close(a);
+		close(b);
+		unit_rmtree(d);
+		skip();
+	}
+	assert_int_equal(fsetxattr(a, "user.k2", "", 0, 0), 0);
+	assert_int_equal(vb_blob_copy_xattrs(a, b, failed, sizeof(failed)), 0);
+	n = fgetxattr(b, "user.k", v, sizeof(v));
+	assert_int_equal(n, 5);
+	assert_memory_equal(v, "value", 5);
+	assert_int_equal(fgetxattr(b, "user.k2", v, sizeof(v)), 0);
+	/* a read-only target: the error and the attribute's name */
+	close(b);
+	b = open(q, O_RDONLY);
+	assert_int_equal(fremovexattr(b, "user.k"), 0);
+	close(b);
+	b = open("/proc/self/status", O_RDONLY);
+	assert_true(vb_blob_copy_xattrs(a, b, failed, sizeof(failed)) < 0);
+	assert_string_equal(failed, "user.k");
+	close(a);
+	close(b);
+	unit_rmtree(d);
+}
+
+static void test_lock(void **state)
+{
+	char *d = tmpdir(), p[PATH_MAX], q[PATH_MAX];
+	int a, b;
+
+	(void)state;
+	unit_puts(d, "f", "x");
+	snprintf(p, sizeof(p), "%s/f", d);
+	a = open(p, O_RDONLY);
+	b = open(p, O_RDONLY);
+	assert_int_equal(vb_blob_lock(a, p, 0), 0);
+	/* another open file description: held, and the wait is bounded */
+	assert_int_equal(vb_blob_lock(b, p, 60), -EWOULDBLOCK);
+	close(a);
+	assert_int_equal(vb_blob_lock(b, p, 0), 0);
+	/* the file at p replaced under the lock: the lock is on the old one */
+	unit_puts(d, "g", "y");
+	snprintf(q, sizeof(q), "%s/g", d);
+	assert_int_equal(rename(q, p), 0);
+	a = open(q, O_RDONLY | O_CREAT, 0600);
+	close(a);
+	a = open(p, O_RDONLY);
+	assert_int_equal(vb_blob_lock(b, p, 0), -ESTALE);
+	assert_int_equal(vb_blob_lock(a, p, 0), 0);
+	close(a);
+	close(b);
+	unit_rmtree(d);
+}
+
+static void test_backup(void **state)
+{
+	static const char *const keep[] = { "f", "f.orig", NULL };
+	char *d = tmpdir(), p[PATH_MAX], b[PATH_MAX];
+	struct stat s1, s2;
+
+	(void)state;
+	unit_puts(d, "f", "orig");
+	snprintf(p, sizeof(p), "%s/f", d);
+	snprintf(b, sizeof(b), "%s/f.orig", d);
+	assert_int_equal(vb_blob_backup(p, b), 0);
+	assert_int_equal(stat(p, &s1), 0);
+	assert_int_equal(stat(b, &s2), 0);
+	assert_int_equal(s1.st_ino, s2.st_ino);
+	assert_int_equal(others(d, keep), 0);
+	/* again: it is a link of the original already; no temporary left */
+	assert_int_equal(vb_blob_backup(p, b), 0);
+	assert_int_equal(others(d, keep), 0);
+	/* an older backup is replaced */
+	unlink(b);
+	unit_puts(d, "f.orig", "older");
+	assert_int_equal(vb_blob_backup(p, b), 0);
+	assert_int_equal(stat(b, &s2), 0);
+	assert_int_equal(s1.st_ino, s2.st_ino);
+	assert_int_equal(others(d, keep), 0);
+	unit_rmtree(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +334,11 @@ int main(void)
 		cmocka_unit_test(test_write),
 		cmocka_unit_test(test_tmpfile),
 		cmocka_unit_test(test_check_target),
+		cmocka_unit_test(test_tmpfile_long),
+		cmocka_unit_test(test_repl),
+		cmocka_unit_test(test_xattrs),
+		cmocka_unit_test(test_lock),
+		cmocka_unit_test(test_backup),
 	};
 
 	return cmocka_run_group_tests_name("blob", tests, NULL, NULL);

@@ -1,6 +1,9 @@
-/* Unit tests for lib/xml/domxml.c: each edit, placement, layout, idempotence,
- * namespaces, refusals. */
+/* Unit tests for lib/xml/domxml*.c: each edit, placement, layout, idempotence,
+ * namespaces, refusals, the second pass from a descriptor. */
 #include "unit.h"
+
+#include <fcntl.h>
+#include <signal.h>
 
 #include "xml/domxml.h"
 
@@ -808,6 +811,81 @@ static void test_check_edits(void **state)
 	assert_null(vb_dx_check_edits(&e));
 }
 
+/* The second pass from a descriptor: the same bytes as over memory, to a
+ * file, to an O_APPEND file (where sendfile says EINVAL: the pread path)
+ * and to a pipe;
+ * an input that is not what the first pass read is -ESTALE. */
+static void test_apply_fd(void **state)
+{
+	struct vb_dx_edits e = { .hide_vm = 1, .no_memballoon = 1 };
+	struct vb_dx_plan p;
+	struct vb_xml *x = calloc(1, sizeof(*x));
+	static char tbuf[65536];
+	char *d = unit_tmpdir(), in[PATH_MAX], out[PATH_MAX], *want, *got, buf[64];
+	size_t len = strlen(plain);
+	int fi, fo, rc, pfd[2];
+	ssize_t n;
+
+	(void)state;
+	want = edit(&e, plain, &rc, NULL, NULL);
+	assert_non_null(want);
+	unit_put(d, "in.xml", plain, len);
+	snprintf(in, sizeof(in), "%s/in.xml", d);
+	snprintf(out, sizeof(out), "%s/out.xml", d);
+	fi = open(in, O_RDONLY);
+	vb_xml_init(x, tbuf, sizeof(tbuf), vb_xml_fd_read, &fi, "domain");
+	assert_int_equal(vb_dx_plan(&e, x, &p), 0);
+	fo = open(out, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_int_equal(vb_dx_apply_fd(&p, fi, fo, buf, sizeof(buf)), 0);
+	close(fo);
+	got = calloc(1, strlen(want) + 16);
+	fo = open(out, O_RDONLY);
+	assert_int_equal(read(fo, got, strlen(want) + 15), (ssize_t)strlen(want));
+	close(fo);
+	assert_string_equal(got, want);
+	free(got);
+	/* O_APPEND: sendfile refuses it (EINVAL), the pread/write path copies */
+	fo = open(out, O_WRONLY | O_TRUNC | O_APPEND);
+	assert_int_equal(vb_dx_apply_fd(&p, fi, fo, buf, sizeof(buf)), 0);
+	close(fo);
+	got = calloc(1, strlen(want) + 16);
+	fo = open(out, O_RDONLY);
+	assert_int_equal(read(fo, got, strlen(want) + 15), (ssize_t)strlen(want));
+	close(fo);
+	assert_string_equal(got, want);
+	free(got);
+	/* to a pipe, read back whole (the document fits in the pipe buffer) */
+	assert_int_equal(pipe(pfd), 0);
+	assert_int_equal(vb_dx_apply_fd(&p, fi, pfd[1], buf, sizeof(buf)), 0);
+	close(pfd[1]);
+	got = calloc(1, strlen(want) + 16);
+	n = read(pfd[0], got, strlen(want) + 15);
+	assert_int_equal(n, (ssize_t)strlen(want));
+	assert_string_equal(got, want);
+	free(got);
+	close(pfd[0]);
+	/* shorter or longer than the first pass read */
+	assert_int_equal(truncate(in, (off_t)len - 10), 0);
+	fo = open(out, O_RDWR | O_TRUNC);
+	assert_int_equal(vb_dx_apply_fd(&p, fi, fo, buf, sizeof(buf)), -ESTALE);
+	assert_int_equal(truncate(in, (off_t)len + 10), 0);
+	assert_int_equal(vb_dx_apply_fd(&p, fi, fo, buf, sizeof(buf)), -ESTALE);
+	/* a closed pipe: EPIPE (SIGPIPE ignored here, as domxml does) */
+	assert_int_equal(truncate(in, (off_t)len), 0);
+	assert_int_equal(pipe(pfd), 0);
+	close(pfd[0]);
+	signal(SIGPIPE, SIG_IGN);
+	assert_int_equal(vb_dx_apply_fd(&p, fi, pfd[1], buf, sizeof(buf)), -EPIPE);
+	signal(SIGPIPE, SIG_DFL);
+	close(pfd[1]);
+	close(fo);
+	close(fi);
+	vb_dx_plan_free(&p);
+	free(want);
+	free(x);
+	unit_rmtree(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -828,6 +906,7 @@ int main(void)
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_check_edits),
+		cmocka_unit_test(test_apply_fd),
 	};
 
 	return cmocka_run_group_tests_name("domxml", tests, NULL, NULL);
