@@ -230,3 +230,53 @@ int vb_pciconf_find_cap(struct vb_pci *p, const char *addr, int id, int extended
 		return -ENOENT;
 	}
 }
+
+int vb_pciconf_acs(struct vb_pci *p, const char *addr, uint16_t *cap, uint16_t *ctl)
+{
+	struct vb_bdf b;
+	struct pci_dev *volatile d = NULL;
+	struct pci_cap *c;
+	volatile int r = 0;
+
+	*cap = *ctl = 0;
+	if (vb_bdf_parse(addr, &b) < 0)
+		return -EINVAL;
+	if ((r = vb_pciconf_present(p, addr)) <= 0)
+		return r < 0 ? r : -ENODEV;
+	cur = p;
+	p->msg[0] = 0;
+	if (setjmp(p->jb)) {
+		if (d)
+			pci_free_dev(d);
+		return -EIO;
+	}
+	d = pci_get_dev(p->a, (int)b.domain, (int)b.bus, (int)b.dev, (int)b.fn);
+	pci_fill_info(d, PCI_FILL_EXT_CAPS);
+	c = pci_find_cap(d, PCI_EXT_CAP_ID_ACS, PCI_CAP_EXTENDED);
+	r = 0;
+	if (c) {
+		*cap = pci_read_word(d, (int)c->addr + PCI_ACS_CAP);
+		*ctl = pci_read_word(d, (int)c->addr + PCI_ACS_CTRL);
+		r = 1;
+	}
+	pci_free_dev(d);
+	return r;
+}
+
+/* The kernel's REQ_ACS_FLAGS. */
+#define ACS_REQ (PCI_ACS_CTRL_VALID | PCI_ACS_CTRL_REQ_RED | PCI_ACS_CTRL_CMPLT_RED | \
+		 PCI_ACS_CTRL_FORWARD)
+
+unsigned vb_pciconf_acs_missing(uint16_t cap, uint16_t ctl)
+{
+	/* Except for egress control, a feature missing from the capability
+	 * register is hard-wired enabled (pci_acs_flags_enabled). */
+	unsigned need = ACS_REQ & (cap | PCI_ACS_CTRL_EGRESS);
+
+	return need & ~(unsigned)ctl;
+}
+
+int vb_pciconf_acs_isolates(uint16_t cap, uint16_t ctl)
+{
+	return vb_pciconf_acs_missing(cap, ctl) == 0;
+}

@@ -47,6 +47,21 @@ int vb_pciconf_present(struct vb_pci *p, const char *addr);
 /* Offset of standard capability id (extended=0) or extended capability id
  * (extended=1); -ENOENT if absent. Walks are bounded against loops. */
 int vb_pciconf_find_cap(struct vb_pci *p, const char *addr, int id, int extended);
+/* The ACS extended capability, found by libpci (pci_fill_info with
+ * PCI_FILL_EXT_CAPS, pci_find_cap(PCI_EXT_CAP_ID_ACS, PCI_CAP_EXTENDED), as
+ * lspci does; libpci looks for extended capabilities only on a PCI Express
+ * device). 1 with its capability and control registers, 0 without ACS,
+ * -ENODEV when the device reads all-ones (powered off, gone), -errno. */
+int vb_pciconf_acs(struct vb_pci *p, const char *addr, uint16_t *cap, uint16_t *ctl);
+/* Does ACS with these registers isolate what is below the port, by the
+ * kernel's rule (drivers/pci/pci.c pci_acs_flags_enabled with
+ * REQ_ACS_FLAGS): Source Validation, P2P Request and Completion Redirect and
+ * Upstream Forwarding enabled, a feature the capability lacks counting as
+ * hard-wired on. 1 or 0. */
+int vb_pciconf_acs_isolates(uint16_t cap, uint16_t ctl);
+/* ACS flags that isolation needs and ctl lacks (0 when it isolates). */
+unsigned vb_pciconf_acs_missing(uint16_t cap, uint16_t ctl);
+
 /* The last libpci warning or error text ("" if none). */
 const char *vb_pciconf_last_error(struct vb_pci *p);
 

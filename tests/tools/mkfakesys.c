@@ -29,7 +29,13 @@
  *     link=8.0,16    current link GT/s and width   maxlink=16.0,16
  *     mf             multifunction bit in the header type
  *     cfg=256|4096   config space size (default 4096 with pcie, else 256)
- *     caps=pm,pcie,acs   capabilities (default pm,pcie)
+ *     caps=pm,pcie,acs   capabilities (default pm,pcie); acs is the extended
+ *                    capability at 0x100 (needs pcie: libpci and the kernel look
+ *                    for extended capabilities only on PCI Express devices)
+ *     acs=CAP:CTL    ACS capability and control registers, hex (implies acs in
+ *                    caps; default 1f:1d, what Linux enables on a root port:
+ *                    SrcValid ReqRedir CmpltRedir UpstreamFwd; 5f:0 is a port
+ *                    whose ACS is off)
  *     porttype=N     PCIe device/port type (default 0 endpoint, 4 for bridges)
  *     hda=0|1        NVIDIA: bit 25 of config 0x488
  *     off            powered off: config reads all-ones, power_state D3cold
@@ -58,6 +64,7 @@ struct dev {
 	char driver[64], override[64], power[16], control[16], runtime[16];
 	int boot_vga, d3cold, mf, cfgsize, caps_pm, caps_pcie, caps_acs, porttype;
 	int hda, off, vfio;
+	unsigned acs_cap, acs_ctl;
 	char reset[128];
 	char link[32], maxlink[32];
 	char rom[1024];
@@ -200,7 +207,7 @@ static void parse_dev(char *args)
 {
 	struct dev *d;
 	char *tok, *save = NULL;
-	int have_id = 0, have_class = 0, have_cfg = 0, have_caps = 0, have_pt = 0;
+	int have_id = 0, have_class = 0, have_cfg = 0, have_caps = 0, have_pt = 0, have_acs = 0;
 
 	if (ndev == MAXDEV)
 		die("too many devices");
@@ -255,6 +262,16 @@ static void parse_dev(char *args)
 			d->caps_pcie = strstr(v, "pcie") != NULL;
 			d->caps_acs = strstr(v, "acs") != NULL;
 		}
+		else if (!strcmp(tok, "acs")) {
+			char *e;
+			d->acs_cap = (unsigned)strtoul(v, &e, 16);
+			if (*e != ':' || d->acs_cap > 0xffff)
+				die("dev %s: acs=CAP:CTL (hex)", d->addr);
+			d->acs_ctl = (unsigned)strtoul(e + 1, &e, 16);
+			if (*e || d->acs_ctl > 0xffff)
+				die("dev %s: acs=CAP:CTL (hex)", d->addr);
+			have_acs = 1;
+		}
 		else if (!strcmp(tok, "porttype")) { d->porttype = atoi(v); have_pt = 1; }
 		else if (!strcmp(tok, "hda")) d->hda = atoi(v);
 		else if (!strcmp(tok, "off")) { d->off = 1; strcpy(d->power, "D3cold"); strcpy(d->runtime, "suspended"); }
@@ -268,6 +285,12 @@ static void parse_dev(char *args)
 		else die("dev %s: unknown key '%s'", d->addr, tok);
 	}
 	(void)have_caps;
+	if (have_acs)
+		d->caps_acs = 1;
+	else if (d->caps_acs) {
+		d->acs_cap = 0x1f;
+		d->acs_ctl = 0x1d;
+	}
 	if (!have_id || !have_class)
 		die("dev %s: id= and class= are required", d->addr);
 	if (!have_cfg)
@@ -383,7 +406,11 @@ static void make_config(const struct dev *d, uint8_t *c)
 	}
 	if (d->cfgsize == 4096) {
 		if (d->caps_acs)
+		{
 			put32(c, 0x100, 0x0000000d | 1u << 16);	/* ACS v1, last */
+			put16(c, 0x104, d->acs_cap);
+			put16(c, 0x106, d->acs_ctl);
+		}
 		if (d->vendor == 0x10de && d->hda)
 			put32(c, 0x488, 0x02000000);
 	}

@@ -1,5 +1,5 @@
 /* Unit tests for lib/pciconf: libpci on a fake tree's config files. */
-#include "unit.h"
+#include "fakesys.h"
 
 #include "pci/pciconf.h"
 #include "base/sysfs.h"
@@ -98,11 +98,59 @@ static void test_caps(void **state)
 	vb_sysfs_set_root(NULL);
 }
 
+/* ACS through libpci: the kernel's default controls, a port with ACS off, one
+ * partly on, one without the capability, a conventional PCI device (no
+ * extended capabilities searched), a device that reads all-ones. */
+static void test_acs(void **state)
+{
+	struct fake f;
+	struct vb_pci *p;
+	uint16_t cap, ctl;
+
+	(void)state;
+	fake_make(&f,
+		  "dev 0000:00:01.0 id=8086:9a01 class=060400 bus=01 caps=pm,pcie,acs\n"
+		  "dev 0000:00:02.0 id=8086:9a02 class=060400 bus=02 acs=5f:0\n"
+		  "dev 0000:00:03.0 id=8086:9a03 class=060400 bus=03 acs=1f:5\n"
+		  "dev 0000:00:04.0 id=8086:9a04 class=060400 bus=04\n"
+		  "dev 0000:00:05.0 id=8086:9a05 class=060400 bus=05 caps=pm acs=1f:1d cfg=4096\n"
+		  "dev 0000:00:06.0 id=8086:9a06 class=060400 bus=06 acs=1f:1d off\n"
+		  "dev 0000:00:07.0 id=8086:9a07 class=060400 bus=07 acs=0:0\n");
+	assert_int_equal(vb_pciconf_open(&p, 0, NULL, 0), 0);
+	assert_int_equal(vb_pciconf_acs(p, "0000:00:01.0", &cap, &ctl), 1);
+	assert_int_equal(cap, 0x1f);
+	assert_int_equal(ctl, 0x1d);
+	assert_true(vb_pciconf_acs_isolates(cap, ctl));
+	assert_int_equal(vb_pciconf_acs(p, "0000:00:02.0", &cap, &ctl), 1);
+	assert_int_equal(cap, 0x5f);
+	assert_int_equal(ctl, 0);
+	assert_false(vb_pciconf_acs_isolates(cap, ctl));
+	assert_int_equal(vb_pciconf_acs_missing(cap, ctl), 0x1d);
+	assert_int_equal(vb_pciconf_acs(p, "0000:00:03.0", &cap, &ctl), 1);
+	assert_int_equal(vb_pciconf_acs_missing(cap, ctl), 0x18);
+	assert_int_equal(vb_pciconf_acs(p, "0000:00:04.0", &cap, &ctl), 0);
+	assert_int_equal(vb_pciconf_acs(p, "0000:00:05.0", &cap, &ctl), 0);
+	assert_int_equal(vb_pciconf_acs(p, "0000:00:06.0", &cap, &ctl), -ENODEV);
+	/* A capability with no features: all hard-wired on, as the kernel reads it. */
+	assert_int_equal(vb_pciconf_acs(p, "0000:00:07.0", &cap, &ctl), 1);
+	assert_true(vb_pciconf_acs_isolates(cap, ctl));
+	assert_int_equal(vb_pciconf_acs(p, "0000:09:00.0", &cap, &ctl), -EIO);
+	assert_int_equal(vb_pciconf_acs(p, "bad", &cap, &ctl), -EINVAL);
+	vb_pciconf_close(p);
+	fake_free(&f);
+	/* Egress control is never required; a missing Upstream Forwarding
+	 * capability counts as on. */
+	assert_true(vb_pciconf_acs_isolates(0x0f, 0x0d));
+	assert_false(vb_pciconf_acs_isolates(0x3f, 0x0d));
+	assert_true(vb_pciconf_acs_isolates(0x3f, 0x1d));
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(test_read_write),
 		cmocka_unit_test(test_caps),
+		cmocka_unit_test(test_acs),
 	};
 	return cmocka_run_group_tests_name("pciconf", t, NULL, NULL);
 }
