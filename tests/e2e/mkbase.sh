@@ -6,6 +6,9 @@
 # kernel unpacks concatenated archives in order):
 #   /bin/busybox (static; /init makes the applet links)   /init
 #   /e2e/lib.sh   /e2e/bin/vfiobox   /e2e/bin/vfio-open
+#   /e2e/bin/lspci (pciutils' own, static, built from the pinned source whose
+#   libpci the binary links: E2E_PCIUTILS, default build/pciutils-musl; left
+#   out with a note when that tree is missing)   /e2e/pci.ids (tests/data's)
 #   /lib/modules/KVER/...: MODULE... and everything they depend on, as
 #   `modprobe --show-depends` computes it against the unpacked kernel in KDIR,
 #   with a fresh depmod index (busybox modprobe reads modules.dep)
@@ -30,6 +33,21 @@ cp "$here/guest/lib.sh" "$st/e2e/lib.sh"
 cp "$VFIOBOX" "$st/e2e/bin/vfiobox"
 cp "$VFIO_OPEN" "$st/e2e/bin/vfio-open"
 chmod 0755 "$st/init" "$st/bin/busybox" "$st/e2e/bin/vfiobox" "$st/e2e/bin/vfio-open"
+# lspci for the scenarios that compare vfiobox's views with pciutils' own.
+pcidir=${E2E_PCIUTILS:-build/pciutils-musl}
+if [ -f "$pcidir/lib/libpci.a" ]; then
+	if [ ! -x "$pcidir/lspci" ]; then
+		khdr=$(cd "$pcidir/../khdr" 2>/dev/null && pwd) || khdr=
+		make -s -C "$pcidir" CC="${MUSLCC:-musl-gcc}${khdr:+ -isystem $khdr}" ZLIB=no DNS=no \
+			LIBKMOD=no HWDB=no SHARED=no LDFLAGS=-static lspci >"$st/lspci.log" 2>&1 ||
+			{ echo "e2e mkbase: building lspci failed:" >&2; tail -5 "$st/lspci.log" >&2; }
+		rm -f "$st/lspci.log"
+	fi
+	[ -x "$pcidir/lspci" ] && cp "$pcidir/lspci" "$st/e2e/bin/lspci" && strip "$st/e2e/bin/lspci" 2>/dev/null
+else
+	echo "e2e mkbase: no $pcidir/lib/libpci.a: the guest has no lspci" >&2
+fi
+cp "$here/../data/pci.ids" "$st/e2e/pci.ids"
 # The kernel opens /dev/console for /init before devtmpfs is mounted.
 mknod -m 0600 "$st/dev/console" c 5 1 2>/dev/null || true
 
