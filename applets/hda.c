@@ -204,8 +204,8 @@ static int do_set(const struct vb_act *a, struct vb_pci *p, const char *gpu, int
 		else
 			why = vb_sysfs_strerror(r, step_words(op.step));
 		vb_err("%s: hda %s: %s: %s", gpu, on ? "on" : "off", step_words(op.step), why);
-		if (op.step == VB_HDA_BIND && op.rb.step)
-			vb_err("%s: %s: driver now %s", gpu, op.rb.step, op.rb.after[0] ? op.rb.after : "none");
+		if (op.step == VB_HDA_BIND && op.bind_step[0] && !op.undo_failed)
+			vb_err("%s: %s: %s", gpu, op.bind_step, op.bind_detail);
 		if (op.undo_failed) {
 			vb_err("%s: undo failed: %s", gpu, op.left ? op.left : "state unknown");
 			return VB_EXIT_STUCK;
@@ -232,7 +232,7 @@ static int do_set(const struct vb_act *a, struct vb_pci *p, const char *gpu, int
 		if (op.reenumerated && op.took[0] && op.binding.driver[0] &&
 		    strcmp(op.took, op.binding.driver))
 			printf("%s: %s took the GPU when it came back; it is on %s again\n", gpu,
-			       op.took, op.rb.after[0] ? op.rb.after : "no driver");
+			       op.took, op.bound[0] ? op.bound : "no driver");
 		if (on && op.after.fn1_present && !strcmp(op.binding.driver, "vfio-pci") &&
 		    strcmp(op.after.fn1_driver, "vfio-pci"))
 			printf("%s: the GPU is on vfio-pci but %s is on %s: its IOMMU group is not "

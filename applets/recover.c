@@ -26,7 +26,7 @@
 #include "pci/pciconf.h"
 #include "pci/pcidev.h"
 #include "pci/pciops.h"
-#include "pci/bind.h"
+#include "pci/rebind.h"
 #include "pci/record.h"
 #include "base/sysfs.h"
 #include "base/util.h"
@@ -84,8 +84,8 @@ struct fn {
 	struct vb_pciids id;
 	int have_id;
 	int present, answers;			/* at the start */
-	struct vb_binding start;		/* what held it at the start */
-	struct vb_binding want;			/* where it should end: driver "" +
+	struct vb_rebind_keep start;		/* what held it at the start */
+	struct vb_rebind_keep want;		/* where it should end: driver "" +
 						 * override "" means any */
 	int any;				/* no intention: whatever binds */
 	char why[160];				/* where the intention comes from */
@@ -116,6 +116,7 @@ struct ctx {
 	struct vb_select conf;		/* the kernel command line or /etc/vfiobox.conf */
 	int have_conf;
 	long long t0;
+	struct vb_rebind_ctx *rb;	/* one for the run: vfio-pci is loaded once */
 };
 
 /* A step: a note in the plan, a timed line otherwise. */
@@ -213,7 +214,7 @@ static void fill_fn(const struct ctx *c, struct unit *u, struct fn *f)
 	}
 	if (f->present) {
 		f->answers = vb_pciops_answers(c->p, f->addr, VB_ANY, VB_ANY) == 1;
-		vb_bind_get(f->addr, &f->start);
+		vb_rebind_keep_get(f->addr, &f->start);
 		vb_pciops_power_get(f->addr, &f->pw);
 	}
 	if (has_rec) {
@@ -405,50 +406,83 @@ static const char *drv(const char *d)
 	return d[0] ? d : "no driver";
 }
 
-/* Put f where it should be, saying if the host driver took it meanwhile. */
-static int bind_fn(const struct ctx *c, struct fn *f, const struct vb_binding *to, const char *why)
+/* The driver a binding ends on: the override's, else the host driver. */
+static const char *keep_driver(const struct vb_rebind_keep *k)
 {
-	struct vb_bind_result rb;
-	int r;
+	if (k->override[0])
+		return strcmp(k->override, VB_TARGET_NONE) ? k->override : "";
+	return k->driver;
+}
+
+/* Put f where `to` says, through the rebind transaction (a failure is
+ * undone; what cannot be is said), saying if the host driver took it when it
+ * came back. A dry run shows the writes for the state the kernel gives a
+ * device it creates: no driver_override, and the host driver it will likely
+ * have bound (f->host_guess). */
+static int bind_fn(const struct ctx *c, struct fn *f, const struct vb_rebind_keep *to, const char *why)
+{
+	const char *want = keep_driver(to);
+	struct vb_rebind_ctx *rc = c->rb;
+	struct vb_rebind v;
+	int r, tries;
 
 	if (c->act.dry_run) {
-		vb_bind_plan_fresh(&c->act, f->addr, to, f->host_guess);
+		r = vb_rebind_plan_keep(&v, f->addr, to, f->host_guess);
+		if (r < 0) {
+			vb_err("%s: %s %s: %s", f->addr, why, drv(want), strerror(-r));
+			return VB_EXIT_FAIL;
+		}
+		if (!to->override[0])
+			vb_act_note(&c->act, "%s binds %s by itself when the kernel creates it%s",
+				    to->driver, f->addr, r ? "; if another driver takes it, it "
+				    "is unbound from it and probed again" : "");
+		else if (f->host_guess[0] && strcmp(f->host_guess, want))
+			vb_act_note(&c->act, "the kernel forgets driver_override when it creates %s "
+				    "again, and %s likely takes it", f->addr, f->host_guess);
+		else
+			vb_act_note(&c->act, "the kernel forgets driver_override when it creates %s "
+				    "again; a host driver that took it is unbound first (echo %s > "
+				    "/sys/bus/pci/drivers/DRIVER/unbind)", f->addr, f->addr);
+		if (r > 0 && vb_rebind_run(rc, &v, 1) < 0)
+			vb_act_note(&c->act, "%s: %s: %s", rc->fail_addr, rc->fail_step, rc->fail_detail);
+		vb_act_note(&c->act, "verify: %s is on %s", f->addr, drv(want));
 		return VB_EXIT_OK;
 	}
-	if (f->took[0] && strcmp(f->took, to->driver))
+	if (f->took[0] && strcmp(f->took, want))
 		step(c, "%s: %s took it when it came back (the kernel forgot driver_override); "
-		     "moving it to %s", f->addr, f->took, drv(to->driver));
-	r = vb_bind_to(&c->act, f->addr, to->override, to->driver, 3000, &rb);
-	if (r == -EPROTO && rb.after[0] && to->driver[0] && strcmp(rb.after, to->driver)) {
-		/* Seen back before the host driver's probe had finished (a
-		 * hot-plug adds the device from another thread): it bound
-		 * after all. Once more, now that it is there to unbind. */
-		step(c, "%s: %s took it meanwhile (its probe was still running); moving it to %s",
-		     f->addr, rb.after, drv(to->driver));
-		r = vb_bind_to(&c->act, f->addr, to->override, to->driver, 3000, &rb);
-	}
-	if (r < 0) {
-		char st[64];
-		const char *how = r == -EPROTO ? "it is on another driver" :
-				  r == -ENXIO ? "that driver is not loaded" :
-				  r == -ENOENT && rb.step && !strcmp(rb.step, "modprobe") ?
-				  "no modprobe found to load vfio-pci with" :
-				  vb_sysfs_strerror(r, rb.step);
-		if (r == -ENOPKG) {
-			if (rb.modprobe_status >= 0)
-				snprintf(st, sizeof(st), "modprobe vfio-pci exited %d and it is not "
-					 "loaded", rb.modprobe_status);
-			else
-				snprintf(st, sizeof(st), "this kernel has no vfio-pci module");
-			how = st;
+		     "moving it to %s", f->addr, f->took, drv(want));
+	for (tries = 0;; tries++) {
+		r = vb_rebind_plan_keep(&v, f->addr, to, NULL);
+		if (r < 0) {
+			vb_err("%s: %s %s: %s", f->addr, why, drv(want),
+			       r == -ENODEV ? "gone from the bus" : strerror(-r));
+			return VB_EXIT_STUCK;
 		}
-		vb_err("%s: %s %s: %s: %s; it is on %s", f->addr, why, drv(to->driver),
-		       rb.step ? rb.step : "bind", how, drv(rb.after));
+		if (r == 0) {
+			vb_strlcpy(v.driver, v.old_driver, sizeof(v.driver));
+			break;
+		}
+		if ((r = vb_rebind_run(rc, &v, 1)) == 0)
+			break;
+		/* Planned before the host driver's probe had finished (a hot-plug
+		 * adds the device from another thread): it bound after all, and
+		 * the undo took it off again. Once more, now that it is settled. */
+		if (!tries && r == -EBUSY && !rc->stuck && !strcmp(rc->fail_step, "verify")) {
+			step(c, "%s: %s (its probe was still running); once more", f->addr,
+			     rc->fail_detail);
+			continue;
+		}
+		if (rc->stuck)
+			vb_err("%s: %s %s: %s: %s; undo failed, state left: %s", f->addr, why,
+			       drv(want), rc->fail_step, rc->fail_detail, v.state);
+		else
+			vb_err("%s: %s %s: %s: %s; it is on %s", f->addr, why, drv(want),
+			       rc->fail_step, rc->fail_detail, drv(v.driver));
 		return VB_EXIT_STUCK;
 	}
 	f->bound_ok = 1;
-	vb_strlcpy(f->final, rb.after, sizeof(f->final));
-	step(c, "%s: on %s (verified)", f->addr, drv(rb.after));
+	vb_strlcpy(f->final, v.driver, sizeof(f->final));
+	step(c, "%s: on %s (verified)", f->addr, drv(v.driver));
 	return VB_EXIT_OK;
 }
 
@@ -1041,6 +1075,7 @@ int recover_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctx c;
+	struct vb_rebind_ctx rb;
 	struct vb_idlist ids = { NULL, 0 };
 	char **sel = NULL, err[256] = "";
 	size_t nsel = 0, i, errpos;
@@ -1049,6 +1084,7 @@ int recover_main(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	c.act.out = stdout;
 	c.timeout_ms = 10000;
+	c.rb = &rb;
 	while ((o = getopt_long(argc, argv, "nft:h", lo, NULL)) != -1) {
 		switch (o) {
 		case 'n': c.act.dry_run = 1; break;
@@ -1081,6 +1117,9 @@ int recover_main(int argc, char **argv)
 		vb_pciops_addr_add(&sel, &nsel, canon);
 	}
 
+	vb_rebind_ctx_init(&rb, &c.act);
+	rb.unbind_timeout_ms = c.timeout_ms;
+	rb.probe_wait_ms = 3000;	/* a hot-plug adds the device from another thread */
 	if ((r = vb_pciconf_open(&c.p, 1, err, sizeof(err))) < 0) {
 		vb_err("libpci: %s", err[0] ? err : vb_sysfs_strerror(r, NULL));
 		rc = VB_EXIT_FAIL;

@@ -8,7 +8,6 @@
 #include "pci/hda.h"
 #include "pci/pciconf.h"
 #include "pci/pciops.h"
-#include "pci/bind.h"
 #include "base/sysfs.h"
 #include "base/util.h"
 
@@ -100,6 +99,56 @@ static int wait_answers(struct vb_pci *p, const char *addr, unsigned ven, unsign
 	}
 }
 
+/* Put the re-enumerated GPU back on what held it (op->binding), through the
+ * rebind transaction; a dry run shows it for the state the kernel gives a
+ * device it creates (no driver_override, no driver known). */
+static int put_back(const struct vb_act *a, struct vb_hda_op *op)
+{
+	struct vb_rebind_ctx c;
+	struct vb_rebind v;
+	const char *guess;
+	int r;
+
+	vb_rebind_ctx_init(&c, a);
+	c.probe_wait_ms = 2000;
+	if (a && a->dry_run && op->binding.override[0])
+		vb_act_note(a, "the kernel forgets driver_override when it creates %s again; a "
+			    "host driver that took it is unbound first (echo %s > "
+			    "/sys/bus/pci/drivers/DRIVER/unbind)", op->gpu, op->gpu);
+	else if (a && a->dry_run)
+		vb_act_note(a, "%s binds %s by itself when the kernel creates it; verify",
+			    op->binding.driver, op->gpu);
+	/* A new device with no override: its host driver binds it by itself. */
+	guess = !(a && a->dry_run) ? NULL : op->binding.override[0] ? "" : op->binding.driver;
+	r = vb_rebind_plan_keep(&v, op->gpu, &op->binding, guess);
+	if (r < 0) {
+		vb_strlcpy(op->bind_step, "plan", sizeof(op->bind_step));
+		vb_strlcpy(op->bind_detail, r == -ENODEV ? "gone from the bus" : strerror(-r),
+			   sizeof(op->bind_detail));
+		return r;
+	}
+	vb_strlcpy(op->bound, v.old_driver, sizeof(op->bound));
+	if (r > 0)
+		r = vb_rebind_run(&c, &v, 1);
+	if (a && a->dry_run && op->binding.override[0])
+		vb_act_note(a, "verify: %s is on %s", op->gpu, strcmp(op->binding.override,
+			    VB_TARGET_NONE) ? op->binding.override : "no driver");
+	if (r < 0) {
+		vb_strlcpy(op->bind_step, c.fail_step, sizeof(op->bind_step));
+		vb_strlcpy(op->bind_detail, c.fail_detail, sizeof(op->bind_detail));
+		vb_appendf(op->bind_detail, sizeof(op->bind_detail), "; %s%s",
+			 c.stuck ? "undo failed, state left: " : "it is on ",
+			 c.stuck ? v.state : v.driver[0] ? v.driver : "no driver");
+		if (c.stuck) {
+			op->undo_failed = 1;
+			op->left = op->bind_detail;
+		}
+		return r;
+	}
+	vb_strlcpy(op->bound, v.driver, sizeof(op->bound));
+	return 0;
+}
+
 static int hda_on(const struct vb_act *a, struct vb_pci *p, struct vb_hda_op *op)
 {
 	int dry = a && a->dry_run, r, set = 0;
@@ -134,7 +183,7 @@ static int hda_on(const struct vb_act *a, struct vb_pci *p, struct vb_hda_op *op
 	/* Function 1 is not listed: the kernel has to scan the slot again. */
 	op->changed = 1;
 	if ((r = vb_pcidev_ids(op->gpu, &id)) < 0 ||
-	    (r = vb_bind_get(op->gpu, &op->binding)) < 0 ||
+	    (r = vb_rebind_keep_get(op->gpu, &op->binding)) < 0 ||
 	    (r = vb_pciops_rescan_attr(op->gpu, rescan, sizeof(rescan))) < 0) {
 		op->step = VB_HDA_REMOVE;
 		goto undo_bit;
@@ -197,10 +246,10 @@ static int hda_on(const struct vb_act *a, struct vb_pci *p, struct vb_hda_op *op
 	}
 	/* The kernel dropped driver_override with the old device, and the host
 	 * driver may have bound the new one: put the GPU back where it was. */
-	if (dry) {
-		vb_bind_plan_fresh(a, op->gpu, &op->binding, NULL);
-	} else if (op->binding.driver[0] || op->binding.override[0]) {
-		int rb = vb_bind_back(a, op->gpu, &op->binding, 2000, &op->rb);
+	if (!op->binding.driver[0] && !op->binding.override[0]) {
+		vb_act_note(a, "%s had no driver: it keeps whatever the kernel binds", op->gpu);
+	} else {
+		int rb = put_back(a, op);
 		if (rb < 0 && !r) {
 			op->step = VB_HDA_BIND;
 			return rb;
@@ -265,7 +314,7 @@ int vb_hda_set(const struct vb_act *a, struct vb_pci *p, struct vb_hda_op *op)
 	op->step = VB_HDA_OK;
 	op->took[0] = 0;
 	memset(&op->binding, 0, sizeof(op->binding));
-	memset(&op->rb, 0, sizeof(op->rb));
+	op->bound[0] = op->bind_step[0] = op->bind_detail[0] = 0;
 	memset(&bridge_pw, 0, sizeof(bridge_pw));
 	memset(&gpu_pw, 0, sizeof(gpu_pw));
 	if (!vb_pcidev_exists(op->gpu))

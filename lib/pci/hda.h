@@ -18,7 +18,7 @@
 
 #include "pci/pcidev.h"
 #include "pci/pciops.h"
-#include "pci/bind.h"
+#include "pci/rebind.h"
 
 struct vb_act;
 struct vb_pci;
@@ -66,9 +66,12 @@ struct vb_hda_op {
 	enum vb_hda_step step;		/* where it failed */
 	int undo_failed;		/* the undo failed too: state left as *left */
 	const char *left;		/* words for the state left (undo_failed) */
-	struct vb_binding binding;	/* what held the GPU before */
-	char took[64];			/* the driver that bound the GPU when it came back */
-	struct vb_bind_result rb;		/* putting it back */
+	struct vb_rebind_keep binding;	/* what held the GPU before */
+	char took[VB_DRV_LEN];		/* the driver that bound the GPU when it came back */
+	/* Putting it back (through the rebind transaction). */
+	char bound[VB_DRV_LEN];		/* the driver it is on afterwards */
+	char bind_step[40];		/* the step that failed ("" none) */
+	char bind_detail[VB_TEXT_LEN];	/* what went wrong, or the state left */
 	int multifunction_after;	/* header type bit 7 after the rescan */
 };
 

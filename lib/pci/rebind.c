@@ -227,10 +227,13 @@ static int plan_decide(struct vb_rebind *v, const char *target)
 	vb_strlcpy(v->driver, v->old_driver, sizeof(v->driver));
 	v->set_override = strcmp(v->old_override, target) != 0;
 	if (back) {
-		/* Off vfio-pci, and an unbound device is probed (the caller plans
-		 * only devices vfio-claim had: a parked one, or one whose unbind
-		 * from vfio-pci finished after a release gave up waiting). */
-		if (vb_driver_is_vfio(v->old_driver))
+		/* Off vfio-pci (and, with a wanted host driver, off any other),
+		 * and an unbound device is probed (the callers plan only devices
+		 * vfio-claim had: a parked one, or one whose unbind from vfio-pci
+		 * finished after a release gave up waiting; or one the kernel
+		 * created again). */
+		if (v->want[0] ? v->old_driver[0] && strcmp(v->old_driver, v->want) :
+				 vb_driver_is_vfio(v->old_driver))
 			vb_strlcpy(v->unbind, v->old_driver, sizeof(v->unbind));
 		v->probe = v->unbind[0] || !v->old_driver[0];
 	} else if (none) {
@@ -268,6 +271,40 @@ int vb_rebind_plan_known(struct vb_rebind *v, const char *addr, const char *targ
 	if (vb_strlcpy(v->old_driver, driver, sizeof(v->old_driver)) < 0 ||
 	    vb_strlcpy(v->old_override, override, sizeof(v->old_override)) < 0)
 		return -EINVAL;
+	return plan_decide(v, target);
+}
+
+int vb_rebind_keep_get(const char *addr, struct vb_rebind_keep *k)
+{
+	int r;
+
+	memset(k, 0, sizeof(*k));
+	if ((r = vb_pcidev_driver(addr, k->driver, sizeof(k->driver))) < 0)
+		return r;
+	return vb_pcidev_override(addr, k->override, sizeof(k->override));
+}
+
+int vb_rebind_plan_keep(struct vb_rebind *v, const char *addr, const struct vb_rebind_keep *k,
+			const char *guess)
+{
+	const char *target = k->override[0] ? k->override : VB_TARGET_BACK;
+	int r;
+
+	if ((r = plan_start(v, addr, target)) < 0)
+		return r;
+	if (!k->override[0] && !k->driver[0])
+		return 0;	/* it had nothing: whatever the kernel binds */
+	if (!k->override[0] && !valid_driver(k->driver))
+		return -EINVAL;
+	if (!k->override[0])
+		vb_strlcpy(v->want, k->driver, sizeof(v->want));
+	if (guess) {
+		if (vb_strlcpy(v->old_driver, guess, sizeof(v->old_driver)) < 0)
+			return -EINVAL;
+	} else if ((r = vb_pcidev_driver(v->addr, v->old_driver, sizeof(v->old_driver))) < 0 ||
+		   (r = vb_pcidev_override(v->addr, v->old_override, sizeof(v->old_override))) < 0) {
+		return r;
+	}
 	return plan_decide(v, target);
 }
 
@@ -341,6 +378,8 @@ static int check(struct vb_rebind *v, int final)
 	if (v->group < 0 && (v->group = vb_pcidev_group(v->addr)) < 0)
 		v->group = -1;
 	v->node[0] = 0;
+	if (!*v->target && v->want[0])
+		return !strcmp(v->driver, v->want);
 	if (!*v->target)
 		return vb_driver_is_vfio(v->driver) ? 0 : (v->driver[0] || final);
 	if (!strcmp(v->target, VB_TARGET_NONE))
@@ -366,6 +405,19 @@ static int verify_failed(struct vb_rebind_ctx *c, struct vb_rebind *v)
 	struct vb_pciids id;
 	int bridge = vb_pcidev_ids(v->addr, &id) == 0 && vb_pcidev_is_bridge(v->addr, id.class);
 
+	const char *want = *v->target ? v->target : v->want;
+	char p[VB_PATH_MAX];
+
+	if (!*v->target && v->want[0] && v->driver[0] && !vb_driver_is_vfio(v->driver))
+		return fail(c, v, "verify", -EBUSY, "%s took it instead of %s", v->driver, v->want);
+	if (*want && strcmp(want, VB_TARGET_NONE) && !v->driver[0] &&
+	    vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers/%s", want) == 0 &&
+	    !vb_sysfs_exists(p))
+		return fail(c, v, "verify", -ENXIO, "%s is not loaded (no /sys/bus/pci/drivers/%s): "
+			    "nothing bound it", want, want);
+	if (!*v->target && v->want[0] && !v->driver[0])
+		return fail(c, v, "verify", -ENXIO, "%s did not bind it although drivers_probe "
+			    "reported success: its probe failed (see dmesg)", v->want);
 	if (!*v->target)
 		return fail(c, v, "verify", -EBUSY, "%s took it back: its own ids= list matches "
 			    "the device (vfio-pci.ids= on the kernel command line or in "
@@ -560,6 +612,7 @@ stuck:
 
 int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 {
+	char p[VB_PATH_MAX];
 	size_t i;
 	int r = 0, need_vfio = 0;
 
@@ -634,6 +687,10 @@ int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 	}
 	/* 3. vfio-pci loaded (modprobe by execve; built in counts as loaded).
 	 * Loading it binds every unbound device whose override names it. */
+	if (need_vfio && !c->module_ready &&
+	    vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers/" VFIO_DRIVER) == 0 &&
+	    vb_sysfs_exists(p))
+		c->module_ready = 1;	/* registered: loaded or built in */
 	if (need_vfio && !c->module_ready) {
 		int status = 0;
 		r = vb_kmod_load(c->act, VFIO_DRIVER, &status);
@@ -658,7 +715,6 @@ int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 	/* 4. drivers_probe: the override's driver takes it (or, with the
 	 * override cleared, the host driver). */
 	for (i = 0; i < n; i++) {
-		char p[VB_PATH_MAX];
 		if (!v[i].probe)
 			continue;
 		r = vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers_probe");

@@ -50,6 +50,8 @@ struct vb_rebind {
 	int set_override;		/* write driver_override (target, or "\n" to clear) */
 	char unbind[VB_DRV_LEN];	/* unbind from this driver first ("" no unbind) */
 	int probe;			/* write the address to drivers_probe */
+	char want[VB_DRV_LEN];		/* VB_TARGET_BACK: the host driver that must
+					 * end up bound ("" any but a vfio driver) */
 	char old_driver[VB_DRV_LEN];	/* the state before */
 	char old_override[VB_DRV_LEN];
 	/* The outcome (vb_rebind_run). */
@@ -74,6 +76,29 @@ int vb_rebind_plan(struct vb_rebind *v, const char *addr, const char *target);
  * for none), without reading them again. */
 int vb_rebind_plan_known(struct vb_rebind *v, const char *addr, const char *target,
 			 const char *driver, const char *override);
+
+/* ---- putting a device back after the kernel created it again ----------- */
+
+/* What held a device, read before it leaves the bus (remove and rescan, a
+ * reset by removal, the HDA toggle): the kernel forgets driver_override with
+ * the old device, and a host driver may take the new one at once. */
+struct vb_rebind_keep {
+	char driver[VB_DRV_LEN];	/* "" unbound */
+	char override[VB_DRV_LEN];	/* driver_override, "" unset */
+};
+
+/* Read what holds addr now (0, or -ENODEV when it is not on the bus). */
+int vb_rebind_keep_get(const char *addr, struct vb_rebind_keep *k);
+/* Plan putting addr where k says: with an override, onto the driver it names
+ * with that override written again ("none": unbound); without one, back on
+ * the host driver k->driver (VB_TARGET_BACK with want: off any other driver,
+ * probed, verified to be that one). k with neither: nothing to do (0).
+ * guess NULL reads the device as it is; otherwise the plan is made from the
+ * state the kernel gives a device it creates (no driver_override, bound to
+ * guess, "" when unknown), for a dry run before the device is back. Returns
+ * as vb_rebind_plan. */
+int vb_rebind_plan_keep(struct vb_rebind *v, const char *addr, const struct vb_rebind_keep *k,
+			const char *guess);
 
 struct vb_rebind_ctx {
 	const struct vb_act *act;

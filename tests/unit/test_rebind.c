@@ -612,6 +612,90 @@ static void test_run_fail_undo(void **state)
 	}
 }
 
+/* Putting a device back after the kernel created it again: the keep read
+ * before, each kind of plan (override, host driver, nothing), the plan from
+ * a predicted state for a dry run, and a run whose host driver did not
+ * come back, which names it. */
+static void test_keep(void **state)
+{
+	struct vb_act a = { 0, 0, NULL }, dry = { 1, 0, NULL };
+	struct vb_rebind_keep k, none = { "", "" }, vf = { "vfio-pci", "vfio-pci" },
+			     host = { "nvidia", "" }, parked = { "", "none" }, bad = { "a/b", "" };
+	struct vb_rebind_ctx c;
+	struct vb_rebind v;
+	char *mem = NULL;
+	size_t len = 0;
+
+	(void)state;
+	dev("0000:03:00.0", 0x10de, 0x1b80, 0x030000, "vfio-pci", 5, "vfio-pci\n", 0);
+	assert_int_equal(vb_rebind_keep_get("0000:01:00.0", &k), 0);
+	assert_string_equal(k.driver, "nvidia");
+	assert_string_equal(k.override, "");
+	assert_int_equal(vb_rebind_keep_get("0000:03:00.0", &k), 0);
+	assert_string_equal(k.driver, "vfio-pci");
+	assert_string_equal(k.override, "vfio-pci");
+	assert_int_equal(vb_rebind_keep_get("0000:09:00.0", &k), -ENODEV);
+
+	/* It had nothing: nothing to do, whatever is bound. */
+	assert_int_equal(vb_rebind_plan_keep(&v, "01:00.0", &none, NULL), 0);
+	/* Its host driver, which has it: nothing to do. */
+	assert_int_equal(vb_rebind_plan_keep(&v, "01:00.0", &host, NULL), 0);
+	assert_string_equal(v.want, "nvidia");
+	/* Its host driver, and another has it: off that one, probed. */
+	assert_int_equal(vb_rebind_plan_keep(&v, "01:00.1", &host, NULL), 1);
+	assert_string_equal(v.target, VB_TARGET_BACK);
+	assert_string_equal(v.unbind, "snd_hda_intel");
+	assert_true(v.probe);
+	assert_false(v.set_override);
+	/* On vfio-pci with no override (its ids= took it): no unbind. */
+	{
+		struct vb_rebind_keep ids = { "vfio-pci", "" };
+		assert_int_equal(vb_rebind_plan_keep(&v, "03:00.0", &ids, ""), 1);
+		assert_true(v.probe);
+		assert_string_equal(v.unbind, "");
+		assert_int_equal(vb_rebind_plan_keep(&v, "03:00.0", &ids, "vfio-pci"), 0);
+	}
+	/* The override again: the plan vb_rebind_plan makes for its driver. */
+	assert_int_equal(vb_rebind_plan_keep(&v, "01:00.0", &vf, NULL), 1);
+	assert_string_equal(v.target, "vfio-pci");
+	assert_string_equal(v.unbind, "nvidia");
+	assert_true(v.set_override);
+	assert_int_equal(vb_rebind_plan_keep(&v, "03:00.0", &vf, NULL), 0);
+	assert_int_equal(vb_rebind_plan_keep(&v, "01:00.1", &parked, NULL), 1);
+	assert_string_equal(v.target, VB_TARGET_NONE);
+	assert_string_equal(v.unbind, "snd_hda_intel");
+	assert_false(v.probe);
+	assert_int_equal(vb_rebind_plan_keep(&v, "01:00.0", &bad, NULL), -EINVAL);
+	assert_int_equal(vb_rebind_plan_keep(&v, "09:00.0", &vf, NULL), -ENODEV);
+
+	/* Predicted: a device not on the bus yet, as the kernel will create it
+	 * (no override, the guessed host driver bound), in a dry run. */
+	assert_int_equal(vb_rebind_plan_keep(&v, "09:00.0", &vf, "nvidia"), 1);
+	assert_string_equal(v.old_override, "");
+	unit_puts(root, "sys/module/vfio_pci/initstate", "live\n");
+	a.out = NULL;
+	dry.out = open_memstream(&mem, &len);
+	vb_rebind_ctx_init(&c, &dry);
+	assert_int_equal(vb_rebind_run(&c, &v, 1), 0);
+	fclose(dry.out);
+	assert_string_equal(mem,
+		"echo vfio-pci > /sys/bus/pci/devices/0000:09:00.0/driver_override\n"
+		"echo 0000:09:00.0 > /sys/bus/pci/drivers/nvidia/unbind\n"
+		"echo 0000:09:00.0 > /sys/bus/pci/drivers_probe\n");
+	free(mem);
+
+	/* A real run on a tree that binds nothing: the HDA function is to go
+	 * back to nvidia (as if nvidia had it), the unbind from snd_hda_intel
+	 * changes nothing here, and the failure names the driver that has it. */
+	assert_int_equal(vb_rebind_plan_keep(&v, "01:00.1", &host, NULL), 1);
+	vb_rebind_ctx_init(&c, &a);
+	c.probe_wait_ms = 30;
+	assert_int_equal(vb_rebind_run(&c, &v, 1), -EBUSY);
+	assert_string_equal(c.fail_step, "verify");
+	assert_string_equal(c.fail_detail, "snd_hda_intel took it instead of nvidia");
+	assert_int_equal(c.stuck, 0);
+}
+
 static void test_describe(void **state)
 {
 	char buf[256];
@@ -642,6 +726,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_plan_known, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_dry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_fail_undo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keep, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
 	};
 
