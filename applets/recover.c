@@ -483,6 +483,21 @@ static int bind_fn(const struct ctx *c, struct fn *f, const struct vb_rebind_kee
 	f->bound_ok = 1;
 	vb_strlcpy(f->final, v.driver, sizeof(f->final));
 	step(c, "%s: on %s (verified)", f->addr, drv(v.driver));
+	/* Claimed for a VM again: the record vfio-claim writes, so that
+	 * vfio-release and the next recover know its host driver. */
+	if (to->override[0] && (vb_driver_is_vfio(to->override) ||
+				!strcmp(to->override, VB_TARGET_NONE)) && f->have_id) {
+		struct vb_record old;
+		const char *hda = vb_record_read(f->addr, &old) == 0 && old.hda[0] ? old.hda :
+				  c->conf.hda[0] ? c->conf.hda : "vfio";
+		/* The host driver: the one it had, or the one that took it back. */
+		const char *host = f->host_guess[0] ? f->host_guess :
+				   !vb_driver_is_vfio(f->took) ? f->took : "";
+		if ((r = vb_record_claimed(&c->act, f->addr, &f->id, host, to->override,
+					   hda)) < 0)
+			vb_warn("%s: claim record /run/vfiobox/%s not written: %s", f->addr,
+				f->addr, strerror(-r));
+	}
 	return VB_EXIT_OK;
 }
 

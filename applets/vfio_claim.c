@@ -261,26 +261,11 @@ static void report_done(const struct item *x, int already)
 
 static void record(const struct vb_act *a, const struct item *x, const char *hda)
 {
-	struct vb_record rec, old;
-	int r;
+	int r = vb_record_claimed(a, x->rb.addr, &x->dev->d.id, x->rb.old_driver, x->target, hda);
 
-	memset(&rec, 0, sizeof(rec));
-	vb_strlcpy(rec.addr, x->rb.addr, sizeof(rec.addr));
-	rec.id = x->dev->d.id;
-	vb_strlcpy(rec.driver, x->rb.old_driver, sizeof(rec.driver));
-	/* A device claimed again from no driver or from vfio (parked by
-	 * --hda=none, left by an earlier claim) keeps the host driver its
-	 * record already names: recover brings a device back to that one. */
-	if ((!rec.driver[0] || vb_driver_is_vfio(rec.driver)) &&
-	    vb_record_read(rec.addr, &old) == 0 && old.driver[0] &&
-	    !vb_driver_is_vfio(old.driver) && old.id.vendor == rec.id.vendor &&
-	    old.id.device == rec.id.device)
-		vb_strlcpy(rec.driver, old.driver, sizeof(rec.driver));
-	vb_strlcpy(rec.target, x->target, sizeof(rec.target));
-	vb_strlcpy(rec.hda, hda, sizeof(rec.hda));
-	if ((r = vb_record_write(a, &rec)) < 0)
-		vb_warn("%s: claim record /run/vfiobox/%s not written: %s", rec.addr, rec.addr,
-			strerror(-r));
+	if (r < 0)
+		vb_warn("%s: claim record /run/vfiobox/%s not written: %s", x->rb.addr,
+			x->rb.addr, strerror(-r));
 }
 
 /* Run one IOMMU group's items (those with work) as a transaction. */

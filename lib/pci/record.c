@@ -214,3 +214,23 @@ void vb_record_unlock(int fd)
 	if (fd >= 0)
 		close(fd);
 }
+
+int vb_record_claimed(const struct vb_act *a, const char *addr, const struct vb_pciids *id,
+		      const char *driver, const char *target, const char *hda)
+{
+	struct vb_record rec, old;
+
+	memset(&rec, 0, sizeof(rec));
+	if (vb_strlcpy(rec.addr, addr, sizeof(rec.addr)) < 0 ||
+	    vb_strlcpy(rec.driver, driver, sizeof(rec.driver)) < 0 ||
+	    vb_strlcpy(rec.target, target, sizeof(rec.target)) < 0 ||
+	    vb_strlcpy(rec.hda, hda, sizeof(rec.hda)) < 0)
+		return -EINVAL;
+	rec.id = *id;
+	if ((!rec.driver[0] || vb_driver_is_vfio(rec.driver)) &&
+	    vb_record_read(rec.addr, &old) == 0 && old.driver[0] &&
+	    !vb_driver_is_vfio(old.driver) && old.id.vendor == rec.id.vendor &&
+	    old.id.device == rec.id.device)
+		vb_strlcpy(rec.driver, old.driver, sizeof(rec.driver));
+	return vb_record_write(a, &rec);
+}

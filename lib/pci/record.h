@@ -31,6 +31,13 @@ int vb_record_write(const struct vb_act *a, const struct vb_record *r);
 /* -ENOENT when there is no record, -EINVAL for a damaged one. */
 int vb_record_read(const char *addr, struct vb_record *r);
 int vb_record_remove(const struct vb_act *a, const char *addr);
+/* Record that addr (ids id) was moved from driver to target (vfio-pci or
+ * none) with --hda mode hda: the record vfio-claim and recover write. A
+ * device moved from no driver or from vfio (parked by hda=none, left by an
+ * earlier claim) keeps the host driver its record already names, when the
+ * record is of the same device: that is the driver to go back to. */
+int vb_record_claimed(const struct vb_act *a, const char *addr, const struct vb_pciids *id,
+		      const char *driver, const char *target, const char *hda);
 /* Addresses that have a record, sorted. */
 int vb_record_list(char ***addrs, size_t *n);
 

@@ -50,10 +50,19 @@ check "the group opens" vfio-open $E2E_NIC
 rm /run/vfiobox/$E2E_NIC
 
 # --- selected by the conf file ---------------------------------------------------------------
+# From its host driver, as when the GPU fell off the bus while on nvidia: the
+# claim record recover writes lets vfio-release give it back.
+check "back on e1000e first" sysfs_bind $E2E_NIC e1000e
+echo > /sys/bus/pci/devices/$E2E_NIC/driver_override
 mkdir -p /etc && echo "claim=$E2E_NIC" > /etc/vfiobox.conf
 check "recover: selected by the conf file" vfiobox recover $E2E_NIC
 check_match "intention from the conf file" "should end on vfio-pci \(selected by the /etc/vfiobox.conf\)" "$(cat /tmp/e2e.out)"
 check_driver $E2E_NIC vfio-pci
+check_match "claim record written, with the host driver" "^driver=e1000e\$" "$(cat /run/vfiobox/$E2E_NIC 2>&1)"
+check_match "claim record: target" "^target=vfio-pci\$" "$(cat /run/vfiobox/$E2E_NIC 2>&1)"
+check "vfio-release gives it back" vfiobox vfio-release $E2E_NIC
+check_driver $E2E_NIC e1000e
+check "vfio-claim it again for what follows" vfiobox vfio-claim $E2E_NIC
 rm /etc/vfiobox.conf
 
 # --- --power-cycle where the port cannot power down (QEMU's root ports have no D3cold) ---------
