@@ -53,6 +53,44 @@ static void test_roundtrip(void **state)
 	vb_sysfs_set_root(NULL);
 }
 
+/* The record of a claim: a device claimed again from no driver or from vfio
+ * keeps the host driver its record names, if it is the same device. */
+static void test_claimed(void **state)
+{
+	char *r = unit_tmpdir();
+	struct vb_pciids gpu = { 0x10de, 0x249d, 0x103c, 0x88d1, 0x030000 },
+			 other = { 0x1002, 0x73df, 0, 0, 0x030000 };
+	struct vb_record rd;
+
+	(void)state;
+	vb_sysfs_set_root(r);
+	assert_int_equal(vb_record_claimed(NULL, "0000:01:00.0", &gpu, "nvidia", "vfio-pci", "vfio"), 0);
+	assert_int_equal(vb_record_read("0000:01:00.0", &rd), 0);
+	assert_string_equal(rd.driver, "nvidia");
+	assert_string_equal(rd.target, "vfio-pci");
+	/* again, from vfio-pci (an earlier claim) and from no driver: kept */
+	assert_int_equal(vb_record_claimed(NULL, "0000:01:00.0", &gpu, "vfio-pci", "vfio-pci", "vfio"), 0);
+	assert_int_equal(vb_record_read("0000:01:00.0", &rd), 0);
+	assert_string_equal(rd.driver, "nvidia");
+	assert_int_equal(vb_record_claimed(NULL, "0000:01:00.0", &gpu, "", "none", "none"), 0);
+	assert_int_equal(vb_record_read("0000:01:00.0", &rd), 0);
+	assert_string_equal(rd.driver, "nvidia");
+	assert_string_equal(rd.target, "none");
+	assert_string_equal(rd.hda, "none");
+	/* another host driver replaces it */
+	assert_int_equal(vb_record_claimed(NULL, "0000:01:00.0", &gpu, "nouveau", "vfio-pci", "vfio"), 0);
+	assert_int_equal(vb_record_read("0000:01:00.0", &rd), 0);
+	assert_string_equal(rd.driver, "nouveau");
+	/* another device in the slot: the old record's driver is not its own */
+	assert_int_equal(vb_record_claimed(NULL, "0000:01:00.0", &other, "", "vfio-pci", "vfio"), 0);
+	assert_int_equal(vb_record_read("0000:01:00.0", &rd), 0);
+	assert_string_equal(rd.driver, "");
+	assert_int_equal(rd.id.vendor, 0x1002);
+	assert_int_equal(vb_record_claimed(NULL, "0000:01:00.0", &gpu, "nvidia", "vfio-pci", "a-mode-far-too-long"), -EINVAL);
+	unit_rmtree(r);
+	vb_sysfs_set_root(NULL);
+}
+
 static void test_lock(void **state)
 {
 	char *r = unit_tmpdir();
@@ -82,6 +120,7 @@ int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_claimed),
 		cmocka_unit_test(test_lock),
 	};
 	return cmocka_run_group_tests_name("record", t, NULL, NULL);
