@@ -230,7 +230,7 @@ static void fill_fn(const struct ctx *c, struct unit *u, struct fn *f)
 	if (conf_selects(c, f)) {
 		vb_strlcpy(f->want.override, "vfio-pci", sizeof(f->want.override));
 		vb_strlcpy(f->want.driver, "vfio-pci", sizeof(f->want.driver));
-		snprintf(f->why, sizeof(f->why), "selected by the %s", c->conf.source);
+		snprintf(f->why, sizeof(f->why), "selected by %s", c->conf.source);
 		return;
 	}
 	/* The audio function of a GPU the selectors name follows hda=. */
@@ -241,7 +241,7 @@ static void fill_fn(const struct ctx *c, struct unit *u, struct fn *f)
 			const char *t = !strcmp(mode, "vfio") ? "vfio-pci" : "none";
 			vb_strlcpy(f->want.override, t, sizeof(f->want.override));
 			vb_strlcpy(f->want.driver, strcmp(t, "none") ? t : "", sizeof(f->want.driver));
-			snprintf(f->why, sizeof(f->why), "its GPU is selected by the %s, hda=%s",
+			snprintf(f->why, sizeof(f->why), "its GPU is selected by %s, hda=%s",
 				 c->conf.source, mode);
 			return;
 		}

@@ -106,7 +106,7 @@ int vb_conf_from_cmdline(const char *cmdline, struct vb_conf *c)
 		return r;
 	/* hda alone selects nothing */
 	if (any)
-		c->source = "kernel command line";
+		c->source = "the kernel command line";
 	return any;
 }
 

@@ -84,7 +84,7 @@ int vb_select_load(struct vb_select *s, char *const *ops, int n, char *err, size
 		}
 	}
 	if (n > 0) {
-		s->source = "arguments";
+		s->source = "the arguments";
 		return 1;
 	}
 
@@ -113,8 +113,8 @@ int vb_select_load(struct vb_select *s, char *const *ops, int n, char *err, size
 	}
 	s->source = c.source;
 	/* Messages name the key as it is written in its source. */
-	key = !strcmp(c.source, "kernel command line") ? "vfiobox." : "";
-	snprintf(src, sizeof(src), " (%s)", c.source);
+	key = !strcmp(c.source, "the kernel command line") ? "vfiobox." : "";
+	snprintf(src, sizeof(src), " (%s)", !strncmp(c.source, "the ", 4) ? c.source + 4 : c.source);
 	if (c.ids[0]) {
 		char k[32];
 		snprintf(k, sizeof(k), "%sids=", key);

@@ -43,7 +43,7 @@ static void test_from_cmdline(void **state)
 	assert_int_equal(vb_conf_from_cmdline("ro vfiobox.claim=01:00.0 vfiobox.hda=none", &c), 1);
 	assert_string_equal(c.claim, "01:00.0");
 	assert_string_equal(c.hda, "none");
-	assert_string_equal(c.source, "kernel command line");
+	assert_string_equal(c.source, "the kernel command line");
 	memset(&c, 0, sizeof(c));
 	assert_int_equal(vb_conf_from_cmdline("ro vfiobox.hda=none", &c), 0);
 	assert_string_equal(c.hda, "none");
@@ -97,7 +97,7 @@ static void test_load_precedence(void **state)
 	assert_string_equal(c.hda, "host");	/* the command line's hda wins */
 	unit_puts(r, "proc/cmdline", "ro vfiobox.claim=02:00.0\n");
 	assert_int_equal(vb_conf_load(&c, &line), 1);
-	assert_string_equal(c.source, "kernel command line");
+	assert_string_equal(c.source, "the kernel command line");
 	assert_string_equal(c.claim, "02:00.0");
 	assert_string_equal(c.ids, "");
 	unit_puts(r, "proc/cmdline", "ro\n");

@@ -139,7 +139,7 @@ static void test_sel_operands(void **state)
 
 	(void)state;
 	assert_int_equal(vb_select_load(&s, ops, 4, err, sizeof(err)), 1);
-	assert_string_equal(s.source, "arguments");
+	assert_string_equal(s.source, "the arguments");
 	assert_int_equal(s.naddrs, 1);	/* the same device twice */
 	assert_string_equal(s.addrs[0], "0000:01:00.0");
 	assert_int_equal(s.ids.n, 2);
@@ -183,7 +183,7 @@ static void test_sel_sources(void **state)
 	/* The kernel command line wins over the file. */
 	unit_puts(root, "proc/cmdline", "ro vfiobox.ids=10de:249d vfiobox.hda=host quiet\n");
 	assert_int_equal(vb_select_load(&s, NULL, 0, err, sizeof(err)), 1);
-	assert_string_equal(s.source, "kernel command line");
+	assert_string_equal(s.source, "the kernel command line");
 	assert_int_equal(s.naddrs, 0);
 	assert_int_equal(s.ids.n, 1);
 	assert_string_equal(s.hda, "host");

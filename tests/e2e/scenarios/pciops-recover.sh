@@ -56,7 +56,7 @@ check "back on e1000e first" sysfs_bind $E2E_NIC e1000e
 echo > /sys/bus/pci/devices/$E2E_NIC/driver_override
 mkdir -p /etc && echo "claim=$E2E_NIC" > /etc/vfiobox.conf
 check "recover: selected by the conf file" vfiobox recover $E2E_NIC
-check_match "intention from the conf file" "should end on vfio-pci \(selected by the /etc/vfiobox.conf\)" "$(cat /tmp/e2e.out)"
+check_match "intention from the conf file" "should end on vfio-pci \(selected by /etc/vfiobox.conf\)" "$(cat /tmp/e2e.out)"
 check_driver $E2E_NIC vfio-pci
 check_match "claim record written, with the host driver" "^driver=e1000e\$" "$(cat /run/vfiobox/$E2E_NIC 2>&1)"
 check_match "claim record: target" "^target=vfio-pci\$" "$(cat /run/vfiobox/$E2E_NIC 2>&1)"
@@ -118,9 +118,9 @@ timed_to /tmp/out recover-unknown-hda vfiobox recover $E2E_GPU
 rc=$?
 note "$(cat /tmp/out)"
 check_eq "recover exits 0" 0 $rc
-check_match "only the GPU was known" "^  $E2E_GPU ids unknown: gone; should end on vfio-pci \(selected by the /etc/vfiobox.conf\)$" "$(cat /tmp/out)"
+check_match "only the GPU was known" "^  $E2E_GPU ids unknown: gone; should end on vfio-pci \(selected by /etc/vfiobox.conf\)$" "$(cat /tmp/out)"
 check_match "the HDA appeared with it and follows hda=" \
-	"\] $E2E_HDA appeared with the GPU \(8086:293e\), taken by snd_hda_intel; should end on vfio-pci \(its GPU is selected by the /etc/vfiobox.conf, hda=vfio\)$" \
+	"\] $E2E_HDA appeared with the GPU \(8086:293e\), taken by snd_hda_intel; should end on vfio-pci \(its GPU is selected by /etc/vfiobox.conf, hda=vfio\)$" \
 	"$(cat /tmp/out)"
 check_driver $E2E_GPU vfio-pci
 check_driver $E2E_HDA vfio-pci
