@@ -417,7 +417,6 @@ static void check_gpus(struct doctor *d)
 static void check_selectors(struct doctor *d)
 {
 	char err[VB_TEXT_LEN], list[VB_TEXT_LEN] = "";
-	size_t i;
 	int r = vb_select_load(&d->sel, NULL, 0, err, sizeof(err));
 
 	if (r < 0) {
@@ -431,11 +430,8 @@ static void check_selectors(struct doctor *d)
 		return;
 	}
 	d->have_conf = 1;
-	for (i = 0; i < d->sel.naddrs; i++)
-		vb_appendf(list, sizeof(list), "%s%s", i ? "," : " claim=", d->sel.addrs[i]);
-	line(d, OK, NULL, "selectors from %s:%s%s%s%s%s", d->sel.source,
-	     d->sel.ids_text[0] ? " ids=" : "", d->sel.ids_text, list,
-	     d->sel.hda[0] ? " hda=" : "", d->sel.hda);
+	vb_select_describe(&d->sel, list, sizeof(list));
+	line(d, OK, NULL, "selectors from %s: %s", d->sel.source, list);
 }
 
 static void check_cmdline(struct doctor *d)

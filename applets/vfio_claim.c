@@ -354,7 +354,7 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 	for (i = 0; i < sel->ids.n; i++) {
 		int hit = 0;
 		for (j = 0; j < set.n; j++)
-			hit |= set.v[j].why == VB_WHY_IDS && vb_id_match(&sel->ids.v[i], &set.v[j].d.id);
+			hit |= set.v[j].why != VB_WHY_GROUP && vb_id_match(&sel->ids.v[i], &set.v[j].d.id);
 		if (!hit) {
 			char t[64];
 			vb_id_format(&sel->ids.v[i], t, sizeof(t));
@@ -564,14 +564,9 @@ int vfio_claim_main(int argc, char **argv)
 		return VB_EXIT_OK;
 	}
 	if (strcmp(sel.source, "the arguments")) {
-		char list[VB_TEXT_LEN] = "";
-		size_t i;
-		for (i = 0; i < sel.naddrs; i++) {
-			size_t l = strlen(list);
-			snprintf(list + l, sizeof(list) - l, " %s", sel.addrs[i]);
-		}
-		vb_info("from %s:%s%s%s%s%s", sel.source, sel.ids_text[0] ? " ids=" : "",
-			sel.ids_text, list, sel.hda[0] ? " hda=" : "", sel.hda);
+		char what[VB_TEXT_LEN];
+		vb_select_describe(&sel, what, sizeof(what));
+		vb_info("from %s: %s", sel.source, what);
 	}
 	rc = claim(&o, &sel);
 	vb_select_free(&sel);

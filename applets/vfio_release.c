@@ -356,14 +356,9 @@ int vfio_release_main(int argc, char **argv)
 		return VB_EXIT_OK;
 	}
 	if (strcmp(sel.source, "the arguments")) {
-		char list[VB_TEXT_LEN] = "";
-		size_t i;
-		for (i = 0; i < sel.naddrs; i++) {
-			size_t l = strlen(list);
-			snprintf(list + l, sizeof(list) - l, " %s", sel.addrs[i]);
-		}
-		vb_info("from %s:%s%s%s", sel.source, sel.ids_text[0] ? " ids=" : "",
-			sel.ids_text, list);
+		char what[VB_TEXT_LEN];
+		vb_select_describe(&sel, what, sizeof(what));
+		vb_info("from %s: %s", sel.source, what);
 	}
 	rc = release(&o, &sel);
 	vb_select_free(&sel);

@@ -305,3 +305,18 @@ void vb_devset_free(struct vb_devset *set)
 	set->n = 0;
 }
 
+
+void vb_select_describe(const struct vb_select *s, char *buf, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	buf[0] = 0;
+	if (s->ids_text[0])
+		vb_appendf(buf, n, "ids=%s", s->ids_text);
+	for (i = 0; i < s->naddrs; i++)
+		vb_appendf(buf, n, "%s%s", i ? "," : buf[0] ? " claim=" : "claim=", s->addrs[i]);
+	if (s->hda[0])
+		vb_appendf(buf, n, "%shda=%s", buf[0] ? " " : "", s->hda);
+}

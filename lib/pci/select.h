@@ -29,6 +29,9 @@ struct vb_select {
 	const char *source;		/* "arguments", "kernel command line", "/etc/vfiobox.conf" */
 };
 
+/* The reading in words, as every applet shows it: "ids=10de:249d
+ * claim=0000:01:00.0,0000:02:00.0 hda=none" (the parts that are set). */
+void vb_select_describe(const struct vb_select *s, char *buf, size_t n);
 /* 1 for the --hda / hda= modes: vfio, none, host. */
 int vb_select_hda_ok(const char *mode);
 
