@@ -15,5 +15,10 @@
 
 /* Print an applet's usage to stdout (for --help). */
 void vb_print_usage(const char *usage);
+/* Take /run/vfiobox.lock for an applet that rebinds devices, waiting up to
+ * timeout_ms; on failure say why ("...; nothing claimed", with `nothing` the
+ * applet's own words) and return -errno. Returns the lock fd otherwise, for
+ * vb_record_unlock. */
+int vb_lock_rebind(long timeout_ms, const char *nothing);
 
 #endif

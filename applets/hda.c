@@ -314,10 +314,8 @@ int hda_main(int argc, char **argv)
 		goto out;
 	}
 	if (strcmp(op, "status") && !act.dry_run) {
-		lock = vb_record_lock(10000);
+		lock = vb_lock_rebind(10000, "nothing changed");
 		if (lock < 0) {
-			vb_err("lock /run/vfiobox.lock: %s", lock == -ETIMEDOUT ?
-			       "another vfiobox is rebinding devices" : vb_sysfs_strerror(lock, NULL));
 			rc = VB_EXIT_FAIL;
 			goto out;
 		}

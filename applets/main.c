@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "applet.h"
+#include "pci/record.h"
 #include "base/util.h"
 
 struct applet {
@@ -52,6 +53,18 @@ static const char vfiobox_usage[] =
 void vb_print_usage(const char *usage)
 {
 	fputs(usage, stdout);
+}
+
+int vb_lock_rebind(long timeout_ms, const char *nothing)
+{
+	int fd = vb_record_lock(timeout_ms);
+
+	if (fd == -ETIMEDOUT)
+		vb_err("another vfiobox is rebinding devices (/run/vfiobox.lock held for "
+		       "%ld.%03ld s); %s", timeout_ms / 1000, timeout_ms % 1000, nothing);
+	else if (fd < 0)
+		vb_err("/run/vfiobox.lock: %s; %s", strerror(-fd), nothing);
+	return fd;
 }
 
 static const struct applet *find(const char *name)

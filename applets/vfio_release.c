@@ -245,14 +245,8 @@ static int release(const struct release_opts *o, struct vb_select *sel)
 	for (i = 0; i < n && !it[i].work; i++)
 		;
 	if (i < n && !o->dry_run) {
-		lock = vb_record_lock(o->timeout_ms);
+		lock = vb_lock_rebind(o->timeout_ms, "nothing released");
 		if (lock < 0) {
-			if (lock == -ETIMEDOUT)
-				vb_err("another vfiobox is rebinding devices (/run/vfiobox.lock held "
-				       "for %ld.%03ld s); nothing released", o->timeout_ms / 1000,
-				       o->timeout_ms % 1000);
-			else
-				vb_err("/run/vfiobox.lock: %s; nothing released", strerror(-lock));
 			rc = VB_EXIT_FAIL;
 			goto out;
 		}
