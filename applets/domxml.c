@@ -512,20 +512,6 @@ static int first_pass(struct domxml_opts *o, int *fd, char *buf, struct vb_xml *
 
 /* ---- output ------------------------------------------------------------------ */
 
-static int write_all(int fd, const char *b, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, b, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -errno;
-		b += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
 
 static int second_pass(struct domxml_opts *o, int in, int out, const struct vb_dx_plan *p, char *buf)
 {
@@ -584,7 +570,7 @@ static int make_backup(const char *path, const char *suf, char *buf)
 		return r;
 	}
 	while ((k = read(in, buf, BUF_SIZE)) > 0)
-		if ((r = write_all(out, buf, (size_t)k)) < 0)
+		if ((r = vb_blob_write_fd(out, buf, (size_t)k)) < 0)
 			break;
 	if (k < 0)
 		r = -errno;

@@ -204,25 +204,27 @@ static void json_names(const struct list_opts *o, const struct vb_pciids *id, in
 	}
 }
 
-static void print_json(const struct list_opts *o, const struct vb_pcidev *d,
-		       char **members, size_t nm, int first)
+/* The identity fields every view's JSON shares; subsys: with the subsystem
+ * ids and name (list --json). */
+static void json_ident(const struct list_opts *o, const struct vb_pcidev *d, int subsys)
 {
-	size_t i;
-	int k = 0;
+	char c[NAME_LEN];
 
-	printf("%s\n    {\"address\":\"%s\",", first ? "" : ",", d->addr);
+	printf("{\"address\":\"%s\",", d->addr);
 	json_hex("class", d->id.class, 6);
 	printf(",\"class_name\":");
-	vb_json_str(stdout, vb_class_name(d->id.class), 0);
+	vb_json_str(stdout, vb_names_class(o->nm, d->id.class, c, sizeof(c)), 0);
 	putchar(',');
 	json_hex("vendor", d->id.vendor, 4);
 	putchar(',');
 	json_hex("device", d->id.device, 4);
-	putchar(',');
-	json_hex("subsystem_vendor", d->id.subvendor, 4);
-	putchar(',');
-	json_hex("subsystem_device", d->id.subdevice, 4);
-	json_names(o, &d->id, 1);
+	if (subsys) {
+		putchar(',');
+		json_hex("subsystem_vendor", d->id.subvendor, 4);
+		putchar(',');
+		json_hex("subsystem_device", d->id.subdevice, 4);
+	}
+	json_names(o, &d->id, subsys);
 	if (d->revision >= 0)
 		printf(",\"revision\":\"%02x\"", d->revision);
 	else
@@ -231,6 +233,16 @@ static void print_json(const struct list_opts *o, const struct vb_pcidev *d,
 	vb_json_str(stdout, d->driver, 1);
 	printf(",\"driver_override\":");
 	vb_json_str(stdout, d->override, 1);
+}
+
+static void print_json(const struct list_opts *o, const struct vb_pcidev *d,
+		       char **members, size_t nm, int first)
+{
+	size_t i;
+	int k = 0;
+
+	printf("%s\n    ", first ? "" : ",");
+	json_ident(o, d, 1);
 	if (d->group >= 0)
 		printf(",\"iommu_group\":%d", d->group);
 	else
@@ -295,30 +307,6 @@ static void print_terse(const struct list_opts *o, const struct vb_pcidev *d)
 		printf(" (rev %02x)", d->revision);
 }
 
-/* The identity fields every view's JSON shares. */
-static void json_ident(const struct list_opts *o, const struct vb_pcidev *d)
-{
-	printf("{\"address\":\"%s\",", d->addr);
-	json_hex("class", d->id.class, 6);
-	printf(",\"class_name\":");
-	{
-		char c[NAME_LEN];
-		vb_json_str(stdout, vb_names_class(o->nm, d->id.class, c, sizeof(c)), 0);
-	}
-	putchar(',');
-	json_hex("vendor", d->id.vendor, 4);
-	putchar(',');
-	json_hex("device", d->id.device, 4);
-	json_names(o, &d->id, 0);
-	if (d->revision >= 0)
-		printf(",\"revision\":\"%02x\"", d->revision);
-	else
-		printf(",\"revision\":null");
-	printf(",\"driver\":");
-	vb_json_str(stdout, d->driver, 1);
-	printf(",\"driver_override\":");
-	vb_json_str(stdout, d->override, 1);
-}
 
 static void json_head(const struct list_opts *o)
 {
@@ -406,7 +394,7 @@ static int show_group(const struct list_opts *o, int g, int first)
 		       boot ? "true" : "false");
 		for (i = 0; i < nm; i++) {
 			printf("%s\n      ", i ? "," : "");
-			json_ident(o, &d[i]);
+			json_ident(o, &d[i], 0);
 			printf(",\"boot_vga\":%s,\"keeps_group_from_vfio\":%s}",
 			       d[i].boot_vga < 0 ? "null" : d[i].boot_vga ? "true" : "false",
 			       vb_pcidev_dma_ok(d[i].addr, d[i].id.class, d[i].driver) ? "false" : "true");
@@ -574,7 +562,7 @@ static void tree_node_json(struct tree *tr, int i)
 
 	load_node(tr, i, &d);
 	read_acs(tr->pc, d.addr, &a);
-	json_ident(o, &d);
+	json_ident(o, &d, 0);
 	if (d.group >= 0)
 		printf(",\"iommu_group\":%d", d.group);
 	else

@@ -15,7 +15,7 @@
 FUZZ_TIME       ?= 600
 FUZZ_SMOKE_TIME ?= 25
 FUZZ_DOMXML     := $(BUILD)/fuzz/fuzz_domxml
-FUZZ_DOMXML_SRC := tests/fuzz/fuzz_domxml.c lib/xml/xml.c $(sort $(wildcard lib/xml/domxml*.c)) lib/pci/pcidev.c lib/base/sysfs.c lib/base/util.c
+FUZZ_DOMXML_SRC := tests/fuzz/fuzz_domxml.c lib/xml/xml.c $(sort $(wildcard lib/xml/domxml*.c)) lib/pci/pcidev.c lib/base/sysfs.c lib/base/util.c lib/base/blob.c
 FUZZ_DOMXML_RUN  = $(FUZZ_DOMXML) -dict=tests/fuzz/domxml.dict -artifact_prefix=$(BUILD)/fuzz/ \
 		   -print_final_stats=1 $(BUILD)/fuzz/domxml-corpus tests/fuzz/corpus/domxml
 

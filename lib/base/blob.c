@@ -139,11 +139,27 @@ int vb_blob_tmpfile(const char *path, char *tmp, size_t n)
 	return fd < 0 ? -errno : fd;
 }
 
+int vb_blob_write_fd(int fd, const void *buf, size_t len)
+{
+	const char *b = buf;
+
+	while (len) {
+		ssize_t w = write(fd, b, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return w < 0 ? -errno : -EIO;
+		b += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
 int vb_blob_write_atomic(const char *path, const void *buf, size_t len, mode_t mode)
 {
 	char dir[PATH_MAX], tmp[PATH_MAX];
 	const char *base = strrchr(path, '/');
-	size_t done = 0;
 	int fd, dfd, e;
 
 	base = base ? base + 1 : path;
@@ -153,16 +169,8 @@ int vb_blob_write_atomic(const char *path, const void *buf, size_t len, mode_t m
 		return e;
 	if ((fd = vb_blob_tmpfile(path, tmp, sizeof(tmp))) < 0)
 		return fd;
-	while (done < len) {
-		ssize_t w = write(fd, (const char *)buf + done, len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			e = -errno;
-			goto fail;
-		}
-		done += (size_t)w;
-	}
+	if ((e = vb_blob_write_fd(fd, buf, len)) < 0)
+		goto fail;
 	if (fchmod(fd, mode & ~cur_umask()) < 0 || fsync(fd) < 0) {
 		e = -errno;
 		goto fail;

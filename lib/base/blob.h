@@ -36,6 +36,9 @@ int vb_blob_tmpfile(const char *path, char *tmp, size_t n);
 /* Write len bytes to path atomically, mode mode (before umask). 0 or -errno;
  * on error nothing is left at path's directory but what was there before. */
 int vb_blob_write_atomic(const char *path, const void *buf, size_t len, mode_t mode);
+/* Write all of buf[0..len) to fd, going on after short writes and EINTR.
+ * 0 or -errno (-EIO for a write of 0 bytes). */
+int vb_blob_write_fd(int fd, const void *buf, size_t len);
 /* 0 if the directory that path would be created in exists and is writable,
  * else -errno (checked before any other side effect). */
 int vb_blob_check_target(const char *path);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "base/act.h"
+#include "base/blob.h"
 #include "pci/pcidev.h"
 #include "pci/record.h"
 #include "base/sysfs.h"
@@ -57,8 +58,7 @@ static int mkdirs(void)
 int vb_record_write(const struct vb_act *a, const struct vb_record *rec)
 {
 	char p[VB_PATH_MAX], tmp[VB_PATH_MAX + 8], buf[512];
-	int r, fd, len, off;
-	ssize_t w;
+	int r, fd, len;
 
 	if (a && a->dry_run)
 		return 0;
@@ -81,13 +81,7 @@ int vb_record_write(const struct vb_act *a, const struct vb_record *rec)
 	}
 	if (fd < 0)
 		return -errno;
-	for (off = 0, r = 0; off < len && !r;) {
-		w = write(fd, buf + off, (size_t)(len - off));
-		if (w > 0)
-			off += (int)w;
-		else if (w == 0 || errno != EINTR)
-			r = w ? -errno : -EIO;
-	}
+	r = vb_blob_write_fd(fd, buf, (size_t)len);
 	if (close(fd) < 0 && !r)
 		r = -errno;
 	if (!r && rename(tmp, p) < 0)

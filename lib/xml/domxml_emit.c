@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/blob.h"
 #include "xml/domxml.h"
 
 int vb_dx_apply_mem(const struct vb_dx_plan *p, const char *in, size_t len,
@@ -31,20 +32,6 @@ int vb_dx_apply_mem(const struct vb_dx_plan *p, const char *in, size_t len,
 }
 
 
-static int write_all(int fd, const char *b, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, b, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -errno;
-		b += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
 
 /* Copy in[off, off+n) to out: in-kernel when it can be. 0, -ESTALE when in
  * ends first, or -errno. */
@@ -65,7 +52,7 @@ static int copy_span(int in, uint64_t off, uint64_t n, int out, char *buf, size_
 		} else {
 			k = pread(in, buf, n < cap ? (size_t)n : cap, o);
 			if (k > 0) {
-				int r = write_all(out, buf, (size_t)k);
+				int r = vb_blob_write_fd(out, buf, (size_t)k);
 
 				if (r < 0)
 					return r;
@@ -99,7 +86,7 @@ int vb_dx_apply_fd(const struct vb_dx_plan *p, int in, int out, char *buf, size_
 			return r;
 		if (i == p->npatches)
 			break;
-		if ((r = write_all(out, p->patches[i].ins, p->patches[i].ins_len)) < 0)
+		if ((r = vb_blob_write_fd(out, p->patches[i].ins, p->patches[i].ins_len)) < 0)
 			return r;
 		cur = p->patches[i].off + p->patches[i].del;
 	}
