@@ -406,14 +406,6 @@ static const char *drv(const char *d)
 	return d[0] ? d : "no driver";
 }
 
-/* The driver a binding ends on: the override's, else the host driver. */
-static const char *keep_driver(const struct vb_rebind_keep *k)
-{
-	if (k->override[0])
-		return strcmp(k->override, VB_TARGET_NONE) ? k->override : "";
-	return k->driver;
-}
-
 /* Put f where `to` says, through the rebind transaction (a failure is
  * undone; what cannot be is said), saying if the host driver took it when it
  * came back. A dry run shows the writes for the state the kernel gives a
@@ -421,31 +413,16 @@ static const char *keep_driver(const struct vb_rebind_keep *k)
  * have bound (f->host_guess). */
 static int bind_fn(const struct ctx *c, struct fn *f, const struct vb_rebind_keep *to, const char *why)
 {
-	const char *want = keep_driver(to);
+	const char *want = vb_rebind_keep_driver(to);
 	struct vb_rebind_ctx *rc = c->rb;
 	struct vb_rebind v;
 	int r, tries;
 
 	if (c->act.dry_run) {
-		r = vb_rebind_plan_keep(&v, f->addr, to, f->host_guess);
-		if (r < 0) {
+		if ((r = vb_rebind_keep_show(rc, f->addr, to, f->host_guess)) < 0) {
 			vb_err("%s: %s %s: %s", f->addr, why, drv(want), strerror(-r));
 			return VB_EXIT_FAIL;
 		}
-		if (!to->override[0])
-			vb_act_note(&c->act, "%s binds %s by itself when the kernel creates it%s",
-				    to->driver, f->addr, r ? "; if another driver takes it, it "
-				    "is unbound from it and probed again" : "");
-		else if (f->host_guess[0] && strcmp(f->host_guess, want))
-			vb_act_note(&c->act, "the kernel forgets driver_override when it creates %s "
-				    "again, and %s likely takes it", f->addr, f->host_guess);
-		else
-			vb_act_note(&c->act, "the kernel forgets driver_override when it creates %s "
-				    "again; a host driver that took it is unbound first (echo %s > "
-				    "/sys/bus/pci/drivers/DRIVER/unbind)", f->addr, f->addr);
-		if (r > 0 && vb_rebind_run(rc, &v, 1) < 0)
-			vb_act_note(&c->act, "%s: %s: %s", rc->fail_addr, rc->fail_step, rc->fail_detail);
-		vb_act_note(&c->act, "verify: %s is on %s", f->addr, drv(want));
 		return VB_EXIT_OK;
 	}
 	if (f->took[0] && strcmp(f->took, want))

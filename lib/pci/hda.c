@@ -106,33 +106,27 @@ static int put_back(const struct vb_act *a, struct vb_hda_op *op)
 {
 	struct vb_rebind_ctx c;
 	struct vb_rebind v;
-	const char *guess;
 	int r;
 
 	vb_rebind_ctx_init(&c, a);
 	c.probe_wait_ms = 2000;
-	if (a && a->dry_run && op->binding.override[0])
-		vb_act_note(a, "the kernel forgets driver_override when it creates %s again; a "
-			    "host driver that took it is unbound first (echo %s > "
-			    "/sys/bus/pci/drivers/DRIVER/unbind)", op->gpu, op->gpu);
-	else if (a && a->dry_run)
-		vb_act_note(a, "%s binds %s by itself when the kernel creates it; verify",
-			    op->binding.driver, op->gpu);
-	/* A new device with no override: its host driver binds it by itself. */
-	guess = !(a && a->dry_run) ? NULL : op->binding.override[0] ? "" : op->binding.driver;
-	r = vb_rebind_plan_keep(&v, op->gpu, &op->binding, guess);
+	/* Dry run: a new device with no override is bound by its host driver by
+	 * itself; with one, which host driver takes it is not known. */
+	r = a && a->dry_run ? vb_rebind_keep_show(&c, op->gpu, &op->binding,
+						  op->binding.override[0] ? "" :
+						  op->binding.driver) :
+	    vb_rebind_plan_keep(&v, op->gpu, &op->binding, NULL);
 	if (r < 0) {
 		vb_strlcpy(op->bind_step, "plan", sizeof(op->bind_step));
 		vb_strlcpy(op->bind_detail, r == -ENODEV ? "gone from the bus" : strerror(-r),
 			   sizeof(op->bind_detail));
 		return r;
 	}
+	if (a && a->dry_run)
+		return 0;
 	vb_strlcpy(op->bound, v.old_driver, sizeof(op->bound));
 	if (r > 0)
 		r = vb_rebind_run(&c, &v, 1);
-	if (a && a->dry_run && op->binding.override[0])
-		vb_act_note(a, "verify: %s is on %s", op->gpu, strcmp(op->binding.override,
-			    VB_TARGET_NONE) ? op->binding.override : "no driver");
 	if (r < 0) {
 		vb_strlcpy(op->bind_step, c.fail_step, sizeof(op->bind_step));
 		vb_strlcpy(op->bind_detail, c.fail_detail, sizeof(op->bind_detail));

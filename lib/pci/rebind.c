@@ -308,6 +308,13 @@ int vb_rebind_plan_keep(struct vb_rebind *v, const char *addr, const struct vb_r
 	return plan_decide(v, target);
 }
 
+const char *vb_rebind_keep_driver(const struct vb_rebind_keep *k)
+{
+	if (k->override[0])
+		return strcmp(k->override, VB_TARGET_NONE) ? k->override : "";
+	return k->driver;
+}
+
 void vb_rebind_ctx_init(struct vb_rebind_ctx *c, const struct vb_act *a)
 {
 	memset(c, 0, sizeof(*c));
@@ -738,4 +745,30 @@ undo:
 	for (i = n; i-- > 0;)
 		undo_one(c, &v[i]);
 	return c->fail_err;
+}
+
+int vb_rebind_keep_show(struct vb_rebind_ctx *c, const char *addr, const struct vb_rebind_keep *k,
+			const char *guess)
+{
+	const char *want = vb_rebind_keep_driver(k);
+	struct vb_rebind v;
+	int r = vb_rebind_plan_keep(&v, addr, k, guess);
+
+	if (r < 0)
+		return r;
+	if (!k->override[0])
+		vb_act_note(c->act, "%s binds %s by itself when the kernel creates it%s", k->driver,
+			    v.addr, r ? "; if another driver takes it, it is unbound from it and "
+			    "probed again" : "");
+	else if (*guess && strcmp(guess, want))
+		vb_act_note(c->act, "the kernel forgets driver_override when it creates %s again, "
+			    "and %s likely takes it", v.addr, guess);
+	else
+		vb_act_note(c->act, "the kernel forgets driver_override when it creates %s again; "
+			    "a host driver that took it is unbound first (echo %s > "
+			    "/sys/bus/pci/drivers/DRIVER/unbind)", v.addr, v.addr);
+	if (r > 0 && vb_rebind_run(c, &v, 1) < 0)
+		vb_act_note(c->act, "%s: %s: %s", c->fail_addr, c->fail_step, c->fail_detail);
+	vb_act_note(c->act, "verify: %s is on %s", v.addr, *want ? want : "no driver");
+	return 0;
 }

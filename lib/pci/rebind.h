@@ -100,6 +100,10 @@ int vb_rebind_keep_get(const char *addr, struct vb_rebind_keep *k);
 int vb_rebind_plan_keep(struct vb_rebind *v, const char *addr, const struct vb_rebind_keep *k,
 			const char *guess);
 
+/* The driver k ends on: the one its override names ("" for none), else its
+ * host driver. */
+const char *vb_rebind_keep_driver(const struct vb_rebind_keep *k);
+
 struct vb_rebind_ctx {
 	const struct vb_act *act;
 	long unbind_timeout_ms;		/* bounded wait on each unbind */
@@ -120,6 +124,13 @@ void vb_rebind_ctx_init(struct vb_rebind_ctx *c, const struct vb_act *a);
  * v[i].state say what is left. In a dry run the writes are printed and
  * nothing is verified. */
 int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n);
+
+/* A dry run of putting addr back where k says once the kernel has created it
+ * again: what will happen in words, the writes (vb_rebind_run in c's dry
+ * run) for a new device bound to guess ("" unknown), the check. Returns the
+ * plan's -errno, else 0. */
+int vb_rebind_keep_show(struct vb_rebind_ctx *c, const char *addr, const struct vb_rebind_keep *k,
+			const char *guess);
 
 /* The device's state in words: "driver_override vfio-pci, bound to nvidia",
  * "no driver_override, no driver", "gone from the bus". */

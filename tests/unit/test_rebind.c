@@ -684,6 +684,27 @@ static void test_keep(void **state)
 		"echo 0000:09:00.0 > /sys/bus/pci/drivers_probe\n");
 	free(mem);
 
+	/* The driver each ends on, and the dry run of the put-back in words. */
+	assert_string_equal(vb_rebind_keep_driver(&vf), "vfio-pci");
+	assert_string_equal(vb_rebind_keep_driver(&parked), "");
+	assert_string_equal(vb_rebind_keep_driver(&host), "nvidia");
+	mem = NULL;
+	dry.out = open_memstream(&mem, &len);
+	vb_rebind_ctx_init(&c, &dry);
+	assert_int_equal(vb_rebind_keep_show(&c, "09:00.0", &vf, "nvidia"), 0);
+	assert_int_equal(vb_rebind_keep_show(&c, "09:00.0", &host, "nvidia"), 0);
+	assert_int_equal(vb_rebind_keep_show(&c, "09:00.0", &bad, ""), -EINVAL);
+	fclose(dry.out);
+	assert_string_equal(mem,
+		"# the kernel forgets driver_override when it creates 0000:09:00.0 again, and nvidia likely takes it\n"
+		"echo vfio-pci > /sys/bus/pci/devices/0000:09:00.0/driver_override\n"
+		"echo 0000:09:00.0 > /sys/bus/pci/drivers/nvidia/unbind\n"
+		"echo 0000:09:00.0 > /sys/bus/pci/drivers_probe\n"
+		"# verify: 0000:09:00.0 is on vfio-pci\n"
+		"# nvidia binds 0000:09:00.0 by itself when the kernel creates it\n"
+		"# verify: 0000:09:00.0 is on nvidia\n");
+	free(mem);
+
 	/* A real run on a tree that binds nothing: the HDA function is to go
 	 * back to nvidia (as if nvidia had it), the unbind from snd_hda_intel
 	 * changes nothing here, and the failure names the driver that has it. */
