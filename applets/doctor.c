@@ -419,6 +419,10 @@ static void check_selectors(struct doctor *d)
 	char err[VB_TEXT_LEN], list[VB_TEXT_LEN] = "";
 	int r = vb_select_load(&d->sel, NULL, 0, err, sizeof(err));
 
+	if (vb_select_off())
+		line(d, WARN, "boot without it to claim again",
+		     "selectors: vfiobox.claim=off on the kernel command line: the off switch, the "
+		     "hooks and vfio-claim without selectors claim nothing this boot");
 	if (r < 0) {
 		line(d, FAIL, "fix it: vfio-claim stops on it too (exit 2, nothing claimed)",
 		     "selectors: %s", err);
