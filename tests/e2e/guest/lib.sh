@@ -115,7 +115,8 @@ vfiobox() {
 		: > /tmp/e2e.vfiobox-ran
 		if [ -e /sys/module/vfio_iommu_type1 ] &&
 		   ! grep -q '^# e2e-preloaded: ..*' /e2e/scenario.sh 2>/dev/null; then
-			fail "vfio_iommu_type1 was loaded before vfiobox first ran: vfiobox must load it itself (a scenario that means it says why: # e2e-preloaded: REASON)"
+			# To the console itself: the caller may capture stdout.
+			fail "vfio_iommu_type1 was loaded before vfiobox first ran: vfiobox must load it itself (a scenario that means it says why: # e2e-preloaded: REASON)" > /dev/console
 		fi
 	fi
 	/e2e/bin/vfiobox "$@"
