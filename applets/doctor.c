@@ -25,6 +25,7 @@
 #include "base/conf.h"
 #include "pci/ids.h"
 #include "pci/kmod.h"
+#include "pci/vfio.h"
 #include "pci/pcidev.h"
 #include "base/sysfs.h"
 #include "base/util.h"
@@ -246,6 +247,18 @@ static void check_modules(struct doctor *d)
 		if (!strcmp(need[i], "vfio_pci_core") && st == VB_KMOD_MISSING &&
 		    maj && (maj < 5 || (maj == 5 && min < 15)))
 			continue;
+		/* A kernel without vfio_iommu_type1 but with iommufd: that is
+		 * the backend vfio-claim loads (lib/pci/vfio). */
+		if (!strcmp(need[i], "vfio_iommu_type1") && st == VB_KMOD_MISSING) {
+			const char *b;
+			if (vb_vfio_backend(&b) == 0 && strcmp(b, need[i])) {
+				len = strlen(have);
+				snprintf(have + len, 256 - len, "%siommufd (%s, the IOMMU backend: no "
+					 "vfio_iommu_type1)", len ? ", " : "",
+					 vb_kmod_state_name(vb_kmod_state(b)));
+				continue;
+			}
+		}
 		dst = st > VB_KMOD_MISSING ? have : miss;
 		len = strlen(dst);
 		if (st < 0)
@@ -274,6 +287,31 @@ static void check_modules(struct doctor *d)
 	} else {
 		line(d, OK, NULL, "vfio modules for %s: %s", d->release, have);
 	}
+}
+
+/* Which vfio interface the kernel offers (seen once vfio is loaded), and
+ * what libvirt needs for the device cdev (FACTS.md: libvirt 12.2+). */
+static void check_interfaces(struct doctor *d)
+{
+	int f = vb_vfio_interfaces();
+	char what[VB_TEXT_LEN] = "";
+
+	if (!(f & (VB_VFIO_IF_GROUP | VB_VFIO_IF_CDEV)))
+		return;	/* vfio not loaded: nothing to tell from */
+	if (f & VB_VFIO_IF_GROUP)
+		vb_appendf(what, sizeof(what), "groups (/dev/vfio/vfio, /dev/vfio/GROUP: every QEMU "
+			   "and libvirt)");
+	if (f & VB_VFIO_IF_CDEV)
+		vb_appendf(what, sizeof(what), "%sdevice cdev (/dev/vfio/devices/vfioN%s: libvirt "
+			   "12.2 or later with <driver iommufd='yes'/> on the hostdev)",
+			   what[0] ? ", " : "", f & VB_VFIO_IF_IOMMUFD ? " with /dev/iommu" :
+			   ", but no /dev/iommu: load iommufd");
+	if (f & VB_VFIO_IF_GROUP)
+		line(d, OK, NULL, "vfio interfaces: %s", what);
+	else
+		line(d, WARN, "use libvirt 12.2 or later with <driver iommufd='yes'/> on each "
+		     "hostdev (QEMU with iommufd), or a kernel with CONFIG_VFIO_GROUP=y",
+		     "vfio interfaces: no group interface (CONFIG_VFIO_GROUP=n), only %s", what);
 }
 
 static int selected(const struct doctor *d, const char *addr, const struct vb_pciids *id)
@@ -490,6 +528,7 @@ int doctor_main(int argc, char **argv)
 
 	check_iommu(&d);
 	check_modules(&d);
+	check_interfaces(&d);
 	check_selectors(&d);
 	check_gpus(&d);
 	check_cmdline(&d);

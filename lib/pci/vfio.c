@@ -54,6 +54,20 @@ int vb_vfio_backend_ready(const struct vb_act *a, const char **name, int *status
 	return vb_kmod_load(a, *name, status);
 }
 
+static int rooted_exists(const char *abs)
+{
+	char p[VB_PATH_MAX];
+
+	return vb_sysfs_path(p, sizeof(p), "%s", abs) == 0 && vb_sysfs_exists(p);
+}
+
+int vb_vfio_interfaces(void)
+{
+	return (rooted_exists("/dev/vfio/vfio") ? VB_VFIO_IF_GROUP : 0) |
+	       (rooted_exists("/sys/class/vfio-dev") ? VB_VFIO_IF_CDEV : 0) |
+	       (rooted_exists("/dev/iommu") ? VB_VFIO_IF_IOMMUFD : 0);
+}
+
 const char *vb_vfio_step_name(int step)
 {
 	switch (step) {

@@ -38,6 +38,14 @@ int vb_vfio_backend(const char **name);
 int vb_vfio_backend_ready(const struct vb_act *a, const char **name, int *status, int *nomod,
 			  int *was_loaded);
 
+/* Which userspace interfaces the running kernel's vfio offers, as far as the
+ * nodes show (vfio loaded): VB_VFIO_IF_GROUP, the container and group nodes
+ * every QEMU uses (/dev/vfio/vfio); VB_VFIO_IF_CDEV, the device cdev
+ * (CONFIG_VFIO_DEVICE_CDEV, 6.6+: /sys/class/vfio-dev, /dev/vfio/devices/vfioN);
+ * VB_VFIO_IF_IOMMUFD, /dev/iommu (6.2+). 0 when none is seen. */
+enum { VB_VFIO_IF_GROUP = 1, VB_VFIO_IF_CDEV = 2, VB_VFIO_IF_IOMMUFD = 4 };
+int vb_vfio_interfaces(void);
+
 /* The steps of the open, for messages. */
 enum vb_vfio_step {
 	VB_VFIO_STEP_NONE = 0,
