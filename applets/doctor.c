@@ -24,6 +24,7 @@
 #include "pci/select.h"
 #include "base/conf.h"
 #include "pci/ids.h"
+#include "pci/fb.h"
 #include "pci/kmod.h"
 #include "pci/vfio.h"
 #include "pci/pcidev.h"
@@ -324,6 +325,35 @@ static int same_slot(const char *a, const char *b)
 	return !strncmp(a, b, strlen(a) - 1);	/* DDDD:BB:DD. prefix */
 }
 
+/* Firmware framebuffers in the GPU's BARs (lib/pci/fb): vfio-pci removes
+ * them only for a VGA-class device. */
+static void check_fb(struct doctor *d, const struct vb_pcidev *g, int sel)
+{
+	struct vb_fb fb[4];
+	int i, n = vb_fb_find(g->addr, fb, 4);
+
+	if (n == -EACCES && sel)
+		line(d, WARN, "run doctor as root", "framebuffer: /proc/iomem hides its addresses: "
+		     "cannot tell whether a firmware framebuffer sits in %s's BARs", g->addr);
+	for (i = 0; i < n; i++) {
+		char fix[128];
+
+		snprintf(fix, sizeof(fix), "boot with %s (initcall_blacklist=sysfb_init stops "
+			 "every sysfb framebuffer)", vb_fb_param(fb[i].name));
+		if (vb_fb_vfio_removes(g->id.class))
+			line(d, OK, NULL, "framebuffer: %s (%#llx-%#llx) is in BAR %d of %s; vfio-pci "
+			     "removes it when it takes the device (VGA class)", fb[i].name,
+			     fb[i].start, fb[i].end, fb[i].bar, g->addr);
+		else
+			line(d, sel ? WARN : OK, sel ? fix : NULL,
+			     "framebuffer: %s (%#llx-%#llx) is in BAR %d of %s, a %s: vfio-pci removes "
+			     "firmware framebuffers only for VGA-class devices, so it cannot reserve "
+			     "that BAR (\"BAR %d: can't reserve\")%s", fb[i].name, fb[i].start,
+			     fb[i].end, fb[i].bar, g->addr, vb_class_name(g->id.class), fb[i].bar,
+			     "");
+	}
+}
+
 static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 {
 	char **m = NULL, buf[768] = "", fixbuf[256];
@@ -357,6 +387,7 @@ static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 	}
 
 	/* The IOMMU group. */
+	check_fb(d, g, sel);
 	if (g->group < 0) {
 		if (d->groups > 0)
 			line(d, WARN, NULL, "group: %s has no IOMMU group", g->addr);

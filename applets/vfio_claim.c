@@ -17,6 +17,7 @@
 
 #include "base/act.h"
 #include "applet.h"
+#include "pci/fb.h"
 #include "pci/holders.h"
 #include "pci/iommu.h"
 #include "pci/rebind.h"
@@ -159,6 +160,36 @@ static int refusals(struct item *it, size_t n, const struct claim_opts *o)
 				"(vfio-claim%s) to leave it alone", others);
 	}
 	return refused;
+}
+
+/* Firmware framebuffers in the BARs of the devices going to vfio-pci
+ * (lib/pci/fb): vfio-pci removes them only for VGA-class devices; for any
+ * other (a 3D controller) the BAR cannot be reserved when a VM maps it. */
+static void fb_check(const struct item *it, size_t n, const struct vb_act *a)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct vb_pcidev *d = &it[i].dev->d;
+		struct vb_fb fb[4];
+		int k, m;
+
+		if (!strcmp(it[i].target, VB_TARGET_NONE) || (d->id.class >> 16) != 0x03)
+			continue;
+		m = vb_fb_find(d->addr, fb, 4);
+		for (k = 0; k < m; k++) {
+			if (vb_fb_vfio_removes(d->id.class))
+				vb_act_note(a, "%s: %s (%#llx-%#llx) is in BAR %d: vfio-pci removes it "
+					    "when it takes the device (VGA class)", d->addr, fb[k].name,
+					    fb[k].start, fb[k].end, fb[k].bar);
+			else
+				vb_warn("%s: %s (%#llx-%#llx) is in BAR %d of this %s: vfio-pci removes "
+					"firmware framebuffers only for VGA-class devices, so a VM cannot "
+					"map that BAR (\"BAR %d: can't reserve\"); boot with %s",
+					d->addr, fb[k].name, fb[k].start, fb[k].end, fb[k].bar,
+					vb_class_name(d->id.class), fb[k].bar, vb_fb_param(fb[k].name));
+		}
+	}
 }
 
 /* Devices without an IOMMU group: fine only in no-IOMMU mode. */
@@ -503,6 +534,10 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 	if (refusals(it, n, o)) {
 		rc = VB_EXIT_USAGE;
 		goto out;
+	}
+	{
+		struct vb_act show = { o->dry_run, 0, stdout };
+		fb_check(it, n, &show);
 	}
 	if (iommu_check(it, n) < 0 || plan_all(it, n, 0) < 0 || module_check(it, n, o->dry_run, &loaded) < 0) {
 		rc = VB_EXIT_FAIL;
