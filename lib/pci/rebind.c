@@ -800,8 +800,13 @@ int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 		v[i].opened = VB_OPENED_NA;
 		if (v[i].probe && vb_driver_is_vfio(v[i].target))
 			need_vfio = 1;
-		if (vb_driver_is_vfio(v[i].target) && vb_pcidev_group(v[i].addr) >= 0)
-			need_backend = 1;	/* no group: no-IOMMU mode, no VM */
+		/* No group: no-IOMMU mode, no VM. A device not on the bus yet (a
+		 * dry run of recover) gets one when it comes back, if there is
+		 * an IOMMU. */
+		if (vb_driver_is_vfio(v[i].target) &&
+		    (vb_pcidev_group(v[i].addr) >= 0 ||
+		     (!vb_pcidev_exists(v[i].addr) && vb_iommu_on())))
+			need_backend = 1;
 	}
 	/* 0. The IOMMU backend a VM needs: vfio declares vfio_iommu_type1 only
 	 * as a soft dependency, which busybox's modprobe does not follow.
