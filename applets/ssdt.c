@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "fw/acpi.h"
+#include "fw/aml.h"
 #include "applet.h"
 #include "base/blob.h"
 #include "base/sysfs.h"
@@ -27,6 +28,7 @@ const char ssdt_usage[] =
 	"       ssdt list\n"
 	"       ssdt extract [-d DIR] [SIG|TABLE...]\n"
 	"       ssdt find NAME\n"
+	"       ssdt names FILE|TABLE\n"
 	"\n"
 	"battery   write the seed guides' fake-battery SSDT (161 bytes, OEM BOCHS,\n"
 	"          table BXPCSSDT: \\_SB.PCI0.BAT0, a PNP0C0A battery) to FILE or to\n"
@@ -48,6 +50,11 @@ const char ssdt_usage[] =
 	"          in code, with the method it is in) and its path. A path is\n"
 	"          found where a name spells it and at every object whose absolute\n"
 	"          path ends with it. Exit 1 when no table has it\n"
+	"names     every definition in a table file, or in the host's tables a\n"
+	"          signature or name selects (DSDT, SSDT, SSDT3): table, offset, kind\n"
+	"          and absolute path, and 'inside If' (Else, While) for what a\n"
+	"          conditional defines. A term the walk cannot decode is said with\n"
+	"          its offset and what was skipped; exit 1 then\n"
 	"  -h, --help  this text\n";
 
 #define TABLES "/sys/firmware/acpi/tables"
@@ -351,50 +358,91 @@ out:
 	return rc;
 }
 
+/* The problems the walk of a table met, as warnings. */
+static void walk_problems(const char *name, const struct vb_aml *aml)
+{
+	size_t i;
+
+	if (aml->truncated)
+		vb_warn("%s: truncated: %zu bytes of its packages are missing at the end; walked "
+			"as far as the bytes go", name, aml->truncated);
+	for (i = 0; i < aml->nbads; i++) {
+		const struct vb_aml_bad *b = &aml->bads[i];
+
+		if (b->to == b->off)
+			vb_warn("%s: 0x%06zx: %s (at 0x%06zx, in %s); left out: %s", name, b->off,
+				b->why, b->at, b->scope, b->skipped);
+		else
+			vb_warn("%s: 0x%06zx: cannot decode the term: %s (at 0x%06zx, byte 0x%02x, "
+				"in %s); skipped %s, %zu bytes to 0x%06zx", name, b->off, b->why,
+				b->at, b->at < aml->len ? aml->tbl[b->at] : 0, b->scope, b->skipped,
+				b->to - b->off, b->to);
+	}
+}
+
+/* Read and check a table for a walk: 0; -1 when it cannot be read, 1 when
+ * it has no header to walk by (both said). *n is cut to what the header
+ * says. */
+static int load_aml(const struct table *e, unsigned char **buf, size_t *n)
+{
+	struct vb_acpi_hdr h;
+	char why[96];
+	int s;
+
+	if (read_table(e, buf, n) < 0)
+		return -1;
+	s = vb_acpi_check(*buf, *n, &h);
+	if (s == VB_ACPI_NOHDR || s == VB_ACPI_BADLEN) {
+		vb_warn("%s: %s; not searched", e->name, describe(s, &h, *n, why, sizeof(why)));
+		free(*buf);
+		return 1;
+	}
+	if (s == VB_ACPI_SHORT || s == VB_ACPI_LONG)
+		vb_warn("%s: %s; searching its first %zu bytes", e->name,
+			describe(s, &h, *n, why, sizeof(why)), *n < h.length ? *n : (size_t)h.length);
+	if (*n > h.length)
+		*n = h.length;
+	return 0;
+}
+
 static int do_find(const char *name)
 {
 	struct vb_acpi_name nm;
 	struct tables t;
 	size_t i, found = 0;
+	char nmf[VB_ACPI_MAX_SEGS * 5 + 2];
 	int rc = VB_EXIT_OK;
 
 	if (vb_acpi_name_parse(name, &nm) < 0)
 		return vb_usage_err("'%s': not an ACPI name (segments of 1-4 characters A-Z, "
 				    "0-9, _, not starting with a digit, joined by '.')", name);
+	vb_acpi_name_format(&nm, nmf, sizeof(nmf));
 	if (scan(&t) < 0)
 		return VB_EXIT_FAIL;
 	for (i = 0; i < t.n; i++) {
 		const struct table *e = &t.v[i];
-		struct vb_acpi_hdr h;
-		struct vb_acpi_aml aml;
-		struct vb_acpi_hit hit;
+		struct vb_aml aml;
+		struct vb_aml_hit hit;
 		unsigned char *buf;
 		size_t n, pos = 0;
-		char why[96];
-		int s;
+		int r;
 
 		if (!vb_acpi_is_aml(e->sig))
 			continue;
-		if (read_table(e, &buf, &n) < 0) {
-			rc = VB_EXIT_FAIL;
+		if ((r = load_aml(e, &buf, &n))) {
+			if (r < 0)
+				rc = VB_EXIT_FAIL;
 			continue;
 		}
-		s = vb_acpi_check(buf, n, &h);
-		if (s == VB_ACPI_NOHDR || s == VB_ACPI_BADLEN) {
-			vb_warn("%s: %s; not searched", e->name, describe(s, &h, n, why, sizeof(why)));
-			free(buf);
-			continue;
-		}
-		if (s == VB_ACPI_SHORT || s == VB_ACPI_LONG)
-			vb_warn("%s: %s; searching its first %zu bytes", e->name,
-				describe(s, &h, n, why, sizeof(why)), n < h.length ? n : (size_t)h.length);
-		vb_acpi_aml_walk(&aml, buf, n < h.length ? n : h.length);
-		while (vb_acpi_find(&aml, &nm, &pos, &hit)) {
-			printf("%-15s 0x%06zx  %-15s %s%s%s\n", e->name, hit.off, hit.kind, hit.path,
-			       hit.in ? " in " : "", hit.in ? hit.in : "");
+		vb_aml_walk(&aml, buf, n);
+		walk_problems(e->name, &aml);
+		while (vb_aml_find(&aml, &nm, nmf, &pos, &hit)) {
+			printf("%-15s 0x%06zx  %-15s %s%s%s%s%s\n", e->name, hit.off, hit.kind, hit.path,
+			       hit.in ? " in " : "", hit.in ? hit.in : "", hit.cond ? " inside " : "",
+			       hit.cond ? hit.cond : "");
 			found++;
 		}
-		vb_acpi_aml_free(&aml);
+		vb_aml_free(&aml);
 		free(buf);
 	}
 	free(t.v);
@@ -403,6 +451,77 @@ static int do_find(const char *name)
 		return vb_worst(rc, VB_EXIT_FAIL);
 	}
 	return rc;
+}
+
+/* ssdt names: every definition of the tables a selector names, or of a
+ * table file. */
+static int names_of(const struct table *e, int *problems)
+{
+	const char *name = e->name;
+	struct vb_aml aml;
+	unsigned char *buf;
+	size_t n, i;
+
+	if (load_aml(e, &buf, &n))
+		return -1;
+	vb_aml_walk(&aml, buf, n);
+	walk_problems(name, &aml);
+	for (i = 0; i < aml.nitems; i++) {
+		const struct vb_aml_item *it = &aml.items[i];
+
+		if (it->type != VB_AML_DEF)
+			continue;
+		printf("%-15s 0x%06zx  %-15s %s%s%s\n", name, it->first, it->kind, it->path,
+		       it->cond ? " inside " : "", it->cond ? it->cond : "");
+	}
+	if (aml.nbads || aml.truncated)
+		*problems = 1;
+	vb_aml_free(&aml);
+	free(buf);
+	return 0;
+}
+
+static int do_names(const char *what)
+{
+	char sel[32];
+	struct tables t;
+	size_t i;
+	int rc = VB_EXIT_OK, problems = 0, any = 0;
+
+	if (selector(what, sel, sizeof(sel)) < 0 || access(what, F_OK) == 0) {
+		const char *base = strrchr(what, '/');
+		struct table f;
+
+		if (access(what, R_OK) < 0)
+			return vb_usage_err("'%s': %s (give a table file, or a table as ssdt list "
+					    "names it: DSDT, SSDT3, dynamic/SSDT9)", what, strerror(errno));
+		memset(&f, 0, sizeof(f));
+		vb_strlcpy(f.name, base ? base + 1 : what, sizeof(f.name));
+		if (vb_strlcpy(f.path, what, sizeof(f.path)) < 0)
+			return vb_usage_err("'%s': path too long", what);
+		if (names_of(&f, &problems) < 0)
+			return VB_EXIT_FAIL;
+		return problems ? VB_EXIT_FAIL : VB_EXIT_OK;
+	}
+	if (scan(&t) < 0)
+		return VB_EXIT_FAIL;
+	for (i = 0; i < t.n; i++) {
+		if (!sel_match(sel, &t.v[i]))
+			continue;
+		any = 1;
+		if (!vb_acpi_is_aml(t.v[i].sig)) {
+			vb_err("%s: not an AML table (DSDT, SSDT, PSDT, OSDT)", t.v[i].name);
+			rc = VB_EXIT_FAIL;
+		} else if (names_of(&t.v[i], &problems) < 0) {
+			rc = VB_EXIT_FAIL;
+		}
+	}
+	free(t.v);
+	if (!any) {
+		vb_err("%s: no such table (ssdt list shows them)", what);
+		return VB_EXIT_FAIL;
+	}
+	return problems ? VB_EXIT_FAIL : rc;
 }
 
 static int do_battery(const char *out)
@@ -440,15 +559,16 @@ int ssdt_main(int argc, char **argv)
 	int c;
 
 	if (argc < 2)
-		return vb_usage_err("missing command: battery, list, extract or find");
+		return vb_usage_err("missing command: battery, list, extract, find or names");
 	cmd = argv[1];
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
 		vb_print_usage(ssdt_usage);
 		return VB_EXIT_OK;
 	}
 	if (strcmp(cmd, "battery") && strcmp(cmd, "list") && strcmp(cmd, "extract") &&
-	    strcmp(cmd, "find"))
-		return vb_usage_err("'%s': unknown command (battery, list, extract, find)", cmd);
+	    strcmp(cmd, "find") && strcmp(cmd, "names"))
+		return vb_usage_err("'%s': unknown command (battery, list, extract, find, names)",
+				    cmd);
 	argv[1] = argv[0];	/* getopt's messages name the applet */
 	argc--;
 	argv++;
@@ -477,6 +597,11 @@ int ssdt_main(int argc, char **argv)
 		if (optind != argc - 1)
 			return vb_usage_err("find takes one NAME");
 		return do_find(argv[optind]);
+	}
+	if (!strcmp(cmd, "names")) {
+		if (optind != argc - 1)
+			return vb_usage_err("names takes one FILE or TABLE");
+		return do_names(argv[optind]);
 	}
 	if (optind != argc)
 		return vb_usage_err("%s takes no operands", cmd);
