@@ -4,9 +4,7 @@
  * for ACPI names (which table serves the dGPU's _ROM, where PEG0 is).
  *
  * Kernel ABI: /sys/firmware/acpi/tables/SIG[N] and dynamic/SIG[N]
- * (drivers/acpi/sysfs.c): one read-only (0400, root) binary file per table;
- * the instance number N is appended when a signature occurs more than once,
- * counted across static and dynamic tables. data/ holds no tables. */
+ * (drivers/acpi/sysfs.c), read through lib/fw/tables. */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +16,7 @@
 
 #include "fw/acpi.h"
 #include "fw/aml.h"
+#include "fw/tables.h"
 #include "applet.h"
 #include "base/blob.h"
 #include "base/sysfs.h"
@@ -57,92 +56,20 @@ const char ssdt_usage[] =
 	"          its offset and what was skipped; exit 1 then\n"
 	"  -h, --help  this text\n";
 
-#define TABLES "/sys/firmware/acpi/tables"
-#define MAX_TABLE (64u << 20)
+#define TABLES VB_FWTABLES_DIR
+#define MAX_TABLE VB_FWTABLE_MAX
 
-struct table {
-	char name[300];		/* "SSDT1", "dynamic/SSDT9" */
-	char path[VB_PATH_MAX];
-	int dynamic;
-	unsigned inst;		/* the kernel's instance number, 0 without */
-	char sig[5];
-};
-
-struct tables {
-	struct table *v;
-	size_t n;
-};
-
-static int cmp_table(const void *a, const void *b)
+static int scan(struct vb_fwtables *t)
 {
-	const struct table *x = a, *y = b;
-	int c;
+	int r = vb_fwtables_scan(t);
 
-	if (x->dynamic != y->dynamic)
-		return x->dynamic - y->dynamic;
-	if ((c = strcmp(x->sig, y->sig)))
-		return c;
-	if (x->inst != y->inst)
-		return x->inst < y->inst ? -1 : 1;
-	return strcmp(x->name, y->name);
-}
-
-/* The tables in one directory (dynamic: under dynamic/). -errno on error. */
-static int scan_dir(struct tables *t, int dynamic)
-{
-	char dir[VB_PATH_MAX], **names;
-	size_t n, i;
-	int r;
-
-	r = vb_sysfs_path(dir, sizeof(dir), TABLES "%s", dynamic ? "/dynamic" : "");
-	if (r < 0)
-		return r;
-	if ((r = vb_sysfs_list(dir, &names, &n)) < 0)
-		return r;
-	for (i = 0; i < n; i++) {
-		struct table *e;
-		struct stat st;
-		char path[VB_PATH_MAX];
-		const char *d;
-
-		if (vb_fmt(path, sizeof(path), "%s/%s", dir, names[i]) < 0 ||
-		    stat(path, &st) < 0 || !S_ISREG(st.st_mode) || strlen(names[i]) < 4)
-			continue;
-		t->v = vb_xrealloc(t->v, (t->n + 1) * sizeof(*t->v));
-		e = &t->v[t->n++];
-		memset(e, 0, sizeof(*e));
-		vb_strlcpy(e->path, path, sizeof(e->path));
-		vb_fmt(e->name, sizeof(e->name), "%s%s", dynamic ? "dynamic/" : "", names[i]);
-		e->dynamic = dynamic;
-		memcpy(e->sig, names[i], 4);
-		for (d = names[i] + 4; *d && isdigit((unsigned char)*d); d++)
-			e->inst = e->inst * 10 + (unsigned)(*d - '0');
-	}
-	vb_sysfs_list_free(names, n);
-	return 0;
-}
-
-static int scan(struct tables *t)
-{
-	int r;
-
-	t->v = NULL;
-	t->n = 0;
-	if ((r = scan_dir(t, 0)) < 0) {
-		if (r == -ENOENT)
-			vb_err("%s: no such file (not an ACPI system, or sysfs is not mounted)",
-			       TABLES);
-		else
-			vb_err("%s: %s", TABLES, vb_sysfs_strerror(r, NULL));
-		return r;
-	}
-	/* dynamic/ exists only once a table has been loaded at run time */
-	if ((r = scan_dir(t, 1)) < 0 && r != -ENOENT) {
-		vb_warn("%s/dynamic: %s", TABLES, vb_sysfs_strerror(r, NULL));
-	}
-	if (t->n)
-		qsort(t->v, t->n, sizeof(*t->v), cmp_table);
-	return 0;
+	if (r == -ENOENT)
+		vb_err("%s: no such file (not an ACPI system, or sysfs is not mounted)", TABLES);
+	else if (r < 0)
+		vb_err("%s: %s", TABLES, vb_sysfs_strerror(r, NULL));
+	else if (t->dyn_err)
+		vb_warn("%s/dynamic: %s", TABLES, vb_sysfs_strerror(t->dyn_err, NULL));
+	return r;
 }
 
 /* What is wrong with a table, in words (buf), or "ok". */
@@ -174,7 +101,7 @@ static const char *describe(int st, const struct vb_acpi_hdr *h, size_t n, char 
 	return buf;
 }
 
-static int read_table(const struct table *e, unsigned char **buf, size_t *n)
+static int read_table(const struct vb_fwtable *e, unsigned char **buf, size_t *n)
 {
 	int r = vb_blob_read(e->path, MAX_TABLE, buf, n);
 
@@ -187,7 +114,7 @@ static int read_table(const struct table *e, unsigned char **buf, size_t *n)
 
 static int do_list(void)
 {
-	struct tables t;
+	struct vb_fwtables t;
 	size_t i;
 	int rc = VB_EXIT_OK;
 
@@ -196,7 +123,7 @@ static int do_list(void)
 	printf("%-15s %-4s %8s %3s %-6s %-8s %8s  %s\n", "TABLE", "SIG", "LENGTH", "REV",
 	       "OEMID", "OEMTABLE", "OEMREV", "STATUS");
 	for (i = 0; i < t.n; i++) {
-		const struct table *e = &t.v[i];
+		const struct vb_fwtable *e = &t.v[i];
 		struct vb_acpi_hdr h;
 		unsigned char *buf;
 		size_t n;
@@ -221,7 +148,7 @@ static int do_list(void)
 		       oemrev, describe(st, &h, n, why, sizeof(why)));
 		free(buf);
 	}
-	free(t.v);
+	vb_fwtables_free(&t);
 	return rc;
 }
 
@@ -254,7 +181,7 @@ static int selector(const char *s, char *out, size_t n)
 	return 0;
 }
 
-static int sel_match(const char *sel, const struct table *e)
+static int sel_match(const char *sel, const struct vb_fwtable *e)
 {
 	if (strlen(sel) == 4)
 		return !strcmp(sel, e->sig);
@@ -265,7 +192,7 @@ static int do_extract(const char *dir, char **sels, int nsel)
 {
 	char (*sv)[32] = NULL, fname[32], out[VB_PATH_MAX + 40];
 	unsigned char *pick = NULL;
-	struct tables t;
+	struct vb_fwtables t;
 	struct stat st;
 	size_t i;
 	int j, rc = VB_EXIT_OK, any = 0;
@@ -312,7 +239,7 @@ static int do_extract(const char *dir, char **sels, int nsel)
 	if (rc)
 		goto out;
 	for (i = 0; i < t.n; i++) {
-		const struct table *e = &t.v[i];
+		const struct vb_fwtable *e = &t.v[i];
 		const char *base = strrchr(e->name, '/');
 		struct vb_acpi_hdr h;
 		unsigned char *buf;
@@ -354,7 +281,7 @@ static int do_extract(const char *dir, char **sels, int nsel)
 out:
 	free(pick);
 	free(sv);
-	free(t.v);
+	vb_fwtables_free(&t);
 	return rc;
 }
 
@@ -383,7 +310,7 @@ static void walk_problems(const char *name, const struct vb_aml *aml)
 /* Read and check a table for a walk: 0; -1 when it cannot be read, 1 when
  * it has no header to walk by (both said). *n is cut to what the header
  * says. */
-static int load_aml(const struct table *e, unsigned char **buf, size_t *n)
+static int load_aml(const struct vb_fwtable *e, unsigned char **buf, size_t *n)
 {
 	struct vb_acpi_hdr h;
 	char why[96];
@@ -408,7 +335,7 @@ static int load_aml(const struct table *e, unsigned char **buf, size_t *n)
 static int do_find(const char *name)
 {
 	struct vb_acpi_name nm;
-	struct tables t;
+	struct vb_fwtables t;
 	size_t i, found = 0;
 	char nmf[VB_ACPI_MAX_SEGS * 5 + 2];
 	int rc = VB_EXIT_OK;
@@ -420,7 +347,7 @@ static int do_find(const char *name)
 	if (scan(&t) < 0)
 		return VB_EXIT_FAIL;
 	for (i = 0; i < t.n; i++) {
-		const struct table *e = &t.v[i];
+		const struct vb_fwtable *e = &t.v[i];
 		struct vb_aml aml;
 		struct vb_aml_hit hit;
 		unsigned char *buf;
@@ -445,7 +372,7 @@ static int do_find(const char *name)
 		vb_aml_free(&aml);
 		free(buf);
 	}
-	free(t.v);
+	vb_fwtables_free(&t);
 	if (!found) {
 		vb_err("no DSDT or SSDT contains %s", name);
 		return vb_worst(rc, VB_EXIT_FAIL);
@@ -455,7 +382,7 @@ static int do_find(const char *name)
 
 /* ssdt names: every definition of the tables a selector names, or of a
  * table file. */
-static int names_of(const struct table *e, int *problems)
+static int names_of(const struct vb_fwtable *e, int *problems)
 {
 	const char *name = e->name;
 	struct vb_aml aml;
@@ -484,13 +411,13 @@ static int names_of(const struct table *e, int *problems)
 static int do_names(const char *what)
 {
 	char sel[32];
-	struct tables t;
+	struct vb_fwtables t;
 	size_t i;
 	int rc = VB_EXIT_OK, problems = 0, any = 0;
 
 	if (selector(what, sel, sizeof(sel)) < 0 || access(what, F_OK) == 0) {
 		const char *base = strrchr(what, '/');
-		struct table f;
+		struct vb_fwtable f;
 
 		if (access(what, R_OK) < 0)
 			return vb_usage_err("'%s': %s (give a table file, or a table as ssdt list "
@@ -516,7 +443,7 @@ static int do_names(const char *what)
 			rc = VB_EXIT_FAIL;
 		}
 	}
-	free(t.v);
+	vb_fwtables_free(&t);
 	if (!any) {
 		vb_err("%s: no such table (ssdt list shows them)", what);
 		return VB_EXIT_FAIL;

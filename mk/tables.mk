@@ -49,3 +49,14 @@ check-extra: fuzz-tables-smoke
 fuzz: fuzz-tables
 
 .PHONY: fuzz-tables fuzz-tables-smoke
+
+# The acpi_call module's /proc/acpi/call on a fake tree, for rom --acpi's
+# applet tests (tests/tools/fakeacpicall.c, a host tool like mkfakesys).
+FAKEACPICALL := $(BUILD)/fakeacpicall
+$(FAKEACPICALL): tests/tools/fakeacpicall.c | need-build
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	@$(HOSTCC) $(DEFS) $(WARN) -O2 -o $@ $<
+
+applet-tests: $(FAKEACPICALL)
+applet-tests: export FAKEACPICALL := $(abspath $(FAKEACPICALL))
