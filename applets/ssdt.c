@@ -17,6 +17,8 @@
 #include "fw/acpi.h"
 #include "fw/aml.h"
 #include "fw/tables.h"
+#include "fw/romssdt.h"
+#include "pci/pcidev.h"
 #include "applet.h"
 #include "base/blob.h"
 #include "base/sysfs.h"
@@ -24,6 +26,7 @@
 
 const char ssdt_usage[] =
 	"usage: ssdt battery [-o FILE]\n"
+	"       ssdt rom [--path ACPI_PATH] [--fwcfg NAME] [-o FILE]\n"
 	"       ssdt list\n"
 	"       ssdt extract [-d DIR] [SIG|TABLE...]\n"
 	"       ssdt find NAME\n"
@@ -33,6 +36,14 @@ const char ssdt_usage[] =
 	"          table BXPCSSDT: \\_SB.PCI0.BAT0, a PNP0C0A battery) to FILE or to\n"
 	"          stdout (never to a terminal), for domxml --acpitable=FILE\n"
 	"  -o FILE   write FILE atomically (temporary file, fsync, rename)\n"
+	"rom       write the guest's SSDT for a laptop dGPU's video BIOS: _ROM at\n"
+	"          ACPI_PATH (default: the dGPU's, from its firmware_node; the NVIDIA\n"
+	"          driver looks for it at the host's path) serving the fw_cfg file\n"
+	"          NAME (default " VB_ROMSSDT_FWCFG "), to FILE or stdout\n"
+	"          (never a terminal); give it to the guest with domxml\n"
+	"          --acpitable=FILE --rom-fwcfg=NAME=ROM (ROM from rom -o)\n"
+	"  --path ACPI_PATH  an absolute path, \\_SB.PCI0.PEG0.PEGP\n"
+	"  --fwcfg NAME      opt/..., at most 55 printable characters\n"
 	"list      the host's tables in /sys/firmware/acpi/tables and dynamic/:\n"
 	"          name, signature, length, revision, OEM id, OEM table id, OEM\n"
 	"          revision, and whether length and checksum are right\n"
@@ -451,60 +462,160 @@ static int do_names(const char *what)
 	return problems ? VB_EXIT_FAIL : rc;
 }
 
-static int do_battery(const char *out)
+/* A table to FILE (atomically, then what says what it is) or to stdout. */
+static int put_table(const char *out, const unsigned char *t, size_t n, const char *what)
 {
 	int r;
 
 	if (out) {
-		if ((r = vb_blob_check_target(out)) < 0)
-			return vb_usage_err("-o %s: %s", out, strerror(-r));
-		if ((r = vb_blob_write_atomic(out, vb_acpi_battery, vb_acpi_battery_len, 0644)) < 0) {
+		if ((r = vb_blob_write_atomic(out, t, n, 0644)) < 0) {
 			vb_err("%s: %s", out, strerror(-r));
 			return VB_EXIT_FAIL;
 		}
-		printf("%s: %zu bytes, SSDT BOCHS BXPCSSDT (fake battery \\_SB.PCI0.BAT0)\n", out,
-		       vb_acpi_battery_len);
+		printf("%s: %zu bytes, %s\n", out, n, what);
 		return VB_EXIT_OK;
 	}
-	if (isatty(STDOUT_FILENO))
-		return vb_usage_err("refusing to write a binary table to a terminal: use -o FILE "
-				    "or redirect stdout");
-	if (fwrite(vb_acpi_battery, 1, vb_acpi_battery_len, stdout) != vb_acpi_battery_len) {
+	if (fwrite(t, 1, n, stdout) != n) {
 		vb_err("write error on standard output: %s", strerror(errno));
 		return VB_EXIT_FAIL;
 	}
 	return VB_EXIT_OK;
 }
 
+/* -o FILE can be written, or stdout is no terminal: 0, else the usage
+ * error's exit code. */
+static int out_ok(const char *out)
+{
+	int r;
+
+	if (out && (r = vb_blob_check_target(out)) < 0)
+		return vb_usage_err("-o %s: %s", out, strerror(-r));
+	if (!out && isatty(STDOUT_FILENO))
+		return vb_usage_err("refusing to write a binary table to a terminal: use -o FILE "
+				    "or redirect stdout");
+	return 0;
+}
+
+static int do_battery(const char *out)
+{
+	int r = out_ok(out);
+
+	if (r)
+		return r;
+	return put_table(out, vb_acpi_battery, vb_acpi_battery_len,
+			 "SSDT BOCHS BXPCSSDT (fake battery \\_SB.PCI0.BAT0)");
+}
+
+/* The dGPU's ACPI path: the display device that is not the boot GPU and
+ * has an ACPI node. 0, or the exit code (said). */
+static int dgpu_path(char *path, size_t n)
+{
+	char **addrs, p[VB_PATH_MAX], node[512], found[VB_BDF_LEN] = "";
+	size_t na, i, count = 0;
+	int r;
+
+	if ((r = vb_pcidev_list(&addrs, &na)) < 0) {
+		vb_err("/sys/bus/pci/devices: %s", vb_sysfs_strerror(r, NULL));
+		return VB_EXIT_FAIL;
+	}
+	for (i = 0; i < na; i++) {
+		struct vb_pciids id;
+		char bv[8];
+
+		if (vb_pcidev_ids(addrs[i], &id) < 0 || !vb_class_is_display(id.class))
+			continue;
+		if (vb_pcidev_path(p, sizeof(p), addrs[i], "boot_vga") == 0 &&
+		    vb_sysfs_read(p, bv, sizeof(bv)) > 0 && !strcmp(bv, "1"))
+			continue;
+		if (vb_pcidev_path(p, sizeof(p), addrs[i], "firmware_node/path") < 0 ||
+		    vb_sysfs_read(p, node, sizeof(node)) <= 0 ||
+		    vb_fwtables_path_norm(node, path, n) < 0)
+			continue;
+		if (count++)
+			vb_err("%s and %s are both GPUs with an ACPI node that are not the boot "
+			       "GPU: give --path (rom --acpi BDF shows a device's)", found, addrs[i]);
+		vb_strlcpy(found, addrs[i], sizeof(found));
+	}
+	vb_sysfs_list_free(addrs, na);
+	if (count == 1) {
+		vb_info("the dGPU %s is %s (its firmware_node)", found, path);
+		return 0;
+	}
+	if (!count)
+		vb_err("no GPU besides the boot GPU has an ACPI node (firmware_node/path): give "
+		       "--path ACPI_PATH");
+	return VB_EXIT_FAIL;
+}
+
+static int do_rom(const char *path, const char *fwcfg, const char *out)
+{
+	char p[VB_ACPI_MAX_SEGS * 5 + 2], what[sizeof(p) + 128];
+	unsigned char *t;
+	size_t n;
+	int r;
+
+	if (!fwcfg)
+		fwcfg = VB_ROMSSDT_FWCFG;
+	if (!vb_romssdt_fwcfg_ok(fwcfg))
+		return vb_usage_err("--fwcfg '%s': a fw_cfg file name starts with opt/ and has at "
+				    "most %d printable characters", fwcfg, VB_ROMSSDT_FWCFG_MAX);
+	if (path && vb_fwtables_path_norm(path, p, sizeof(p)) < 0)
+		return vb_usage_err("--path '%s': not an absolute ACPI path (\\_SB.PCI0.PEG0.PEGP)",
+				    path);
+	if ((r = out_ok(out)))
+		return r;
+	if (!path && (r = dgpu_path(p, sizeof(p))))
+		return r;
+	if ((r = vb_romssdt_build(p, fwcfg, &t, &n)) < 0) {
+		vb_err("%s: %s", p, strerror(-r));
+		return VB_EXIT_FAIL;
+	}
+	snprintf(what, sizeof(what), "SSDT VFIOBX ROMFWCFG (%s._ROM from fw_cfg %s)", p, fwcfg);
+	r = put_table(out, t, n, what);
+	if (!r && out)
+		printf("next: domxml --acpitable=%s --rom-fwcfg=%s=ROMFILE -i DOMAIN.xml (ROMFILE "
+		       "from vfiobox rom -o)\n", out, fwcfg);
+	free(t);
+	return r;
+}
+
 int ssdt_main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "path", required_argument, NULL, 'P' },
+		{ "fwcfg", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cmd, *out = NULL, *dir = ".";
+	const char *cmd, *out = NULL, *dir = ".", *path = NULL, *fwcfg = NULL;
 	int c;
 
 	if (argc < 2)
-		return vb_usage_err("missing command: battery, list, extract, find or names");
+		return vb_usage_err("missing command: battery, rom, list, extract, find or names");
 	cmd = argv[1];
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
 		vb_print_usage(ssdt_usage);
 		return VB_EXIT_OK;
 	}
-	if (strcmp(cmd, "battery") && strcmp(cmd, "list") && strcmp(cmd, "extract") &&
-	    strcmp(cmd, "find") && strcmp(cmd, "names"))
-		return vb_usage_err("'%s': unknown command (battery, list, extract, find, names)",
-				    cmd);
+	if (strcmp(cmd, "battery") && strcmp(cmd, "rom") && strcmp(cmd, "list") &&
+	    strcmp(cmd, "extract") && strcmp(cmd, "find") && strcmp(cmd, "names"))
+		return vb_usage_err("'%s': unknown command (battery, rom, list, extract, find, "
+				    "names)", cmd);
 	argv[1] = argv[0];	/* getopt's messages name the applet */
 	argc--;
 	argv++;
 	while ((c = getopt_long(argc, argv, "ho:d:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			if (strcmp(cmd, "battery"))
-				return vb_usage_err("-o goes with battery");
+			if (strcmp(cmd, "battery") && strcmp(cmd, "rom"))
+				return vb_usage_err("-o goes with battery and rom");
 			out = optarg;
+			break;
+		case 'P':
+		case 'F':
+			if (strcmp(cmd, "rom"))
+				return vb_usage_err("--%s goes with rom", c == 'P' ? "path" : "fwcfg");
+			*(c == 'P' ? &path : &fwcfg) = optarg;
 			break;
 		case 'd':
 			if (strcmp(cmd, "extract"))
@@ -534,5 +645,7 @@ int ssdt_main(int argc, char **argv)
 		return vb_usage_err("%s takes no operands", cmd);
 	if (!strcmp(cmd, "list"))
 		return do_list();
+	if (!strcmp(cmd, "rom"))
+		return do_rom(path, fwcfg, out);
 	return do_battery(out);
 }
