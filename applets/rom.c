@@ -13,7 +13,8 @@
  * ACPI: /sys/bus/pci/devices/ADDR/firmware_node/path is the device's ACPI
  * path ("\_SB_.PCI0.PEG0.PEGP", drivers/acpi/device_sysfs.c); its _ROM is
  * looked up in the tables (lib/fw/tables, the AML walk) and called through
- * the acpi_call module's /proc/acpi/call (lib/fw/acpicall). */
+ * the acpi_call module's /proc/acpi/call (lib/fw/acpicall). AMD laptops and
+ * APUs: /sys/firmware/acpi/tables/VFCT holds the images (lib/fw/vfct). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -27,17 +28,20 @@
 #include "fw/rom.h"
 #include "fw/acpicall.h"
 #include "fw/tables.h"
+#include "fw/vfct.h"
+#include "fw/acpi.h"
 #include "base/sysfs.h"
 #include "base/util.h"
 
 const char rom_usage[] =
-	"usage: rom [-n] [--acpi] [-o FILE] BDF\n"
+	"usage: rom [-n] [--acpi | --vfct] [-o FILE] BDF\n"
 	"\n"
 	"Read the option ROM of the PCI device BDF through its sysfs rom\n"
 	"attribute: write 1 to it, read it, write 0 again (also when anything\n"
 	"fails). When the device has no ROM BAR, or the BAR gives no image (all\n"
-	"0xFF, nothing, or the kernel finds none), read it from the ACPI _ROM\n"
-	"method of the device's node instead, as --acpi does, and say so.\n"
+	"0xFF, nothing, or the kernel finds none), take it from the VFCT table\n"
+	"when that has the device's entry (--vfct), else from the ACPI _ROM\n"
+	"method of the device's node (--acpi), and say so.\n"
 	"Check the image chain: the 0x55AA signature and the PCI data\n"
 	"structure (PCIR) of every image, image lengths, the last-image flag, the\n"
 	"checksum of a legacy x86 image, the EFI image header, and that every\n"
@@ -48,6 +52,9 @@ const char rom_usage[] =
 	"            firmware_node, its _ROM found in the DSDT/SSDTs, called through\n"
 	"            /proc/acpi/call (the acpi_call module: Debian's acpi-call-dkms)\n"
 	"            as _ROM (offset, 4096) until the image chain ends\n"
+	"  --vfct    take the image from the VFCT table (AMD laptops and APUs):\n"
+	"            the entry whose bus, device, function, vendor and device\n"
+	"            are BDF's\n"
 	"  -n        dry run: print the writes, read nothing\n"
 	"  -o FILE   save the ROM to FILE (atomically) when every check passes,\n"
 	"            for libvirt's <rom file='FILE'/> (domxml --rom=FILE)\n"
@@ -254,6 +261,72 @@ static int from_acpi(struct vb_act *act, const char *addr, const struct vb_pciid
 	return rc;
 }
 
+/* The vBIOS from the VFCT table entry of the device. Returns an exit code,
+ * or -1 when there is no VFCT or no entry for the device and quiet is set
+ * (said otherwise). */
+static int from_vfct(struct vb_act *act, const char *addr, const struct vb_pciids *id,
+		     const char *out, int quiet)
+{
+	char p[VB_PATH_MAX];
+	struct vb_vfct_image img[VB_VFCT_MAX_IMAGES];
+	struct vb_acpi_hdr h;
+	struct vb_bdf b;
+	struct vb_rom rom;
+	unsigned char *t;
+	size_t n, count, i;
+	int r, st, rc;
+
+	if (vb_sysfs_path(p, sizeof(p), VB_FWTABLES_DIR "/VFCT") < 0 || vb_bdf_parse(addr, &b) < 0)
+		return VB_EXIT_FAIL;
+	if ((r = vb_blob_read(p, VB_FWTABLE_MAX, &t, &n)) < 0) {
+		if (quiet && r == -ENOENT)
+			return -1;
+		vb_err("%s: %s: %s", addr, vb_sysfs_unroot(p), r == -ENOENT ?
+		       "no such table (the firmware has no VFCT: not an AMD laptop or APU)" :
+		       vb_sysfs_strerror(r, NULL));
+		return VB_EXIT_FAIL;
+	}
+	st = vb_acpi_check(t, n, &h);
+	if (st != VB_ACPI_OK && st != VB_ACPI_BADSUM) {
+		vb_err("%s: VFCT: %s", addr, vb_acpi_status_str(st));
+		free(t);
+		return VB_EXIT_FAIL;
+	}
+	if (st == VB_ACPI_BADSUM)
+		vb_warn("%s: VFCT: bad checksum; reading it anyway", addr);
+	r = vb_vfct_parse(t, n, img, &count);
+	for (i = 0; i < count; i++)
+		if (img[i].len && img[i].bus == b.bus && img[i].dev == b.dev && img[i].fn == b.fn &&
+		    img[i].vendor == id->vendor && img[i].device == id->device)
+			break;
+	if (i == count) {
+		if (r == -EINVAL)
+			vb_err("%s: VFCT: shorter than its fixed part, or its first image offset "
+			       "points into it", addr);
+		else if (r == -EOVERFLOW)
+			vb_err("%s: VFCT: entry %zu runs past the end of the table", addr, count);
+		else if (r == -E2BIG)
+			vb_err("%s: VFCT: more than %d entries", addr, VB_VFCT_MAX_IMAGES);
+		else if (!quiet)
+			vb_err("%s: VFCT: no entry for %02x:%02x.%x %04x:%04x (%zu entr%s)", addr,
+			       b.bus, b.dev, b.fn, id->vendor, id->device, count,
+			       count == 1 ? "y" : "ies");
+		free(t);
+		return r == 0 && quiet ? -1 : VB_EXIT_FAIL;
+	}
+	printf("%s: VFCT entry %zu (%02x:%02x.%x %04x:%04x, %zu bytes at 0x%zx)\n", addr, i,
+	       img[i].bus, img[i].dev, img[i].fn, img[i].vendor, img[i].device, img[i].len,
+	       img[i].off);
+	if (act->dry_run) {
+		vb_act_note(act, "check the image%s%s", out ? " and save it to " : "", out ? out : "");
+		free(t);
+		return VB_EXIT_OK;
+	}
+	rc = finish(addr, id, t + img[i].off, img[i].len, out, &rom);
+	free(t);
+	return rc;
+}
+
 /* The ROM BAR gave no image, worth trying ACPI: the VB_ROM_* status that
  * says so (VB_ROM_EMPTY for the kernel's EIO), else 0. */
 static int blank(int rd, const unsigned char *buf, size_t n)
@@ -271,11 +344,21 @@ static int blank(int rd, const unsigned char *buf, size_t n)
 	return 0;
 }
 
+/* No image from the BAR: the VFCT entry if there is one, else ACPI _ROM. */
+static int firmware(struct vb_act *act, const char *addr, const struct vb_pciids *id,
+		    const char *out)
+{
+	int r = from_vfct(act, addr, id, out, 1);
+
+	return r >= 0 ? r : from_acpi(act, addr, id, out);
+}
+
 int rom_main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "acpi", no_argument, NULL, 'A' },
+		{ "vfct", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vb_act act = { 0, 0, stdout };
@@ -285,7 +368,7 @@ int rom_main(int argc, char **argv)
 	struct vb_rom rom;
 	unsigned char *buf = NULL;
 	size_t n = 0;
-	int c, r, rc, rd, acpi = 0;
+	int c, r, rc, rd, acpi = 0, vfct = 0;
 
 	while ((c = getopt_long(argc, argv, "hno:", lo, NULL)) != -1) {
 		switch (c) {
@@ -298,6 +381,9 @@ int rom_main(int argc, char **argv)
 		case 'A':
 			acpi = 1;
 			break;
+		case 'V':
+			vfct = 1;
+			break;
 		case 'h':
 			vb_print_usage(rom_usage);
 			return VB_EXIT_OK;
@@ -307,6 +393,8 @@ int rom_main(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return vb_usage_err(optind == argc ? "missing BDF" : "one BDF only");
+	if (acpi && vfct)
+		return vb_usage_err("--acpi or --vfct, not both");
 	if (vb_bdf_canon(argv[optind], addr) < 0)
 		return vb_usage_err("'%s': not a PCI address (DDDD:BB:DD.F or BB:DD.F)", argv[optind]);
 	if (out && (r = vb_blob_check_target(out)) < 0)
@@ -321,10 +409,12 @@ int rom_main(int argc, char **argv)
 	}
 	if (acpi)
 		return from_acpi(&act, addr, &id, out);
+	if (vfct)
+		return from_vfct(&act, addr, &id, out, 0);
 	if ((r = vb_pcidev_path(path, sizeof(path), addr, "rom")) < 0 || !vb_sysfs_exists(path)) {
-		vb_info("%s: no ROM BAR (the device has no rom attribute); trying its ACPI _ROM",
-			addr);
-		return from_acpi(&act, addr, &id, out);
+		vb_info("%s: no ROM BAR (the device has no rom attribute); trying VFCT and its "
+			"ACPI _ROM", addr);
+		return firmware(&act, addr, &id, out);
 	}
 
 	/* enable, read, disable: the disable happens whatever came before */
@@ -358,14 +448,14 @@ int rom_main(int argc, char **argv)
 	if ((r = blank(rd, buf, n))) {
 		if (rd == -EIO)
 			vb_info("%s: rom: the kernel found no ROM image (no 0x55AA signature at "
-				"the start of the ROM BAR, or it could not be mapped); trying the "
-				"device's ACPI _ROM", addr);
+				"the start of the ROM BAR, or it could not be mapped); trying VFCT and "
+				"the device's ACPI _ROM", addr);
 		else
-			vb_info("%s: rom: %s; trying the device's ACPI _ROM", addr,
+			vb_info("%s: rom: %s; trying VFCT and the device's ACPI _ROM", addr,
 				vb_rom_status_str(r));
 		power_hint(addr);
 		free(buf);
-		return vb_worst(rc, from_acpi(&act, addr, &id, out));
+		return vb_worst(rc, firmware(&act, addr, &id, out));
 	}
 	if (rd < 0) {
 		vb_err("%s: rom: %s", addr, vb_sysfs_strerror(rd, "rom"));

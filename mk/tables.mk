@@ -23,12 +23,12 @@ e2e: $(BUILD)/e2e/nvlayout.rom $(BUILD)/e2e/nvcut.rom
 # short run (FUZZ_TABLES_SMOKE_TIME=15 s, part of make check); make fuzz runs
 # it FUZZ_TIME s. Seeds: the battery table's body and an NVIDIA-layout ROM.
 FUZZ_TABLES     := $(BUILD)/fuzz/fuzz_tables
-FUZZ_TABLES_SRC := tests/fuzz/fuzz_tables.c lib/fw/acpi.c lib/fw/aml.c lib/fw/rom.c lib/base/util.c
+FUZZ_TABLES_SRC := tests/fuzz/fuzz_tables.c lib/fw/acpi.c lib/fw/aml.c lib/fw/rom.c lib/fw/vfct.c lib/base/util.c
 FUZZ_TABLES_SMOKE_TIME ?= 15
 FUZZ_TABLES_RUN  = $(FUZZ_TABLES) -artifact_prefix=$(BUILD)/fuzz/ -max_len=8192 \
 		   -print_final_stats=1 $(BUILD)/fuzz/tables-corpus
 
-$(FUZZ_TABLES): $(FUZZ_TABLES_SRC) lib/fw/acpi.h lib/fw/aml.h lib/fw/rom.h tests/tools/nvrom.sh vfiobox | need-check
+$(FUZZ_TABLES): $(FUZZ_TABLES_SRC) lib/fw/acpi.h lib/fw/aml.h lib/fw/rom.h lib/fw/vfct.h tests/tools/nvrom.sh vfiobox | need-check
 	@mkdir -p $(dir $@) $(BUILD)/fuzz/tables-corpus
 	@echo "  FUZZ    $@"
 	@$(CLANG) $(DEFS) -Ilib -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \

@@ -6,6 +6,7 @@
  *   - the walk's items are in table order inside the body and do not
  *     overlap (vb_aml_find relies on it); its problems lie in the body;
  *   - every hit is inside the body, after the one before it;
+ *   - the same bytes as a VFCT table: its images lie inside it;
  *   - the ROM's images follow each other inside the data. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "fw/acpi.h"
 #include "fw/aml.h"
 #include "fw/rom.h"
+#include "fw/vfct.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -67,6 +69,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	vb_aml_free(&a);
+
+	{
+		struct vb_vfct_image img[VB_VFCT_MAX_IMAGES];
+		size_t count;
+
+		vb_vfct_parse(t, len, img, &count);
+		for (i = 0; i < count; i++)
+			if (img[i].off + img[i].len > len || img[i].off < VB_VFCT_HDR_LEN)
+				abort();
+	}
 	free(t);
 
 	vb_rom_parse(data, size, &r);
