@@ -60,3 +60,14 @@ $(FAKEACPICALL): tests/tools/fakeacpicall.c | need-build
 
 applet-tests: $(FAKEACPICALL)
 applet-tests: export FAKEACPICALL := $(abspath $(FAKEACPICALL))
+
+# rom-acpi's e2e scenario: the guest's _ROM table for the bochs-display's
+# ACPI node, and the ROM (NVIDIA's layout, its ids) QEMU serves by fw_cfg.
+$(BUILD)/e2e/romssdt.aml: vfiobox
+	@mkdir -p $(dir $@)
+	@./vfiobox ssdt rom --path '\_SB.PCI0.S18.S00' -o $@ >/dev/null
+$(BUILD)/e2e/nvbochs.rom: tests/tools/nvrom.sh
+	@mkdir -p $(dir $@)
+	@sh tests/tools/nvrom.sh $@ 1234 1111
+
+e2e: $(BUILD)/e2e/romssdt.aml $(BUILD)/e2e/nvbochs.rom

@@ -65,7 +65,7 @@ int vb_acpicall_read_rom(const struct vb_act *act, const char *method, size_t ma
 			 unsigned char **buf, size_t *n, struct vb_acpicall_rom *r)
 {
 	char path[VB_PATH_MAX], cmd[600], *reply;
-	size_t have = 0, end = 0, cap = 0;
+	size_t have = 0, end = 0, cap = 0, chunk = VB_ACPICALL_CHUNK;
 	unsigned char *out = NULL;
 	int rc = 0;
 
@@ -87,7 +87,7 @@ int vb_acpicall_read_rom(const struct vb_act *act, const char *method, size_t ma
 	}
 	reply = vb_xmalloc(REPLY_MAX);
 	for (;;) {
-		size_t want = VB_ACPICALL_CHUNK, got;
+		size_t want = chunk, got;
 		int cut;
 
 		if (end && end - have < want)
@@ -129,6 +129,8 @@ int vb_acpicall_read_rom(const struct vb_act *act, const char *method, size_t ma
 			break;
 		}
 		r->cut += cut;
+		if (cut)
+			chunk = got;	/* what the module's reply holds: ask no more */
 		have += got;
 		if (!end) {
 			int c = vb_rom_chain_len(out, have, &end);

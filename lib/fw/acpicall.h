@@ -42,7 +42,9 @@ struct vb_acpicall_rom {
 };
 /* Read the image chain that method (an absolute path, "\_SB_.PCI0.PEGP._ROM")
  * serves: _ROM (offset, 4096) calls, each reply's bytes appended and the
- * next call made at the offset after them, until the chain's own length
+ * next call made at the offset after them (asking for no more than a reply
+ * the module cut short held: the method need not make bytes nobody sees),
+ * until the chain's own length
  * (vb_rom_chain_len) or max bytes, or a call that gives nothing. With
  * act->dry_run only the first call is shown, and nothing read. Returns 0
  * with *buf (malloc'd) and *n; -ENOENT when /proc/acpi/call does not exist
