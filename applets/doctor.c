@@ -10,8 +10,8 @@
  * bridges (a bridge header, or pcieport) may keep their driver; a
  * bridge-class endpoint such as an LPC function is an endpoint
  * (vb_pcidev_dma_ok). Where a GPU's vBIOS can come from: its rom attribute
- * (a ROM BAR), the _ROM of its firmware_node/path in the ACPI tables
- * (lib/fw/tables), /proc/acpi/call for calling it. */
+ * (a ROM BAR), its VFCT entry, the _ROM of its firmware_node/path in the
+ * ACPI tables (lib/fw/tables), /proc/acpi/call for calling it. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -387,8 +387,8 @@ static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 	}
 }
 
-/* Where the vBIOS of a GPU that is not the boot GPU can come from, and the
- * command that gets it. Read-only: the ROM BAR is not read (that takes a
+/* Where the vBIOS of a GPU that is not the boot GPU can come from (ROM BAR,
+ * VFCT entry, ACPI _ROM), and the command that gets it. Read-only: the ROM BAR is not read (that takes a
  * write to its rom attribute), only seen. */
 static void check_vbios(struct doctor *d, const struct vb_pcidev *g)
 {
@@ -403,6 +403,24 @@ static void check_vbios(struct doctor *d, const struct vb_pcidev *g)
 		snprintf(fix, sizeof(fix), "vfiobox rom -o vbios.rom %s (domxml --rom=FILE)", g->addr);
 		line(d, OK, fix, "gpu %s: vBIOS: the ROM BAR (rom attribute)", g->addr);
 		return;
+	}
+	{
+		struct vb_vfct_image img;
+		struct vb_bdf b;
+		unsigned char *vt;
+		size_t vn, count;
+		int bad;
+
+		if (vb_bdf_parse(g->addr, &b) == 0 &&
+		    vb_vfct_find(b.bus, b.dev, b.fn, g->id.vendor, g->id.device, &vt, &vn, &img,
+				 &count, &bad) == 1) {
+			free(vt);
+			snprintf(fix, sizeof(fix), "vfiobox rom --vfct -o vbios.rom %s (domxml "
+				 "--rom=FILE)", g->addr);
+			line(d, OK, fix, "gpu %s: vBIOS: no ROM BAR; the VFCT table's entry (%zu "
+			     "bytes)", g->addr, img.len);
+			return;
+		}
 	}
 	if (vb_pcidev_path(p, sizeof(p), g->addr, "firmware_node/path") < 0 ||
 	    vb_sysfs_read(p, node, sizeof(node)) <= 0 ||

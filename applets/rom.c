@@ -29,7 +29,6 @@
 #include "fw/acpicall.h"
 #include "fw/tables.h"
 #include "fw/vfct.h"
-#include "fw/acpi.h"
 #include "base/sysfs.h"
 #include "base/util.h"
 
@@ -267,62 +266,50 @@ static int from_acpi(struct vb_act *act, const char *addr, const struct vb_pciid
 static int from_vfct(struct vb_act *act, const char *addr, const struct vb_pciids *id,
 		     const char *out, int quiet)
 {
-	char p[VB_PATH_MAX];
-	struct vb_vfct_image img[VB_VFCT_MAX_IMAGES];
-	struct vb_acpi_hdr h;
+	struct vb_vfct_image img;
 	struct vb_bdf b;
 	struct vb_rom rom;
 	unsigned char *t;
-	size_t n, count, i;
-	int r, st, rc;
+	size_t n, count;
+	int r, badsum, rc;
 
-	if (vb_sysfs_path(p, sizeof(p), VB_FWTABLES_DIR "/VFCT") < 0 || vb_bdf_parse(addr, &b) < 0)
+	if (vb_bdf_parse(addr, &b) < 0)
 		return VB_EXIT_FAIL;
-	if ((r = vb_blob_read(p, VB_FWTABLE_MAX, &t, &n)) < 0) {
-		if (quiet && r == -ENOENT)
+	r = vb_vfct_find(b.bus, b.dev, b.fn, id->vendor, id->device, &t, &n, &img, &count,
+			 &badsum);
+	if (r <= 0) {
+		if (quiet && (r == 0 || r == -ENOENT))
 			return -1;
-		vb_err("%s: %s: %s", addr, vb_sysfs_unroot(p), r == -ENOENT ?
-		       "no such table (the firmware has no VFCT: not an AMD laptop or APU)" :
-		       vb_sysfs_strerror(r, NULL));
-		return VB_EXIT_FAIL;
-	}
-	st = vb_acpi_check(t, n, &h);
-	if (st != VB_ACPI_OK && st != VB_ACPI_BADSUM) {
-		vb_err("%s: VFCT: %s", addr, vb_acpi_status_str(st));
-		free(t);
-		return VB_EXIT_FAIL;
-	}
-	if (st == VB_ACPI_BADSUM)
-		vb_warn("%s: VFCT: bad checksum; reading it anyway", addr);
-	r = vb_vfct_parse(t, n, img, &count);
-	for (i = 0; i < count; i++)
-		if (img[i].len && img[i].bus == b.bus && img[i].dev == b.dev && img[i].fn == b.fn &&
-		    img[i].vendor == id->vendor && img[i].device == id->device)
-			break;
-	if (i == count) {
-		if (r == -EINVAL)
+		if (r == -ENOENT)
+			vb_err("%s: %s/VFCT: no such table (the firmware has no VFCT: not an AMD "
+			       "laptop or APU)", addr, VB_FWTABLES_DIR);
+		else if (r == -EBADMSG)
+			vb_err("%s: VFCT: no table header, or a length it does not have", addr);
+		else if (r == -EINVAL)
 			vb_err("%s: VFCT: shorter than its fixed part, or its first image offset "
 			       "points into it", addr);
 		else if (r == -EOVERFLOW)
 			vb_err("%s: VFCT: entry %zu runs past the end of the table", addr, count);
 		else if (r == -E2BIG)
 			vb_err("%s: VFCT: more than %d entries", addr, VB_VFCT_MAX_IMAGES);
-		else if (!quiet)
+		else if (r == 0)
 			vb_err("%s: VFCT: no entry for %02x:%02x.%x %04x:%04x (%zu entr%s)", addr,
 			       b.bus, b.dev, b.fn, id->vendor, id->device, count,
 			       count == 1 ? "y" : "ies");
-		free(t);
-		return r == 0 && quiet ? -1 : VB_EXIT_FAIL;
+		else
+			vb_err("%s: VFCT: %s", addr, vb_sysfs_strerror(r, NULL));
+		return VB_EXIT_FAIL;
 	}
-	printf("%s: VFCT entry %zu (%02x:%02x.%x %04x:%04x, %zu bytes at 0x%zx)\n", addr, i,
-	       img[i].bus, img[i].dev, img[i].fn, img[i].vendor, img[i].device, img[i].len,
-	       img[i].off);
+	if (badsum)
+		vb_warn("%s: VFCT: bad checksum; reading it anyway", addr);
+	printf("%s: VFCT entry (%02x:%02x.%x %04x:%04x, %zu bytes at 0x%zx)\n", addr, img.bus,
+	       img.dev, img.fn, img.vendor, img.device, img.len, img.off);
 	if (act->dry_run) {
 		vb_act_note(act, "check the image%s%s", out ? " and save it to " : "", out ? out : "");
 		free(t);
 		return VB_EXIT_OK;
 	}
-	rc = finish(addr, id, t + img[i].off, img[i].len, out, &rom);
+	rc = finish(addr, id, t + img.off, img.len, out, &rom);
 	free(t);
 	return rc;
 }

@@ -144,3 +144,40 @@ int vb_fwtables_find_def(const struct vb_fwtables *t, const char *path, struct v
 	}
 	return 0;
 }
+
+int vb_vfct_find(unsigned bus, unsigned dev, unsigned fn, unsigned vendor, unsigned device,
+		 unsigned char **tbl, size_t *n, struct vb_vfct_image *img, size_t *count,
+		 int *badsum)
+{
+	struct vb_vfct_image v[VB_VFCT_MAX_IMAGES];
+	struct vb_acpi_hdr h;
+	char p[VB_PATH_MAX];
+	unsigned char *t;
+	size_t len, i;
+	int r, st;
+
+	*count = 0;
+	*badsum = 0;
+	if ((r = vb_sysfs_path(p, sizeof(p), VB_FWTABLES_DIR "/VFCT")) < 0)
+		return r;
+	if ((r = vb_blob_read(p, VB_FWTABLE_MAX, &t, &len)) < 0)
+		return r;
+	st = vb_acpi_check(t, len, &h);
+	if (st != VB_ACPI_OK && st != VB_ACPI_BADSUM) {
+		free(t);
+		return -EBADMSG;
+	}
+	*badsum = st == VB_ACPI_BADSUM;
+	r = vb_vfct_parse(t, len, v, count);
+	for (i = 0; i < *count; i++) {
+		if (v[i].len && v[i].bus == bus && v[i].dev == dev && v[i].fn == fn &&
+		    v[i].vendor == vendor && v[i].device == device) {
+			*img = v[i];
+			*tbl = t;
+			*n = len;
+			return 1;
+		}
+	}
+	free(t);
+	return r < 0 ? r : 0;
+}

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "base/sysfs.h"
+#include "fw/vfct.h"
 
 #define VB_FWTABLES_DIR "/sys/firmware/acpi/tables"
 #define VB_FWTABLE_MAX (64u << 20)	/* larger is not a table */
@@ -56,5 +57,17 @@ int vb_fwtables_find_def(const struct vb_fwtables *t, const char *path, struct v
 /* An absolute ACPI path with its padding dropped ("\_SB_.PCI0" ->
  * "\_SB.PCI0"), as vb_aml prints it. 0 or -EINVAL. */
 int vb_fwtables_path_norm(const char *path, char *out, size_t n);
+
+/* The host's VFCT (/sys/firmware/acpi/tables/VFCT) and its entry for the
+ * device at bus:dev.fn with vendor:device, as the driver picks it. Returns
+ * 1 with *tbl (malloc'd, the whole table; the image at img->off) and *n;
+ * 0 when the table has no such entry (*count entries); -ENOENT without a
+ * VFCT; -EBADMSG for a table whose header or length is wrong (a bad
+ * checksum alone is *badsum, not an error); -EINVAL, -EOVERFLOW, -E2BIG as
+ * vb_vfct_parse, when the entry is not among those before the break; other
+ * -errno from reading it. */
+int vb_vfct_find(unsigned bus, unsigned dev, unsigned fn, unsigned vendor, unsigned device,
+		 unsigned char **tbl, size_t *n, struct vb_vfct_image *img, size_t *count,
+		 int *badsum);
 
 #endif
