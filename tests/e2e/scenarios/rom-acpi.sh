@@ -5,11 +5,14 @@
 #   built from Debian's acpi-call-dkms for this kernel. ssdt find and names
 #   see the table's _ROM; rom --acpi without the module names it and writes
 #   nothing; with it, rom --acpi dumps exactly the bytes fw_cfg serves (in
-#   acpi_call's 42-byte replies), so the table's _ROM returns the file's bytes
+#   acpi_call's 42-byte replies), so the table's _ROM returns the file's bytes;
+#   the GPU has no ROM BAR (rombar=0): plain rom falls back to ACPI, doctor
+#   names the _ROM and the next command
 # e2e-image: sh tests/e2e/acpicall-image.sh
 # e2e-cmdline: rdinit=/init
 # e2e-qemu: -acpitable file=build/e2e/romssdt.aml
 # e2e-qemu: -fw_cfg name=opt/com.lion328/nvidia-rom,file=build/e2e/nvbochs.rom
+# e2e-qemu: -global bochs-display.rombar=0
 # e2e-timeout: 120
 
 GPU=0000:01:00.0
@@ -46,3 +49,12 @@ want=$(od -An -tx1 -j 4096 -N 16 /e2e/vbios.rom | tr -s ' \n' '  ' | sed 's/^ //
 check_eq "_ROM (0x1000, 16) by hand, back from the end: the file's bytes there" "$want" "$r"
 echo '\_SB.PCI0.S18.S00._ROM 0x10000 0x4' >/proc/acpi/call
 check_eq "_ROM past the file's end: zeros" "{0x00, 0x00, 0x00, 0x00}" "$(cat /proc/acpi/call)"
+out=$(vfiobox doctor 2>&1)
+printf '%s\n' "$out" | grep -A1 'vBIOS' | while read -r l; do note "$l"; done
+check "the GPU has no ROM BAR" test ! -e /sys/bus/pci/devices/$GPU/rom
+check_match "doctor: no ROM BAR, the _ROM and its table" "gpu $GPU: vBIOS: no ROM BAR; ACPI \\\\_SB\\.PCI0\\.S18\\.S00\\._ROM in SSDT" "$out"
+check_match "doctor: the next command" "-> vfiobox rom --acpi -o vbios\\.rom $GPU, then ssdt rom" "$out"
+out=$(vfiobox rom -o /tmp/plain.rom $GPU 2>&1); rc=$?
+check_eq "plain rom exits 0" 0 $rc
+check_match "plain rom: no ROM BAR, the firmware next" "no ROM BAR \\(the device has no rom attribute\\); trying VFCT and its ACPI _ROM" "$out"
+check "plain rom: the same bytes" cmp /tmp/plain.rom /e2e/vbios.rom
