@@ -21,7 +21,8 @@ e2e: $(BUILD)/e2e/nvlayout.rom $(BUILD)/e2e/nvcut.rom
 
 # make fuzz-tables-smoke: the libFuzzer target for lib/acpi, lib/aml, lib/rom, a
 # short run (FUZZ_TABLES_SMOKE_TIME=15 s, part of make check); make fuzz runs
-# it FUZZ_TIME s. Seeds: the battery table's body and an NVIDIA-layout ROM.
+# it FUZZ_TIME s. Seeds: the battery and rom tables' bodies and an
+# NVIDIA-layout ROM.
 FUZZ_TABLES     := $(BUILD)/fuzz/fuzz_tables
 FUZZ_TABLES_SRC := tests/fuzz/fuzz_tables.c lib/fw/acpi.c lib/fw/aml.c lib/fw/rom.c lib/fw/vfct.c lib/base/util.c
 FUZZ_TABLES_SMOKE_TIME ?= 15
@@ -34,6 +35,7 @@ $(FUZZ_TABLES): $(FUZZ_TABLES_SRC) lib/fw/acpi.h lib/fw/aml.h lib/fw/rom.h lib/f
 	@$(CLANG) $(DEFS) -Ilib -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $(FUZZ_TABLES_SRC)
 	@./vfiobox ssdt battery | tail -c +37 >$(BUILD)/fuzz/tables-corpus/battery
+	@./vfiobox ssdt rom --path '\_SB.PCI0.PEG0.PEGP' | tail -c +37 >$(BUILD)/fuzz/tables-corpus/romssdt
 	@sh tests/tools/nvrom.sh $(BUILD)/fuzz/tables-corpus/nvidia.rom 10de 249d
 
 fuzz-tables-smoke: $(FUZZ_TABLES)
