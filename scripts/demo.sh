@@ -16,7 +16,14 @@ echo "as a fake sysfs tree in $root. Nothing on this machine is touched."
 has() { "$bin" --list | grep -qx "$1"; }
 # The example laptop has a modprobe (the dry run only looks for it, never runs it).
 mkdir -p "$root/sbin" && printf '#!/bin/sh\nexit 0\n' >"$root/sbin/modprobe" && chmod 755 "$root/sbin/modprobe"
+# ...and a pci.ids where Debian's pciutils puts it, so devices have their names (an
+# initramfs has none: the output then shows the numbers only).
+mkdir -p "$root/usr/share/misc" && cp tests/data/pci.ids "$root/usr/share/misc/pci.ids"
 run "$bin" list
+echo
+echo "# The guides' IOMMU-group loop, and the PCI tree with each bridge's ACS:"
+run "$bin" list --groups
+run "$bin" list --tree
 run "$bin" doctor
 if has vfio-claim; then
 	echo
