@@ -1,7 +1,7 @@
 # mk/bench.mk: what `make bench` needs besides the binary (docs/bench.md).
 #
 #   make bench                 every bench/*/run.sh
-#   make bench-claim-smoke     bench/claim in one guest, 2 rounds: the methods
+#   make bench-claim-smoke     bench/claim in one guest, 1 round: the methods
 #                              work (devices on vfio-pci and back), no timing judged
 
 BENCH_BENCHTIME := $(BUILD)/bench/benchtime
@@ -17,9 +17,9 @@ $(BENCH_BENCHTIME): bench/claim/benchtime.c
 bench: $(BENCH_BENCHTIME) $(BUILD)/e2e/vfio-open
 
 bench-claim-smoke: vfiobox $(BENCH_BENCHTIME) $(BUILD)/e2e/vfio-open | need-bench
-	@BENCH_ROUNDS=2 BENCH_OUT=$(BUILD)/bench/claim-smoke bench/claim/run.sh ./vfiobox
+	@BENCH_ROUNDS=1 BENCH_OUT=$(BUILD)/bench/claim-smoke bench/claim/run.sh ./vfiobox
 
 .PHONY: bench-claim-smoke
 
-# Cheap enough for make check (one guest, ~25 s): the methods work, nothing more.
+# Cheap enough for make check (one guest, 20-30 s): the methods work, nothing more.
 check-extra: bench-claim-smoke
