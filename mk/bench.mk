@@ -21,5 +21,5 @@ bench-claim-smoke: vfiobox $(BENCH_BENCHTIME) $(BUILD)/e2e/vfio-open | need-benc
 
 .PHONY: bench-claim-smoke
 
-# Cheap enough for make check (one guest, 20-30 s): the methods work, nothing more.
+# Cheap enough for make check (one guest, 25-35 s): the methods work, nothing more.
 check-extra: bench-claim-smoke
