@@ -46,7 +46,7 @@ need-check:
 need-e2e:
 	@scripts/need build e2e
 need-bench:
-	@scripts/need build bench
+	@scripts/need build e2e hooks bench
 # make check runs every suite: all their packages at once, so that a user who
 # is not root gets one complete apt-get line, not one per suite.
 need-check-all:

@@ -1,5 +1,6 @@
-# vfio-claim and vfio-release: the fake kernel their applet tests and the
-# benchmark run against (tests/tools/fakekernel.c, a host tool like mkfakesys).
+# vfio-claim and vfio-release: the fake kernel their applet tests run against
+# (tests/tools/fakekernel.c, a host tool like mkfakesys; a test tool only: the
+# claim benchmark runs on a real kernel, bench/claim/run.sh).
 FAKEKERNEL := $(BUILD)/fakekernel
 
 $(FAKEKERNEL): tests/tools/fakekernel.c | need-build
@@ -9,5 +10,3 @@ $(FAKEKERNEL): tests/tools/fakekernel.c | need-build
 
 applet-tests: $(FAKEKERNEL)
 applet-tests: export FAKEKERNEL := $(abspath $(FAKEKERNEL))
-bench: $(FAKEKERNEL)
-bench: export FAKEKERNEL := $(abspath $(FAKEKERNEL))

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -65,15 +66,29 @@ static int valid_driver(const char *d)
  * and a write to the pipe after the applet stopped reading fails (SIGPIPE
  * is the default in the child): it never goes on to the next unbind once
  * the applet has given up on this one. */
+/* Close every fd but keep: close_range(2) (Linux 5.9), two calls; on an older
+ * kernel (ENOSYS) one close() per fd up to 1024. The loop alone was 1023
+ * of a claim's 1191 system calls (strace in the e2e guest, docs/bench.md). */
+static void close_all_but(int keep)
+{
+	int fd;
+
+#ifdef SYS_close_range
+	if ((keep == 0 || syscall(SYS_close_range, 0u, (unsigned)keep - 1, 0u) == 0) &&
+	    syscall(SYS_close_range, (unsigned)keep + 1, ~0u, 0u) == 0)
+		return;
+#endif
+	for (fd = 0; fd < 1024; fd++)
+		if (fd != keep)
+			close(fd);
+}
+
 static void unbind_child(int out, char (*paths)[VB_PATH_MAX], char (*canon)[VB_BDF_LEN], size_t k)
 {
 	size_t i;
-	int fd;
 
 	signal(SIGPIPE, SIG_DFL);
-	for (fd = 0; fd < 1024; fd++)
-		if (fd != out)
-			close(fd);
+	close_all_but(out);
 	for (i = 0; i < k; i++) {
 		int res = vb_sysfs_write(paths[i], canon[i]);
 

@@ -31,7 +31,9 @@ dracut_image() {
 }
 
 # itools_image OUT CONFDIR: mkinitramfs -d CONFDIR, with VFIOBOX_CONF from the
-# environment. Log in OUT.log.
+# environment; ITOOLS_MODPROBE_CONF=FILE puts FILE in the private
+# /usr/lib/modprobe.d, which Debian's kmod hook copies into the image. Log in
+# OUT.log.
 itools_image() {
 	_out=$1 _conf=$2
 	mkdir -p "$_conf/scripts" "$_conf/hooks"
@@ -42,11 +44,12 @@ itools_image() {
 		mount -t overlay overlay -o lowerdir=/usr/lib,upperdir=$W/ov/upper,workdir=$W/ov/work /usr/lib
 		mkdir -p /usr/lib/modules/$KVER
 		mount --bind "$KDIR/root/lib/modules/$KVER" /usr/lib/modules/$KVER
+		if [ -n "$7" ]; then mkdir -p /usr/lib/modprobe.d && cp "$7" /usr/lib/modprobe.d/; fi
 		mount -t tmpfs tmpfs /boot
 		cp "$KDIR/root/boot/config-$KVER" /boot/
 		mount -t overlay overlay \
 			-o lowerdir=$STAGE/usr/share/initramfs-tools:/usr/share/initramfs-tools \
 			/usr/share/initramfs-tools
 		VFIOBOX=$STAGE/usr/bin/vfiobox mkinitramfs -d "$CONF" -o "$OUT" "$KVER"
-	' itools "$WORK" "$KDIR" "$KVER" "$STAGE" "$_out" "$_conf" >"$_out.log" 2>&1
+	' itools "$WORK" "$KDIR" "$KVER" "$STAGE" "$_out" "$_conf" "${ITOOLS_MODPROBE_CONF:-}" >"$_out.log" 2>&1
 }

@@ -6,6 +6,11 @@
 #   dracut-systemd    Debian's dracut with systemd (vfiobox-claim.service)
 #   initramfs-tools   Debian's mkinitramfs (init-top/00vfiobox), the drivers in
 #                     its module list (/etc/initramfs-tools/modules)
+#   initramfs-tools-plain  the same without vfiobox's hooks: the conventional
+#                     image (bench/hooks), vfio_pci first in the module list and
+#                     a modprobe.d file with `options vfio-pci ids=$E2E_VFIO_IDS`
+#                     and `softdep DRIVER pre: vfio-pci` for bochs and
+#                     snd_hda_intel (udev coldplug loads them before the list)
 #   mkinitcpio        the real mkinitcpio build hook run with working add_*
 #                     functions, busybox /init in mkinitcpio's order
 #                     (boot/mkinitcpio/build.sh), the drivers in MODULES
@@ -42,10 +47,18 @@ dracut | dracut-systemd)
 	[ "$flavour" = dracut-systemd ] && mods="systemd-initrd systemd-modules-load dracut-systemd $mods"
 	dracut_image "$WORK/img" "$mods" --add-drivers "$drivers" || { tail -30 "$WORK/img.log"; exit 1; }
 	;;
-initramfs-tools)
+initramfs-tools | initramfs-tools-plain)
 	[ "$(id -u)" = 0 ] || { echo "initramfs-tools image: needs root (private mounts over /usr/lib and /boot)"; exit 1; }
 	cp -r "$here/initramfs-tools" "$WORK/conf"
 	printf 'MODULES=list\nBUSYBOX=y\nCOMPRESS=gzip\n' >"$WORK/conf/initramfs.conf"
+	if [ "$flavour" = initramfs-tools-plain ]; then
+		rm -f "$STAGE/usr/share/initramfs-tools/hooks/vfiobox" \
+			"$STAGE/usr/share/initramfs-tools/scripts/init-top/00vfiobox"
+		drivers="vfio_pci $drivers"
+		printf 'options vfio-pci ids=%s\nsoftdep bochs pre: vfio-pci\nsoftdep snd_hda_intel pre: vfio-pci\n' \
+			"${E2E_VFIO_IDS:?}" >"$WORK/vfio.conf"
+		export ITOOLS_MODPROBE_CONF=$WORK/vfio.conf
+	fi
 	printf '%s\n' $drivers >"$WORK/conf/modules"
 	itools_image "$WORK/img" "$WORK/conf" || { tail -30 "$WORK/img.log"; exit 1; }
 	;;
