@@ -18,7 +18,9 @@
 #   NIXDIR             PREFIX/share/vfiobox         src/ (the source tree nix/ builds from)
 # mkinitcpio's add_systemd_unit only searches /usr/lib/systemd/system, so
 # install-mkinitcpio also puts the unit there (SYSTEMDSYSTEMDIR). Every copy
-# of the unit runs BINDIR/vfiobox.
+# of the unit runs BINDIR/vfiobox, and the build hooks (mkinitcpio, dracut,
+# initramfs-tools) look for the binary in BINDIR first: the generators' own
+# PATHs leave out /usr/local/bin.
 
 PREFIX            ?= /usr/local
 DESTDIR           ?=
@@ -46,6 +48,14 @@ define install_unit
 	@mv $(DESTDIR)$(1)/vfiobox-claim.service.tmp $(DESTDIR)$(1)/vfiobox-claim.service
 	@echo "  INSTALL $(DESTDIR)$(1)/vfiobox-claim.service"
 endef
+# A build hook (SRC, DEST, MODE) with its vfiobox_bindir= line set to BINDIR.
+define install_hook
+	@$(INSTALL) -d $(dir $(DESTDIR)$(2))
+	@sed 's|^vfiobox_bindir=.*|vfiobox_bindir=$(BINDIR)|' $(1) > $(DESTDIR)$(2).tmp
+	@grep -qx 'vfiobox_bindir=$(BINDIR)' $(DESTDIR)$(2).tmp || { rm -f $(DESTDIR)$(2).tmp; echo "$(1): no vfiobox_bindir= line to set" >&2; exit 1; }
+	@chmod $(3) $(DESTDIR)$(2).tmp
+	@mv $(DESTDIR)$(2).tmp $(DESTDIR)$(2)
+endef
 
 install: install-bin $(addprefix install-,$(HOOKS))
 
@@ -64,21 +74,21 @@ install-bin: vfiobox
 
 install-mkinitcpio:
 	@$(INSTALL) -d $(DESTDIR)$(INITCPIODIR)/install $(DESTDIR)$(INITCPIODIR)/hooks
-	@$(INSTALL) -m 644 $(HOOK_SRC)/mkinitcpio/install/vfiobox $(DESTDIR)$(INITCPIODIR)/install/vfiobox
+	$(call install_hook,$(HOOK_SRC)/mkinitcpio/install/vfiobox,$(INITCPIODIR)/install/vfiobox,644)
 	@$(INSTALL) -m 644 $(HOOK_SRC)/mkinitcpio/hooks/vfiobox $(DESTDIR)$(INITCPIODIR)/hooks/vfiobox
 	@echo "  INSTALL $(DESTDIR)$(INITCPIODIR)/{install,hooks}/vfiobox"
 	$(call install_unit,$(SYSTEMDSYSTEMDIR))
 
 install-dracut:
 	@$(INSTALL) -d $(DESTDIR)$(DRACUTMODDIR)/90vfiobox
-	@$(INSTALL) -m 755 $(HOOK_SRC)/dracut/90vfiobox/module-setup.sh $(HOOK_SRC)/dracut/90vfiobox/vfiobox-claim.sh \
-	  $(DESTDIR)$(DRACUTMODDIR)/90vfiobox/
+	$(call install_hook,$(HOOK_SRC)/dracut/90vfiobox/module-setup.sh,$(DRACUTMODDIR)/90vfiobox/module-setup.sh,755)
+	@$(INSTALL) -m 755 $(HOOK_SRC)/dracut/90vfiobox/vfiobox-claim.sh $(DESTDIR)$(DRACUTMODDIR)/90vfiobox/
 	@echo "  INSTALL $(DESTDIR)$(DRACUTMODDIR)/90vfiobox/{module-setup.sh,vfiobox-claim.sh}"
 	$(call install_unit,$(DRACUTMODDIR)/90vfiobox)
 
 install-initramfs-tools:
 	@$(INSTALL) -d $(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks $(DESTDIR)$(INITRAMFSTOOLSDIR)/scripts/init-top
-	@$(INSTALL) -m 755 $(HOOK_SRC)/initramfs-tools/hooks/vfiobox $(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks/vfiobox
+	$(call install_hook,$(HOOK_SRC)/initramfs-tools/hooks/vfiobox,$(INITRAMFSTOOLSDIR)/hooks/vfiobox,755)
 	@$(INSTALL) -m 755 $(HOOK_SRC)/initramfs-tools/scripts/init-top/00vfiobox \
 	  $(DESTDIR)$(INITRAMFSTOOLSDIR)/scripts/init-top/00vfiobox
 	@echo "  INSTALL $(DESTDIR)$(INITRAMFSTOOLSDIR)/{hooks/vfiobox,scripts/init-top/00vfiobox}"

@@ -6,9 +6,12 @@
 #   dracut-systemd    Debian's dracut with systemd (vfiobox-claim.service)
 #   initramfs-tools   Debian's mkinitramfs (init-top/00vfiobox), the drivers in
 #                     its module list (/etc/initramfs-tools/modules)
-#   mkinitcpio        the real mkinitcpio build hook run with working add_*
-#                     functions, busybox /init in mkinitcpio's order
-#                     (boot/mkinitcpio/build.sh), the drivers in MODULES
+#   mkinitcpio        the real mkinitcpio v41 (tests/hooks/mkinitcpio.sh), a
+#                     busybox image, HOOKS=(base e2emisorder vfiobox udev
+#                     e2erun) (the test-only hooks in boot/mkinitcpio), the
+#                     drivers in MODULES
+# vfiobox is installed with the default PREFIX (/usr/local), as a user who
+# runs `make install` without arguments has it.
 # Each image carries the host drivers of the e2e guest's devices (bochs,
 # snd_hda_intel, e1000e) and a test-only step that runs /e2e/run once coldplug
 # and module loading are done. Appended to it, uncompressed: /e2e/run,
@@ -25,7 +28,7 @@ WORK=$E2E_TMP/hookimg
 rm -rf "$WORK"
 mkdir -p "$WORK"
 STAGE=$WORK/stage
-${MAKE:-make} -s -C "$top" install install-hooks PREFIX=/usr DESTDIR="$STAGE" >"$WORK/install.log" 2>&1 ||
+${MAKE:-make} -s -C "$top" install install-hooks DESTDIR="$STAGE" >"$WORK/install.log" 2>&1 ||
 	{ cat "$WORK/install.log"; exit 1; }
 # The generators want the kernel's config too (the e2e cache drops /boot):
 # the same package through tests/hooks/kernel.sh.
@@ -50,7 +53,10 @@ initramfs-tools)
 	itools_image "$WORK/img" "$WORK/conf" || { tail -30 "$WORK/img.log"; exit 1; }
 	;;
 mkinitcpio)
-	MKINITCPIO_MODULES="$drivers" "$here/mkinitcpio/build.sh" "$WORK/img" >"$WORK/img.log" 2>&1 || { cat "$WORK/img.log"; exit 1; }
+	TOP=$top
+	. "$top/tests/hooks/mkinitcpio.sh"
+	mkinitcpio_image "$WORK/img" "$STAGE" "base e2emisorder vfiobox udev e2erun" "$drivers" "$here/mkinitcpio" ||
+		{ cat "$WORK/img.log"; exit 1; }
 	;;
 *)
 	echo "e2e-image.sh: unknown flavour '$flavour'" >&2
