@@ -4,6 +4,10 @@
 #   make install PREFIX=/usr [DESTDIR=...] [HOOKS="mkinitcpio dracut ..."]
 #   make install-mkinitcpio | install-dracut | install-initramfs-tools |
 #        install-libvirt | install-nix | install-hooks (all of them)
+#   make uninstall [PREFIX=...] [DESTDIR=...] [HOOKS="..."], uninstall-SYSTEM,
+#        uninstall-hooks: with the same variables as the install, removes what
+#        it put there (the applet links only if they point at the binary), and
+#        the directories only vfiobox uses (APPLETDIR, 90vfiobox, NIXDIR)
 #
 # PREFIX (default /usr/local) holds bin/vfiobox, the applet links (APPLETDIR,
 # default PREFIX/libexec/vfiobox: names like `list` and `power` do not belong
@@ -108,4 +112,48 @@ install-nix:
 
 install-hooks: install-mkinitcpio install-dracut install-initramfs-tools install-libvirt install-nix
 
+# uninstall: the same files, the same variables.
+define uninstall_unit
+	@rm -f $(DESTDIR)$(1)/vfiobox-claim.service
+	@echo "  RM      $(DESTDIR)$(1)/vfiobox-claim.service"
+endef
+
+uninstall: uninstall-bin $(addprefix uninstall-,$(HOOKS))
+
+uninstall-bin:
+	@rel=$$(realpath -m --relative-to=$(APPLETDIR) $(BINDIR)/vfiobox) && n=0 && \
+	 for l in $(DESTDIR)$(APPLETDIR)/*; do \
+	   if [ -L "$$l" ] && [ "$$(readlink "$$l")" = "$$rel" ]; then rm -f "$$l" && n=$$((n + 1)) || exit 1; fi; \
+	 done && echo "  RM      $$n applet links in $(DESTDIR)$(APPLETDIR)"
+	@[ "$(APPLETDIR)" = "$(BINDIR)" ] || rmdir $(DESTDIR)$(APPLETDIR) 2>/dev/null || true
+	@rm -f $(DESTDIR)$(BINDIR)/vfiobox $(DESTDIR)$(MANDIR)/man1/vfiobox.1
+	@echo "  RM      $(DESTDIR)$(BINDIR)/vfiobox $(DESTDIR)$(MANDIR)/man1/vfiobox.1"
+	$(call uninstall_unit,$(UNITDIR))
+
+uninstall-mkinitcpio:
+	@rm -f $(DESTDIR)$(INITCPIODIR)/install/vfiobox $(DESTDIR)$(INITCPIODIR)/hooks/vfiobox
+	@echo "  RM      $(DESTDIR)$(INITCPIODIR)/{install,hooks}/vfiobox"
+	$(call uninstall_unit,$(SYSTEMDSYSTEMDIR))
+
+uninstall-dracut:
+	@rm -f $(addprefix $(DESTDIR)$(DRACUTMODDIR)/90vfiobox/,module-setup.sh vfiobox-claim.sh vfiobox-claim.service)
+	@rmdir $(DESTDIR)$(DRACUTMODDIR)/90vfiobox 2>/dev/null || true
+	@echo "  RM      $(DESTDIR)$(DRACUTMODDIR)/90vfiobox/"
+
+uninstall-initramfs-tools:
+	@rm -f $(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks/vfiobox $(DESTDIR)$(INITRAMFSTOOLSDIR)/scripts/init-top/00vfiobox
+	@echo "  RM      $(DESTDIR)$(INITRAMFSTOOLSDIR)/{hooks/vfiobox,scripts/init-top/00vfiobox}"
+
+uninstall-libvirt:
+	@rm -f $(DESTDIR)$(LIBVIRTHOOK)
+	@echo "  RM      $(DESTDIR)$(LIBVIRTHOOK)"
+
+uninstall-nix:
+	@rm -rf $(DESTDIR)$(NIXDIR)/src
+	@rmdir $(DESTDIR)$(NIXDIR) 2>/dev/null || true
+	@echo "  RM      $(DESTDIR)$(NIXDIR)/src"
+
+uninstall-hooks: uninstall-mkinitcpio uninstall-dracut uninstall-initramfs-tools uninstall-libvirt uninstall-nix
+
+.PHONY: uninstall uninstall-bin uninstall-mkinitcpio uninstall-dracut uninstall-initramfs-tools uninstall-libvirt uninstall-nix uninstall-hooks
 .PHONY: install install-bin install-mkinitcpio install-dracut install-initramfs-tools install-libvirt install-nix install-hooks
