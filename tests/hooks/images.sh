@@ -51,6 +51,7 @@ itools_image() {
 		mount --bind "$KDIR/root/lib/modules/$KVER" /usr/lib/modules/$KVER
 		mount -t tmpfs tmpfs /boot
 		cp "$KDIR/root/boot/config-$KVER" /boot/
+		unset VFIOBOX # the hook looks for the binary itself, as when installed
 		mkinitramfs -d "$CONF" -o "$OUT" "$KVER"
 	' itools "$WORK" "$KDIR" "$KVER" "$STAGE" "$_out" "$_conf" >"$_out.log" 2>&1
 }

@@ -20,10 +20,19 @@
 # (and BINDIR/vfiobox too in systemd images, where the unit runs that).
 vfiobox_bindir=/usr/bin
 
+# vfiobox_dirs: the directories looked in, in order, once each.
+vfiobox_dirs() {
+    local dir dirs=()
+    for dir in "$vfiobox_bindir" /usr/bin /usr/sbin /bin /sbin /usr/local/bin /usr/local/sbin; do
+        [[ " ${dirs[*]} " == *" $dir "* ]] || dirs+=("$dir")
+    done
+    echo "${dirs[@]}"
+}
+
 # vfiobox_binary: print the path of the binary to put into the image.
 vfiobox_binary() {
     local dir
-    for dir in "$vfiobox_bindir" /usr/bin /usr/sbin /bin /sbin /usr/local/bin /usr/local/sbin; do
+    for dir in $(vfiobox_dirs); do
         [[ -x $dir/vfiobox ]] && echo "$dir/vfiobox" && return 0
     done
     return 1
@@ -54,7 +63,12 @@ installkernel() {
 install() {
     local unit bin src
 
-    src=$(vfiobox_binary)
+    if ! src=$(vfiobox_binary); then
+        # dracut 059 ignores install()'s status (and a check() failing in a
+        # hostonly image drops the module without a word): stop the build.
+        derror "vfiobox: no vfiobox binary in $(vfiobox_dirs | sed 's/ /, /g'): an image without it claims nothing at boot. Install it ('make install' with the PREFIX the hooks were installed with, or the vfiobox package), then run dracut -f again"
+        exit 1
+    fi
     inst_binary "$src" /usr/bin/vfiobox
     inst_multiple modprobe
     local conf=${VFIOBOX_CONF:-/etc/vfiobox.conf}

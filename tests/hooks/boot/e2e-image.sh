@@ -10,6 +10,8 @@
 #                     busybox image, HOOKS=(base e2emisorder vfiobox udev
 #                     e2erun) (the test-only hooks in boot/mkinitcpio), the
 #                     drivers in MODULES
+# FLAVOUR-nobin: the same image with vfiobox removed after the build (unpacked,
+# the binary deleted, packed again uncompressed): the negative control.
 # vfiobox is installed with the default PREFIX (/usr/local), as a user who
 # runs `make install` without arguments has it.
 # Each image carries the host drivers of the e2e guest's devices (bochs,
@@ -21,6 +23,8 @@
 # tests/hooks/images.sh for how the generators are kept off this machine).
 set -eu
 flavour=$1 out=$2
+nobin=
+case $flavour in *-nobin) nobin=1 flavour=${flavour%-nobin} ;; esac
 top=$(pwd)
 here=$top/tests/hooks/boot
 drivers="bochs snd_hda_intel snd_hda_codec_generic e1000e"
@@ -63,6 +67,23 @@ mkinitcpio)
 	exit 2
 	;;
 esac
+
+if [ -n "$nobin" ]; then
+	u=$WORK/unpacked
+	rm -rf "$u" "$u.x" && mkdir -p "$u" "$u.x"
+	case $flavour in
+	dracut*) (cd "$u" && lsinitrd --unpack "$WORK/img") ;;
+	initramfs-tools)
+		unmkinitramfs "$WORK/img" "$u.x"
+		if [ -d "$u.x/main" ]; then cp -a "$u.x/early/." "$u/" && cp -a "$u.x/main/." "$u/"
+		else cp -a "$u.x/." "$u/"; fi
+		;;
+	mkinitcpio) (cd "$u" && MKINITCPIO_LIBRARY=$MK "$MK/lsinitcpio" -x "$WORK/img") ;;
+	esac
+	[ -x "$u/usr/bin/vfiobox" ] || { echo "e2e-image.sh: no usr/bin/vfiobox in the unpacked $flavour image"; exit 1; }
+	rm -f "$u/usr/bin/vfiobox" "$u/usr/local/bin/vfiobox"
+	(cd "$u" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$WORK/img"
+fi
 
 p=$WORK/payload
 mkdir -p "$p/e2e/bin"
