@@ -1,6 +1,6 @@
 # The early-boot hooks, the libvirt hook, make install and the Nix files:
-#   make hooks-check    tests/hooks/*.test: mkinitcpio build hook (recorded
-#                       add_* calls), real dracut and initramfs-tools images
+#   make hooks-check    tests/hooks/*.test: real mkinitcpio v41 (a copy in
+#                       tests/hooks), dracut and initramfs-tools images
 #                       against Debian's kernel (content), make install into a
 #                       DESTDIR, Nix parse + module evaluation, and the boot
 #                       tests' negative control

@@ -4,6 +4,10 @@
 #   make install PREFIX=/usr [DESTDIR=...] [HOOKS="mkinitcpio dracut ..."]
 #   make install-mkinitcpio | install-dracut | install-initramfs-tools |
 #        install-libvirt | install-nix | install-hooks (all of them)
+#   make uninstall [PREFIX=...] [DESTDIR=...] [HOOKS="..."], uninstall-SYSTEM,
+#        uninstall-hooks: with the same variables as the install, removes what
+#        it put there (the applet links only if they point at the binary), and
+#        the directories only vfiobox uses (APPLETDIR, 90vfiobox, NIXDIR)
 #
 # PREFIX (default /usr/local) holds bin/vfiobox, the applet links (APPLETDIR,
 # default PREFIX/libexec/vfiobox: names like `list` and `power` do not belong
@@ -18,7 +22,9 @@
 #   NIXDIR             PREFIX/share/vfiobox         src/ (the source tree nix/ builds from)
 # mkinitcpio's add_systemd_unit only searches /usr/lib/systemd/system, so
 # install-mkinitcpio also puts the unit there (SYSTEMDSYSTEMDIR). Every copy
-# of the unit runs BINDIR/vfiobox.
+# of the unit runs BINDIR/vfiobox, and the build hooks (mkinitcpio, dracut,
+# initramfs-tools) look for the binary in BINDIR first: the generators' own
+# PATHs leave out /usr/local/bin.
 
 PREFIX            ?= /usr/local
 DESTDIR           ?=
@@ -46,6 +52,14 @@ define install_unit
 	@mv $(DESTDIR)$(1)/vfiobox-claim.service.tmp $(DESTDIR)$(1)/vfiobox-claim.service
 	@echo "  INSTALL $(DESTDIR)$(1)/vfiobox-claim.service"
 endef
+# A build hook (SRC, DEST, MODE) with its vfiobox_bindir= line set to BINDIR.
+define install_hook
+	@$(INSTALL) -d $(dir $(DESTDIR)$(2))
+	@sed 's|^vfiobox_bindir=.*|vfiobox_bindir=$(BINDIR)|' $(1) > $(DESTDIR)$(2).tmp
+	@grep -qx 'vfiobox_bindir=$(BINDIR)' $(DESTDIR)$(2).tmp || { rm -f $(DESTDIR)$(2).tmp; echo "$(1): no vfiobox_bindir= line to set" >&2; exit 1; }
+	@chmod $(3) $(DESTDIR)$(2).tmp
+	@mv $(DESTDIR)$(2).tmp $(DESTDIR)$(2)
+endef
 
 install: install-bin $(addprefix install-,$(HOOKS))
 
@@ -64,21 +78,21 @@ install-bin: vfiobox
 
 install-mkinitcpio:
 	@$(INSTALL) -d $(DESTDIR)$(INITCPIODIR)/install $(DESTDIR)$(INITCPIODIR)/hooks
-	@$(INSTALL) -m 644 $(HOOK_SRC)/mkinitcpio/install/vfiobox $(DESTDIR)$(INITCPIODIR)/install/vfiobox
+	$(call install_hook,$(HOOK_SRC)/mkinitcpio/install/vfiobox,$(INITCPIODIR)/install/vfiobox,644)
 	@$(INSTALL) -m 644 $(HOOK_SRC)/mkinitcpio/hooks/vfiobox $(DESTDIR)$(INITCPIODIR)/hooks/vfiobox
 	@echo "  INSTALL $(DESTDIR)$(INITCPIODIR)/{install,hooks}/vfiobox"
 	$(call install_unit,$(SYSTEMDSYSTEMDIR))
 
 install-dracut:
 	@$(INSTALL) -d $(DESTDIR)$(DRACUTMODDIR)/90vfiobox
-	@$(INSTALL) -m 755 $(HOOK_SRC)/dracut/90vfiobox/module-setup.sh $(HOOK_SRC)/dracut/90vfiobox/vfiobox-claim.sh \
-	  $(DESTDIR)$(DRACUTMODDIR)/90vfiobox/
+	$(call install_hook,$(HOOK_SRC)/dracut/90vfiobox/module-setup.sh,$(DRACUTMODDIR)/90vfiobox/module-setup.sh,755)
+	@$(INSTALL) -m 755 $(HOOK_SRC)/dracut/90vfiobox/vfiobox-claim.sh $(DESTDIR)$(DRACUTMODDIR)/90vfiobox/
 	@echo "  INSTALL $(DESTDIR)$(DRACUTMODDIR)/90vfiobox/{module-setup.sh,vfiobox-claim.sh}"
 	$(call install_unit,$(DRACUTMODDIR)/90vfiobox)
 
 install-initramfs-tools:
 	@$(INSTALL) -d $(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks $(DESTDIR)$(INITRAMFSTOOLSDIR)/scripts/init-top
-	@$(INSTALL) -m 755 $(HOOK_SRC)/initramfs-tools/hooks/vfiobox $(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks/vfiobox
+	$(call install_hook,$(HOOK_SRC)/initramfs-tools/hooks/vfiobox,$(INITRAMFSTOOLSDIR)/hooks/vfiobox,755)
 	@$(INSTALL) -m 755 $(HOOK_SRC)/initramfs-tools/scripts/init-top/00vfiobox \
 	  $(DESTDIR)$(INITRAMFSTOOLSDIR)/scripts/init-top/00vfiobox
 	@echo "  INSTALL $(DESTDIR)$(INITRAMFSTOOLSDIR)/{hooks/vfiobox,scripts/init-top/00vfiobox}"
@@ -98,4 +112,48 @@ install-nix:
 
 install-hooks: install-mkinitcpio install-dracut install-initramfs-tools install-libvirt install-nix
 
+# uninstall: the same files, the same variables.
+define uninstall_unit
+	@rm -f $(DESTDIR)$(1)/vfiobox-claim.service
+	@echo "  RM      $(DESTDIR)$(1)/vfiobox-claim.service"
+endef
+
+uninstall: uninstall-bin $(addprefix uninstall-,$(HOOKS))
+
+uninstall-bin:
+	@rel=$$(realpath -m --relative-to=$(APPLETDIR) $(BINDIR)/vfiobox) && n=0 && \
+	 for l in $(DESTDIR)$(APPLETDIR)/*; do \
+	   if [ -L "$$l" ] && [ "$$(readlink "$$l")" = "$$rel" ]; then rm -f "$$l" && n=$$((n + 1)) || exit 1; fi; \
+	 done && echo "  RM      $$n applet links in $(DESTDIR)$(APPLETDIR)"
+	@[ "$(APPLETDIR)" = "$(BINDIR)" ] || rmdir $(DESTDIR)$(APPLETDIR) 2>/dev/null || true
+	@rm -f $(DESTDIR)$(BINDIR)/vfiobox $(DESTDIR)$(MANDIR)/man1/vfiobox.1
+	@echo "  RM      $(DESTDIR)$(BINDIR)/vfiobox $(DESTDIR)$(MANDIR)/man1/vfiobox.1"
+	$(call uninstall_unit,$(UNITDIR))
+
+uninstall-mkinitcpio:
+	@rm -f $(DESTDIR)$(INITCPIODIR)/install/vfiobox $(DESTDIR)$(INITCPIODIR)/hooks/vfiobox
+	@echo "  RM      $(DESTDIR)$(INITCPIODIR)/{install,hooks}/vfiobox"
+	$(call uninstall_unit,$(SYSTEMDSYSTEMDIR))
+
+uninstall-dracut:
+	@rm -f $(addprefix $(DESTDIR)$(DRACUTMODDIR)/90vfiobox/,module-setup.sh vfiobox-claim.sh vfiobox-claim.service)
+	@rmdir $(DESTDIR)$(DRACUTMODDIR)/90vfiobox 2>/dev/null || true
+	@echo "  RM      $(DESTDIR)$(DRACUTMODDIR)/90vfiobox/"
+
+uninstall-initramfs-tools:
+	@rm -f $(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks/vfiobox $(DESTDIR)$(INITRAMFSTOOLSDIR)/scripts/init-top/00vfiobox
+	@echo "  RM      $(DESTDIR)$(INITRAMFSTOOLSDIR)/{hooks/vfiobox,scripts/init-top/00vfiobox}"
+
+uninstall-libvirt:
+	@rm -f $(DESTDIR)$(LIBVIRTHOOK)
+	@echo "  RM      $(DESTDIR)$(LIBVIRTHOOK)"
+
+uninstall-nix:
+	@rm -rf $(DESTDIR)$(NIXDIR)/src
+	@rmdir $(DESTDIR)$(NIXDIR) 2>/dev/null || true
+	@echo "  RM      $(DESTDIR)$(NIXDIR)/src"
+
+uninstall-hooks: uninstall-mkinitcpio uninstall-dracut uninstall-initramfs-tools uninstall-libvirt uninstall-nix
+
+.PHONY: uninstall uninstall-bin uninstall-mkinitcpio uninstall-dracut uninstall-initramfs-tools uninstall-libvirt uninstall-nix uninstall-hooks
 .PHONY: install install-bin install-mkinitcpio install-dracut install-initramfs-tools install-libvirt install-nix install-hooks

@@ -13,10 +13,33 @@
 #
 # VFIOBOX_CONF=FILE puts FILE into the image as /etc/vfiobox.conf instead of
 # the host's /etc/vfiobox.conf (an image for another machine).
+#
+# The binary: dracut's PATH is /sbin /bin /usr/sbin /usr/bin, so `make install`
+# writes the directory it installed vfiobox into (BINDIR) on the next line; the
+# usual bin directories are tried after it. In the image it is /usr/bin/vfiobox
+# (and BINDIR/vfiobox too in systemd images, where the unit runs that).
+vfiobox_bindir=/usr/bin
+
+# vfiobox_dirs: the directories looked in, in order, once each.
+vfiobox_dirs() {
+    local dir dirs=()
+    for dir in "$vfiobox_bindir" /usr/bin /usr/sbin /bin /sbin /usr/local/bin /usr/local/sbin; do
+        [[ " ${dirs[*]} " == *" $dir "* ]] || dirs+=("$dir")
+    done
+    echo "${dirs[@]}"
+}
+
+# vfiobox_binary: print the path of the binary to put into the image.
+vfiobox_binary() {
+    local dir
+    for dir in $(vfiobox_dirs); do
+        [[ -x $dir/vfiobox ]] && echo "$dir/vfiobox" && return 0
+    done
+    return 1
+}
 
 # called by dracut
 check() {
-    require_binaries vfiobox || return 1
     [[ $hostonly ]] && [[ -f ${VFIOBOX_CONF:-/etc/vfiobox.conf} ]] && return 0
     return 255
 }
@@ -38,9 +61,15 @@ installkernel() {
 
 # called by dracut
 install() {
-    local unit bin
+    local unit bin src
 
-    inst_binary "$(find_binary vfiobox)" /usr/bin/vfiobox
+    if ! src=$(vfiobox_binary); then
+        # dracut 059 ignores install()'s status (and a check() failing in a
+        # hostonly image drops the module without a word): stop the build.
+        derror "vfiobox: no vfiobox binary in $(vfiobox_dirs | sed 's/ /, /g'): an image without it claims nothing at boot. Install it ('make install' with the PREFIX the hooks were installed with, or the vfiobox package), then run dracut -f again"
+        exit 1
+    fi
+    inst_binary "$src" /usr/bin/vfiobox
     inst_multiple modprobe
     local conf=${VFIOBOX_CONF:-/etc/vfiobox.conf}
     [[ -f $conf ]] && inst_simple "$conf" /etc/vfiobox.conf
@@ -52,7 +81,7 @@ install() {
         inst_simple "$unit" "$systemdsystemunitdir/vfiobox-claim.service"
         # The unit names the binary where make install put it (PREFIX).
         bin=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$unit")
-        [[ $bin && $bin != /usr/bin/vfiobox ]] && inst_binary "$(find_binary vfiobox)" "$bin"
+        [[ $bin && $bin != /usr/bin/vfiobox ]] && inst_binary "$src" "$bin"
         $SYSTEMCTL -q --root "$initdir" add-wants sysinit.target vfiobox-claim.service
     else
         inst_hook cmdline 00 "$moddir/vfiobox-claim.sh"

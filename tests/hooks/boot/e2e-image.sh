@@ -11,9 +11,14 @@
 #                     a modprobe.d file with `options vfio-pci ids=$E2E_VFIO_IDS`
 #                     and `softdep DRIVER pre: vfio-pci` for bochs and
 #                     snd_hda_intel (udev coldplug loads them before the list)
-#   mkinitcpio        the real mkinitcpio build hook run with working add_*
-#                     functions, busybox /init in mkinitcpio's order
-#                     (boot/mkinitcpio/build.sh), the drivers in MODULES
+#   mkinitcpio        the real mkinitcpio v41 (tests/hooks/mkinitcpio.sh), a
+#                     busybox image, HOOKS=(base e2emisorder vfiobox udev
+#                     e2erun) (the test-only hooks in boot/mkinitcpio), the
+#                     drivers in MODULES
+# FLAVOUR-nobin: the same image with vfiobox removed after the build (unpacked,
+# the binary deleted, packed again uncompressed): the negative control.
+# vfiobox is installed with the default PREFIX (/usr/local), as a user who
+# runs `make install` without arguments has it.
 # Each image carries the host drivers of the e2e guest's devices (bochs,
 # snd_hda_intel, e1000e) and a test-only step that runs /e2e/run once coldplug
 # and module loading are done. Appended to it, uncompressed: /e2e/run,
@@ -23,6 +28,8 @@
 # tests/hooks/images.sh for how the generators are kept off this machine).
 set -eu
 flavour=$1 out=$2
+nobin=
+case $flavour in *-nobin) nobin=1 flavour=${flavour%-nobin} ;; esac
 top=$(pwd)
 here=$top/tests/hooks/boot
 drivers="bochs snd_hda_intel snd_hda_codec_generic e1000e"
@@ -30,7 +37,7 @@ WORK=$E2E_TMP/hookimg
 rm -rf "$WORK"
 mkdir -p "$WORK"
 STAGE=$WORK/stage
-${MAKE:-make} -s -C "$top" install install-hooks PREFIX=/usr DESTDIR="$STAGE" >"$WORK/install.log" 2>&1 ||
+${MAKE:-make} -s -C "$top" install install-hooks DESTDIR="$STAGE" >"$WORK/install.log" 2>&1 ||
 	{ cat "$WORK/install.log"; exit 1; }
 # The generators want the kernel's config too (the e2e cache drops /boot):
 # the same package through tests/hooks/kernel.sh.
@@ -63,13 +70,33 @@ initramfs-tools | initramfs-tools-plain)
 	itools_image "$WORK/img" "$WORK/conf" || { tail -30 "$WORK/img.log"; exit 1; }
 	;;
 mkinitcpio)
-	MKINITCPIO_MODULES="$drivers" "$here/mkinitcpio/build.sh" "$WORK/img" >"$WORK/img.log" 2>&1 || { cat "$WORK/img.log"; exit 1; }
+	TOP=$top
+	. "$top/tests/hooks/mkinitcpio.sh"
+	mkinitcpio_image "$WORK/img" "$STAGE" "base e2emisorder vfiobox udev e2erun" "$drivers" "$here/mkinitcpio" ||
+		{ cat "$WORK/img.log"; exit 1; }
 	;;
 *)
 	echo "e2e-image.sh: unknown flavour '$flavour'" >&2
 	exit 2
 	;;
 esac
+
+if [ -n "$nobin" ]; then
+	u=$WORK/unpacked
+	rm -rf "$u" "$u.x" && mkdir -p "$u" "$u.x"
+	case $flavour in
+	dracut*) (cd "$u" && lsinitrd --unpack "$WORK/img") ;;
+	initramfs-tools)
+		unmkinitramfs "$WORK/img" "$u.x"
+		if [ -d "$u.x/main" ]; then cp -a "$u.x/early/." "$u/" && cp -a "$u.x/main/." "$u/"
+		else cp -a "$u.x/." "$u/"; fi
+		;;
+	mkinitcpio) (cd "$u" && MKINITCPIO_LIBRARY=$MK "$MK/lsinitcpio" -x "$WORK/img") ;;
+	esac
+	[ -x "$u/usr/bin/vfiobox" ] || { echo "e2e-image.sh: no usr/bin/vfiobox in the unpacked $flavour image"; exit 1; }
+	rm -f "$u/usr/bin/vfiobox" "$u/usr/local/bin/vfiobox"
+	(cd "$u" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$WORK/img"
+fi
 
 p=$WORK/payload
 mkdir -p "$p/e2e/bin"

@@ -62,3 +62,22 @@ hook_checks() {
 		note "this vfiobox has no vfio-claim applet yet: the hook's place is checked, not the claim"
 	fi
 }
+
+# hook_missing_checks LINE: the negative control of a hook scenario, an image
+# whose vfiobox binary was removed after the build (e2e-image.sh FLAVOUR-nobin):
+# the boot went on (this runs after coldplug), the kernel log has exactly one
+# vfiobox line, matching the extended regular expression LINE and ending in
+# "; nothing claimed", and the GPU is not on vfio-pci.
+hook_missing_checks() {
+	command -v udevadm >/dev/null 2>&1 && udevadm settle --timeout=30 >/dev/null 2>&1
+	wait_driver $E2E_NIC e1000e 20
+	dmesg > /tmp/hook.dmesg
+	_l=$(sed -n 's/^\[[^]]*\] \(vfiobox: \)/\1/p' /tmp/hook.dmesg)
+	check_eq "one vfiobox line in the kernel log" 1 "$(printf '%s\n' "$_l" | grep -c .)"
+	check_match "it says why: $_l" "$1" "$_l"
+	check_match "and that nothing was claimed" '; nothing claimed$' "$_l"
+	check_nomatch "vfio-claim never started" 'vfio-claim starts' "$_l"
+	check_driver $E2E_NIC e1000e
+	_g=$(driver_of $E2E_GPU)
+	check "the GPU is not on vfio-pci (${_g:-no driver})" test "$_g" != vfio-pci
+}
