@@ -1070,7 +1070,7 @@ int recover_main(int argc, char **argv)
 	struct vb_rebind_ctx rb;
 	struct vb_idlist ids = { NULL, 0 };
 	char **sel = NULL, err[256] = "";
-	size_t nsel = 0, i, errpos;
+	size_t nsel = 0, i;
 	int o, r, rc = VB_EXIT_OK, lock = -1;
 
 	memset(&c, 0, sizeof(c));
@@ -1095,18 +1095,21 @@ int recover_main(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		return vb_usage_err("one GPU at a time: BDF or ids=LIST");
-	if (optind < argc && !strncmp(argv[optind], "ids=", 4)) {
-		errpos = 0;
-		if (vb_ids_parse(argv[optind] + 4, &ids, &errpos) < 0 || !ids.n)
-			return vb_usage_err("%s: bad id list at byte %zu (vendor:device[:subvendor:"
-					    "subdevice[:class[:mask]]], hex, comma-separated)",
-					    argv[optind], errpos + 4);
-	} else if (optind < argc) {
-		char canon[VB_BDF_LEN];
-		if (vb_bdf_canon(argv[optind], canon) < 0)
-			return vb_usage_err("'%s': not a PCI address (DDDD:BB:DD.F or BB:DD.F) or "
-					    "ids=LIST", argv[optind]);
-		vb_pciops_addr_add(&sel, &nsel, canon);
+	if (optind < argc) {
+		/* The operand reads as vfio-claim reads its operands. */
+		struct vb_select op;
+		char operr[VB_TEXT_LEN];
+
+		if (vb_select_load(&op, argv + optind, 1, operr, sizeof(operr)) < 0) {
+			vb_select_free(&op);
+			return vb_usage_err("%s", operr);
+		}
+		if (op.naddrs)
+			vb_pciops_addr_add(&sel, &nsel, op.addrs[0]);
+		ids = op.ids;
+		op.ids.v = NULL;
+		op.ids.n = 0;
+		vb_select_free(&op);
 	}
 
 	vb_rebind_ctx_init(&rb, &c.act);

@@ -22,7 +22,7 @@
 
 struct vb_select {
 	struct vb_idlist ids;		/* ids= entries, all sources joined */
-	char ids_text[VB_CONF_VAL];	/* the same, as given ("" none) */
+	char *ids_text;			/* the same, as given (NULL none) */
 	char **addrs;			/* canonical, no duplicates, in order given */
 	size_t naddrs;
 	char hda[16];			/* vfiobox.hda= / hda= of the source, "" unset */
@@ -30,7 +30,9 @@ struct vb_select {
 };
 
 /* The reading in words, as every applet shows it: "ids=10de:249d
- * claim=0000:01:00.0,0000:02:00.0 hda=none" (the parts that are set). */
+ * claim=0000:01:00.0,0000:02:00.0 hda=none" (the parts that are set); a
+ * list past 160 bytes is cut at an entry and ends ",... (N in all)". Fits
+ * in VB_TEXT_LEN. */
 void vb_select_describe(const struct vb_select *s, char *buf, size_t n);
 /* 1 for the --hda / hda= modes: vfio, none, host. */
 int vb_select_hda_ok(const char *mode);
