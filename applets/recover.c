@@ -1112,6 +1112,7 @@ int recover_main(int argc, char **argv)
 		vb_select_free(&op);
 	}
 
+	vb_sysfs_set_wait(c.timeout_ms);
 	vb_rebind_ctx_init(&rb, &c.act);
 	rb.unbind_timeout_ms = c.timeout_ms;
 	rb.probe_wait_ms = 3000;	/* a hot-plug adds the device from another thread */
@@ -1127,6 +1128,14 @@ int recover_main(int argc, char **argv)
 		goto out;
 	}
 	c.have_conf = r > 0;
+	/* The lock before the records and the devices are read. */
+	if (!c.act.dry_run) {
+		lock = vb_lock_rebind(10000, "nothing recovered");
+		if (lock < 0) {
+			rc = VB_EXIT_FAIL;
+			goto out;
+		}
+	}
 	if (ids.n) {
 		char **m = NULL;
 		size_t nm = 0;
@@ -1149,13 +1158,6 @@ int recover_main(int argc, char **argv)
 		}
 	}
 
-	if (!c.act.dry_run) {
-		lock = vb_lock_rebind(10000, "nothing recovered");
-		if (lock < 0) {
-			rc = VB_EXIT_FAIL;
-			goto out;
-		}
-	}
 	for (i = 0; i < nsel; i++) {
 		struct unit u;
 		build_unit(&c, sel[i], &u);

@@ -250,8 +250,15 @@ static int add_dev(struct vb_devset *set, const char *addr, const struct vb_pcii
 	return 0;
 }
 
+/* A device that left the bus meanwhile is passed over; any other failure
+ * to read it (driver_override timing out) is an error naming it. */
+static int gone(int r)
+{
+	return r == -ENOENT || r == -ENODEV;
+}
+
 /* Every device the ids= list matches (the set is sorted afterwards). */
-static int scan_ids(const struct vb_idlist *ids, struct vb_devset *set)
+static int scan_ids(const struct vb_idlist *ids, struct vb_devset *set, char bad[VB_BDF_LEN])
 {
 	char **all;
 	size_t n, i;
@@ -262,9 +269,12 @@ static int scan_ids(const struct vb_idlist *ids, struct vb_devset *set)
 	for (i = 0; i < n; i++) {
 		struct vb_pciids id;
 
-		/* A device that left the bus meanwhile is passed over. */
-		if (vb_pcidev_ids(all[i], &id) == 0 && vb_ids_match(ids, &id))
-			add_dev(set, all[i], &id, VB_WHY_IDS, NULL);
+		if (vb_pcidev_ids(all[i], &id) == 0 && vb_ids_match(ids, &id) &&
+		    (r = add_dev(set, all[i], &id, VB_WHY_IDS, NULL)) < 0 && !gone(r)) {
+			vb_strlcpy(bad, all[i], VB_BDF_LEN);
+			vb_sysfs_list_free(all, n);
+			return r;
+		}
 	}
 	vb_sysfs_list_free(all, n);
 	return 0;
@@ -293,7 +303,7 @@ int vb_select_devices(const struct vb_select *s, int no_group, struct vb_devset 
 			return r == -ENOENT ? -ENODEV : r;
 		}
 	}
-	if (s->ids.n && (r = scan_ids(&s->ids, set)) < 0) {
+	if (s->ids.n && (r = scan_ids(&s->ids, set, bad)) < 0) {
 		vb_devset_free(set);
 		return r;
 	}
@@ -307,8 +317,15 @@ int vb_select_devices(const struct vb_select *s, int no_group, struct vb_devset 
 			if (g < 0 || vb_pcidev_group_members(g, &m, &nm) < 0)
 				continue;
 			vb_strlcpy(via, set->v[i].d.addr, sizeof(via));
-			for (j = 0; j < nm; j++)
-				add_dev(set, m[j], NULL, VB_WHY_GROUP, via);
+			for (j = 0; j < nm; j++) {
+				r = add_dev(set, m[j], NULL, VB_WHY_GROUP, via);
+				if (r < 0 && !gone(r)) {
+					vb_strlcpy(bad, m[j], VB_BDF_LEN);
+					vb_sysfs_list_free(m, nm);
+					vb_devset_free(set);
+					return r;
+				}
+			}
 			vb_sysfs_list_free(m, nm);
 		}
 	}

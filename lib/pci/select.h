@@ -73,7 +73,9 @@ struct vb_devset {
  * every other member of their IOMMU groups (bridges included and marked, so
  * the caller can say why they stay). Returns 0 (the set may be empty when an
  * ids= list matches nothing), -ENODEV with bad set to an address that is not
- * on the bus, or -errno from sysfs. */
+ * on the bus, or -errno from sysfs with bad set to the device that could not
+ * be read when there is one (-ETIMEDOUT: its driver_override, under the
+ * device lock, did not answer). */
 int vb_select_devices(const struct vb_select *s, int no_group, struct vb_devset *set,
 		      char bad[VB_BDF_LEN]);
 void vb_devset_free(struct vb_devset *set);
