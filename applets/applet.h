@@ -20,5 +20,8 @@ void vb_print_usage(const char *usage);
  * applet's own words) and return -errno. Returns the lock fd otherwise, for
  * vb_record_unlock. */
 int vb_lock_rebind(long timeout_ms, const char *nothing);
+/* Say why vb_select_devices failed (r, the device it names in bad), ending
+ * with the applet's `nothing` ("nothing claimed"). */
+void vb_select_err(int r, const char *bad, const char *nothing);
 
 #endif

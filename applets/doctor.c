@@ -54,7 +54,7 @@ const char doctor_usage[] =
 struct doctor {
 	int quiet;
 	int n_ok, n_warn, n_fail;
-	char cmdline[4096];
+	char *cmdline;		/* /proc/cmdline, "" when it cannot be read */
 	char release[128];
 	int groups;		/* number of IOMMU groups */
 	struct vb_select sel;	/* what vfio-claim without operands would select */
@@ -623,8 +623,12 @@ int doctor_main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return vb_usage_err("'%s': doctor takes no operands", argv[optind]);
-	if (vb_cmdline_read(d.cmdline, sizeof(d.cmdline)) < 0)
-		d.cmdline[0] = 0;
+	/* A command line that cannot be read is a failure of the selectors'
+	 * check (vb_select_load reads it again and says why). */
+	if (vb_cmdline_read(&d.cmdline, NULL) < 0) {
+		free(d.cmdline);
+		d.cmdline = vb_xstrdup("");
+	}
 	if (vb_kmod_release(d.release, sizeof(d.release)) < 0)
 		d.release[0] = 0;
 
@@ -637,5 +641,6 @@ int doctor_main(int argc, char **argv)
 	printf("doctor: %d ok, %d warn, %d fail\n", d.n_ok, d.n_warn, d.n_fail);
 
 	vb_select_free(&d.sel);
+	free(d.cmdline);
 	return d.n_fail ? VB_EXIT_FAIL : VB_EXIT_OK;
 }

@@ -15,6 +15,7 @@
 
 #include "applet.h"
 #include "pci/record.h"
+#include "base/sysfs.h"
 #include "base/util.h"
 
 struct applet {
@@ -65,6 +66,23 @@ int vb_lock_rebind(long timeout_ms, const char *nothing)
 	else if (fd < 0)
 		vb_err("/run/vfiobox.lock: %s; %s", strerror(-fd), nothing);
 	return fd;
+}
+
+void vb_select_err(int r, const char *bad, const char *nothing)
+{
+	long w = vb_sysfs_wait();
+
+	if (r == -ENODEV)
+		vb_err("%s: no such device (not on the bus); %s", bad, nothing);
+	else if (r == -ETIMEDOUT)
+		vb_err("%s: driver_override did not answer within %ld.%03ld s: the kernel holds "
+		       "the device lock (an unbind or a probe of it is under way, and a driver in "
+		       "use can make that last); %s", bad[0] ? bad : "a device", w / 1000, w % 1000,
+		       nothing);
+	else if (bad[0])
+		vb_err("%s: cannot read it: %s; %s", bad, vb_sysfs_strerror(r, NULL), nothing);
+	else
+		vb_err("cannot read the PCI devices: %s; %s", vb_sysfs_strerror(r, NULL), nothing);
 }
 
 static const struct applet *find(const char *name)

@@ -1078,7 +1078,7 @@ int recover_main(int argc, char **argv)
 	struct vb_rebind_ctx rb;
 	struct vb_idlist ids = { NULL, 0 };
 	char **sel = NULL, err[256] = "";
-	size_t nsel = 0, i, errpos;
+	size_t nsel = 0, i;
 	int o, r, rc = VB_EXIT_OK, lock = -1;
 
 	memset(&c, 0, sizeof(c));
@@ -1103,20 +1103,24 @@ int recover_main(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		return vb_usage_err("one GPU at a time: BDF or ids=LIST");
-	if (optind < argc && !strncmp(argv[optind], "ids=", 4)) {
-		errpos = 0;
-		if (vb_ids_parse(argv[optind] + 4, &ids, &errpos) < 0 || !ids.n)
-			return vb_usage_err("%s: bad id list at byte %zu (vendor:device[:subvendor:"
-					    "subdevice[:class[:mask]]], hex, comma-separated)",
-					    argv[optind], errpos + 4);
-	} else if (optind < argc) {
-		char canon[VB_BDF_LEN];
-		if (vb_bdf_canon(argv[optind], canon) < 0)
-			return vb_usage_err("'%s': not a PCI address (DDDD:BB:DD.F or BB:DD.F) or "
-					    "ids=LIST", argv[optind]);
-		vb_pciops_addr_add(&sel, &nsel, canon);
+	if (optind < argc) {
+		/* The operand reads as vfio-claim reads its operands. */
+		struct vb_select op;
+		char operr[VB_TEXT_LEN];
+
+		if (vb_select_load(&op, argv + optind, 1, operr, sizeof(operr)) < 0) {
+			vb_select_free(&op);
+			return vb_usage_err("%s", operr);
+		}
+		if (op.naddrs)
+			vb_pciops_addr_add(&sel, &nsel, op.addrs[0]);
+		ids = op.ids;
+		op.ids.v = NULL;
+		op.ids.n = 0;
+		vb_select_free(&op);
 	}
 
+	vb_sysfs_set_wait(c.timeout_ms);
 	vb_rebind_ctx_init(&rb, &c.act);
 	rb.unbind_timeout_ms = c.timeout_ms;
 	rb.probe_wait_ms = 3000;	/* a hot-plug adds the device from another thread */
@@ -1132,6 +1136,14 @@ int recover_main(int argc, char **argv)
 		goto out;
 	}
 	c.have_conf = r > 0;
+	/* The lock before the records and the devices are read. */
+	if (!c.act.dry_run) {
+		lock = vb_lock_rebind(10000, "nothing recovered");
+		if (lock < 0) {
+			rc = VB_EXIT_FAIL;
+			goto out;
+		}
+	}
 	if (ids.n) {
 		char **m = NULL;
 		size_t nm = 0;
@@ -1154,13 +1166,6 @@ int recover_main(int argc, char **argv)
 		}
 	}
 
-	if (!c.act.dry_run) {
-		lock = vb_lock_rebind(10000, "nothing recovered");
-		if (lock < 0) {
-			rc = VB_EXIT_FAIL;
-			goto out;
-		}
-	}
 	for (i = 0; i < nsel; i++) {
 		struct unit u;
 		build_unit(&c, sel[i], &u);

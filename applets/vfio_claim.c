@@ -58,8 +58,9 @@ const char vfio_claim_usage[] =
 	"                     host leaves it on its driver\n"
 	"      --force        claim even the boot VGA device, a bridge, or a\n"
 	"                     storage controller the group pulls in\n"
-	"      --timeout=SEC  wait at most SEC (default 10) for the lock and for\n"
-	"                     each unbind (a driver in use can block it)\n"
+	"      --timeout=SEC  wait at most SEC (default 10) for the lock, for\n"
+	"                     each unbind (a driver in use can block it), each\n"
+	"                     driver_override read and modprobe\n"
 	"      --obey-off     with selectors too, claim nothing when\n"
 	"                     vfiobox.claim=off is on the kernel command line\n"
 	"                     (the libvirt hook passes it)\n"
@@ -278,17 +279,15 @@ static int module_check(struct item *it, size_t n, int dry_run, int *loaded)
 	return -ENOPKG;
 }
 
-/* Plan every device: from the state the selection read (fresh 0), or read
- * again (fresh 1: under the lock, where another vfiobox may have moved it);
- * returns -ENODEV if one has gone. */
-static int plan_all(struct item *it, size_t n, int fresh)
+/* Plan every device from the state the selection read (under the lock in a
+ * real run); returns -ENODEV if one has gone. */
+static int plan_all(struct item *it, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		const struct vb_pcidev *d = &it[i].dev->d;
-		int r = fresh ? vb_rebind_plan(&it[i].rb, d->addr, it[i].target) :
-			vb_rebind_plan_known(&it[i].rb, d->addr, it[i].target, d->driver,
+		int r = vb_rebind_plan_known(&it[i].rb, d->addr, it[i].target, d->driver,
 					     d->override);
 		if (r < 0) {
 			vb_err("%s: %s", it[i].dev->d.addr,
@@ -469,13 +468,14 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 	size_t i, j, n = 0;
 	int r, rc = VB_EXIT_OK, lock = -1, any_sel = 0, loaded = 0;
 
-	r = vb_select_devices(sel, o->no_group, &set, bad);
-	if (r == -ENODEV) {
-		vb_err("%s: no such device (not on the bus); nothing claimed", bad);
+	/* The lock first: the groups' members and their drivers are read
+	 * under it (a release of the same group may be under way). */
+	if (!o->dry_run && (lock = vb_lock_rebind(o->timeout_ms, "nothing claimed")) < 0)
 		return VB_EXIT_FAIL;
-	}
+	r = vb_select_devices(sel, o->no_group, &set, bad);
 	if (r < 0) {
-		vb_err("cannot read the PCI devices: %s", strerror(-r));
+		vb_select_err(r, bad, "nothing claimed");
+		vb_record_unlock(lock);
 		return VB_EXIT_FAIL;
 	}
 	for (i = 0; i < sel->ids.n; i++) {
@@ -493,6 +493,7 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 	if (!any_sel) {
 		vb_err("no device matches ids=%s; nothing claimed", sel->ids_text);
 		vb_devset_free(&set);
+		vb_record_unlock(lock);
 		return VB_EXIT_FAIL;
 	}
 
@@ -539,23 +540,9 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 		struct vb_act show = { o->dry_run, 0, stdout };
 		fb_check(it, n, &show);
 	}
-	if (iommu_check(it, n) < 0 || plan_all(it, n, 0) < 0 || module_check(it, n, o->dry_run, &loaded) < 0) {
+	if (iommu_check(it, n) < 0 || plan_all(it, n) < 0 || module_check(it, n, o->dry_run, &loaded) < 0) {
 		rc = VB_EXIT_FAIL;
 		goto out;
-	}
-	for (i = 0; i < n && !it[i].work; i++)
-		;
-	if (i < n && !o->dry_run) {
-		lock = vb_lock_rebind(o->timeout_ms, "nothing claimed");
-		if (lock < 0) {
-			rc = VB_EXIT_FAIL;
-			goto out;
-		}
-		/* The state may have changed before we had the lock. */
-		if (plan_all(it, n, 1) < 0) {
-			rc = VB_EXIT_FAIL;
-			goto out;
-		}
 	}
 
 	/* Already there: no writes, but the backend and the group open as for
@@ -687,6 +674,7 @@ int vfio_claim_main(int argc, char **argv)
 			"(the off switch; boot without it to claim again)");
 		return VB_EXIT_OK;
 	}
+	vb_sysfs_set_wait(o.timeout_ms);
 	r = vb_select_load(&sel, argv + optind, argc - optind, err, sizeof(err));
 	if (r < 0) {
 		vb_select_free(&sel);

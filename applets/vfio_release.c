@@ -41,8 +41,9 @@ const char vfio_release_usage[] =
 	"\n"
 	"  -n, --dry-run      print every write as a shell line, change nothing\n"
 	"      --no-group     release only the selected devices\n"
-	"      --timeout=SEC  wait at most SEC (default 10) for the lock and for\n"
-	"                     each unbind (a running VM blocks it)\n"
+	"      --timeout=SEC  wait at most SEC (default 10) for the lock, for\n"
+	"                     each unbind (a running VM blocks it), each driver_override\n"
+	"                     read and modprobe\n"
 	"  -h, --help         this text\n"
 	"\n"
 	"The claim records in /run/vfiobox/ are removed. Exit: 0 done (or nothing\n"
@@ -199,13 +200,14 @@ static int release(const struct release_opts *o, struct vb_select *sel)
 	size_t i, j, n = 0;
 	int r, rc = VB_EXIT_OK, lock = -1, any_sel = 0;
 
-	r = vb_select_devices(sel, o->no_group, &set, bad);
-	if (r == -ENODEV) {
-		vb_err("%s: no such device (not on the bus); nothing released", bad);
+	/* The lock first: the group's members, their drivers and the records
+	 * are read under it (a claim of the same group may be under way). */
+	if (!o->dry_run && (lock = vb_lock_rebind(o->timeout_ms, "nothing released")) < 0)
 		return VB_EXIT_FAIL;
-	}
+	r = vb_select_devices(sel, o->no_group, &set, bad);
 	if (r < 0) {
-		vb_err("cannot read the PCI devices: %s", strerror(-r));
+		vb_select_err(r, bad, "nothing released");
+		vb_record_unlock(lock);
 		return VB_EXIT_FAIL;
 	}
 	for (j = 0; j < set.n; j++)
@@ -213,6 +215,7 @@ static int release(const struct release_opts *o, struct vb_select *sel)
 	if (!any_sel) {
 		vb_err("no device matches ids=%s; nothing released", sel->ids_text);
 		vb_devset_free(&set);
+		vb_record_unlock(lock);
 		return VB_EXIT_FAIL;
 	}
 	it = vb_xcalloc(set.n, sizeof(*it));
@@ -241,19 +244,6 @@ static int release(const struct release_opts *o, struct vb_select *sel)
 	if (plan_all(it, n) < 0) {
 		rc = VB_EXIT_FAIL;
 		goto out;
-	}
-	for (i = 0; i < n && !it[i].work; i++)
-		;
-	if (i < n && !o->dry_run) {
-		lock = vb_lock_rebind(o->timeout_ms, "nothing released");
-		if (lock < 0) {
-			rc = VB_EXIT_FAIL;
-			goto out;
-		}
-		if (plan_all(it, n) < 0) {
-			rc = VB_EXIT_FAIL;
-			goto out;
-		}
 	}
 	qsort(it, n, sizeof(*it), cmp_group);
 	for (i = 0; i < n; i++) {
@@ -335,6 +325,7 @@ int vfio_release_main(int argc, char **argv)
 			return vb_usage_err("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	vb_sysfs_set_wait(o.timeout_ms);
 	r = vb_select_load(&sel, argv + optind, argc - optind, err, sizeof(err));
 	if (r < 0) {
 		vb_select_free(&sel);

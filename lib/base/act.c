@@ -146,9 +146,26 @@ int vb_act_run(const struct vb_act *a, char *const argv[])
 		execve(argv[0], argv, envp);
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
+	/* Bounded: a modprobe can hang (a module's init waiting for hardware);
+	 * past the wait it is left running and the caller says so. */
+	{
+		long long end = vb_now_ms() + vb_sysfs_wait();
+		long step = 1;
+
+		for (;;) {
+			pid_t w = waitpid(pid, &status, WNOHANG);
+
+			if (w < 0 && errno != EINTR)
+				return -errno;
+			if (w == pid)
+				break;
+			if (vb_now_ms() >= end)
+				return -ETIMEDOUT;
+			vb_sleep_ms(step);
+			if (step < 50)
+				step *= 2;
+		}
+	}
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status) == 127 ? -ENOEXEC : WEXITSTATUS(status);
 	return -EINTR;

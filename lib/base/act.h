@@ -31,7 +31,9 @@ int vb_act_cfg32(const struct vb_act *a, struct vb_pci *p, const char *addr, int
 int vb_act_cfg16(const struct vb_act *a, struct vb_pci *p, const char *addr, int pos,
 		 uint16_t val, uint16_t mask);
 /* Run argv[0] (an absolute path) with execve, no shell, empty-ish environment;
- * waits. Returns the exit status (0..255), or -errno if it could not run.
+ * waits at most vb_sysfs_wait() (the applet's --timeout). Returns the exit
+ * status (0..255), -ETIMEDOUT when it has not finished by then (it is left
+ * running), or -errno if it could not run.
  * Shown as the command line with argv[0]'s basename. */
 int vb_act_run(const struct vb_act *a, char *const argv[]);
 /* Sleep ms milliseconds (shown as `sleep SECONDS` in a dry run). */

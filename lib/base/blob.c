@@ -14,17 +14,13 @@
 #include "base/blob.h"
 #include "base/util.h"
 
-int vb_blob_read(const char *path, size_t max, unsigned char **buf, size_t *len)
+/* Read fd to its end (at most max bytes) into a new buffer. */
+static int read_fd(int fd, size_t max, unsigned char **buf, size_t *len)
 {
 	unsigned char *b = NULL;
 	size_t n = 0, cap = 0;
-	int fd, e;
+	int e;
 
-	*buf = NULL;
-	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	for (;;) {
 		ssize_t r;
 
@@ -54,7 +50,6 @@ int vb_blob_read(const char *path, size_t max, unsigned char **buf, size_t *len)
 			goto fail;
 		}
 	}
-	close(fd);
 	if (!n) {
 		free(b);
 		b = NULL;
@@ -63,9 +58,81 @@ int vb_blob_read(const char *path, size_t max, unsigned char **buf, size_t *len)
 	*len = n;
 	return 0;
 fail:
-	close(fd);
 	free(b);
 	return e;
+}
+
+int vb_blob_read(const char *path, size_t max, unsigned char **buf, size_t *len)
+{
+	int fd, r;
+
+	*buf = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = read_fd(fd, max, buf, len);
+	close(fd);
+	return r;
+}
+
+const char *vb_blob_ftype(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG: return "a regular file";
+	case S_IFDIR: return "a directory";
+	case S_IFIFO: return "a FIFO";
+	case S_IFSOCK: return "a socket";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	case S_IFLNK: return "a symbolic link";
+	}
+	return "not a file";
+}
+
+int vb_blob_read_regular(const char *path, size_t max, char **text, mode_t *type)
+{
+	unsigned char *b = NULL;
+	struct stat st;
+	size_t n = 0;
+	int fd, r;
+
+	*text = NULL;
+	if (type)
+		*type = 0;
+	/* Look before opening: opening a FIFO waits for a writer, opening a
+	 * device can do things. Then check the file opened is still one. */
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (type)
+		*type = st.st_mode & S_IFMT;
+	if (!S_ISREG(st.st_mode))
+		return -VB_ENOTREG;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	if (type)
+		*type = st.st_mode & S_IFMT;
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -VB_ENOTREG;
+	}
+	r = read_fd(fd, max, &b, &n);
+	close(fd);
+	if (r < 0)
+		return r;
+	if (b && memchr(b, 0, n)) {
+		free(b);
+		return -EILSEQ;
+	}
+	*text = vb_xrealloc(b, n + 1);
+	(*text)[n] = 0;
+	return 0;
 }
 
 static mode_t cur_umask(void)

@@ -1,5 +1,5 @@
-/* blob: whole binary files in and out, for the applets that dump firmware
- * images (ssdt, rom).
+/* blob: whole files in and out: firmware images (ssdt, rom), and the text
+ * files that must be regular files (/etc/vfiobox.conf, /proc/cmdline).
  *
  * vb_blob_read reads with plain read() until end of file, so it works on
  * sysfs binary attributes (whose st_size is a maximum, not the length), on
@@ -29,6 +29,18 @@
  * caller; NULL when nothing was read). Returns 0, -EFBIG when the file holds
  * more than max bytes, or -errno from open/read. */
 int vb_blob_read(const char *path, size_t max, unsigned char **buf, size_t *len);
+/* Returned (negated) for a path that is not a regular file: a code past
+ * errno's range, so no system call can mean it. */
+#define VB_ENOTREG 4096
+/* Read all of a text file that must be a regular file (a configuration,
+ * /proc/cmdline): a FIFO, a directory, a socket or a device is refused
+ * before it is opened (-VB_ENOTREG, *type its S_IFMT), so nothing waits
+ * for a writer. *text (freed by the caller) is NUL-terminated. Returns 0,
+ * -EFBIG past max bytes, -EILSEQ for a NUL byte in it, or -errno from
+ * stat/open/read: a read error is an error, never a shorter text. */
+int vb_blob_read_regular(const char *path, size_t max, char **text, mode_t *type);
+/* The file type of an S_IFMT mode in words: "a FIFO", "a directory". */
+const char *vb_blob_ftype(mode_t mode);
 /* Create and open (O_RDWR, mode 0600) a new file next to path, named
  * DIR/.BASE.RANDOM (DIR/.vfiobox.RANDOM when that name would pass
  * NAME_MAX), its name in tmp[n]. Returns the fd or -errno. */

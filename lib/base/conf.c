@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "base/blob.h"
 #include "base/conf.h"
 #include "base/sysfs.h"
 #include "base/util.h"
@@ -82,28 +84,80 @@ int vb_cmdline_has(const char *cmdline, const char *word)
 	return 0;
 }
 
-int vb_cmdline_read(char *buf, size_t n)
+int vb_cmdline_read(char **text, unsigned *type)
 {
 	char p[VB_PATH_MAX];
+	mode_t t = 0;
 	int r = vb_sysfs_path(p, sizeof(p), "/proc/cmdline");
 
+	*text = NULL;
+	if (type)
+		*type = 0;
 	if (r < 0)
 		return r;
-	return vb_sysfs_read(p, buf, n);
+	r = vb_blob_read_regular(p, VB_CONF_MAX, text, &t);
+	if (type)
+		*type = t;
+	if (r == 0)
+		vb_chomp(*text);
+	return r;
+}
+
+void vb_conf_free(struct vb_conf *c)
+{
+	free(c->ids);
+	free(c->claim);
+	free(c->hda);
+	c->ids = c->claim = c->hda = NULL;
+}
+
+/* Add v[0..len) to the list *list (',' between), or replace it. */
+static void put(char **list, const char *v, size_t len, int replace)
+{
+	size_t cur = *list && !replace ? strlen(*list) : 0;
+
+	if (replace) {
+		free(*list);
+		*list = NULL;
+	}
+	*list = vb_xrealloc(*list, cur + 1 + len + 1);
+	if (cur && len)
+		(*list)[cur++] = ',';
+	memcpy(*list + cur, v, len);
+	(*list)[cur + len] = 0;
+}
+
+/* Every key=VALUE of a command line into *val (joined, or the last one). */
+static int cmdline_all(const char *cmdline, const char *key, char **val, int last)
+{
+	const char *s = cmdline, *e;
+	size_t kl = strlen(key);
+	int found = 0;
+
+	while ((s = next_param(s, &e))) {
+		if ((size_t)(e - s) > kl && !strncmp(s, key, kl) && s[kl] == '=') {
+			const char *v = s + kl + 1;
+			size_t len = (size_t)(e - v);
+			if (len >= 2 && v[0] == '"' && v[len - 1] == '"') {
+				v++;
+				len -= 2;
+			}
+			put(val, v, len, last);
+			found = 1;
+		}
+		s = e;
+	}
+	return found;
 }
 
 int vb_conf_from_cmdline(const char *cmdline, struct vb_conf *c)
 {
-	int any = 0, r;
+	int any = 0;
 
-	if ((r = vb_cmdline_get(cmdline, "vfiobox.ids", c->ids, sizeof(c->ids))) < 0)
-		return r;
-	any |= r;
-	if ((r = vb_cmdline_get(cmdline, "vfiobox.claim", c->claim, sizeof(c->claim))) < 0)
-		return r;
-	any |= r;
-	if ((r = vb_cmdline_get(cmdline, "vfiobox.hda", c->hda, sizeof(c->hda))) < 0)
-		return r;
+	any |= cmdline_all(cmdline, "vfiobox.ids", &c->ids, 0);
+	any |= cmdline_all(cmdline, "vfiobox.claim", &c->claim, 0);
+	if (cmdline_all(cmdline, "vfiobox.hda", &c->hda, 1))
+		c->hda_source = "the kernel command line";
 	/* hda alone selects nothing */
 	if (any)
 		c->source = "the kernel command line";
@@ -124,57 +178,68 @@ static char *trim(char *s)
 
 int vb_conf_from_file(const char *path, struct vb_conf *c, int *errline)
 {
-	FILE *f = fopen(path, "re");
-	char line[2048];
-	int lineno = 0, any = 0;
+	char *text, *line, *next;
+	int lineno = 0, any = 0, r;
 
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
+	r = vb_blob_read_regular(path, VB_CONF_MAX, &text, NULL);
+	if (r == -EILSEQ) {
+		/* a NUL byte: name its line */
+		unsigned char *b;
+		size_t n, i;
+		if (vb_blob_read(path, VB_CONF_MAX, &b, &n) == 0) {
+			for (i = 0, lineno = 1; i < n && b[i]; i++)
+				lineno += b[i] == '\n';
+			free(b);
+		}
+		goto bad;
+	}
+	if (r < 0)
+		return r;
+	for (line = text; line && *line; line = next) {
 		char *s, *eq, *k, *v;
 		size_t vl;
 
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
 		lineno++;
-		if (!strchr(line, '\n') && !feof(f))
-			goto bad;		/* line too long */
 		s = trim(line);
 		if (!*s || *s == '#')
 			continue;
 		eq = strchr(s, '=');
 		if (!eq)
-			goto bad;
+			goto bad_free;
 		*eq = 0;
 		k = trim(s);
 		v = trim(eq + 1);
 		vl = strlen(v);
 		if (vl && (v[0] == '"' || v[0] == '\'')) {
 			if (vl < 2 || v[vl - 1] != v[0])
-				goto bad;
+				goto bad_free;
 			v[vl - 1] = 0;
 			v++;
 			vl -= 2;
 		}
 		if (!strcmp(k, "ids")) {
-			if (append(c->ids, sizeof(c->ids), v, vl) < 0)
-				goto bad;
+			put(&c->ids, v, vl, 0);
 			any = 1;
 		} else if (!strcmp(k, "claim")) {
-			if (append(c->claim, sizeof(c->claim), v, vl) < 0)
-				goto bad;
+			put(&c->claim, v, vl, 0);
 			any = 1;
 		} else if (!strcmp(k, "hda")) {
-			if (vb_strlcpy(c->hda, v, sizeof(c->hda)) < 0)
-				goto bad;
+			put(&c->hda, v, vl, 1);
+			c->hda_source = "/etc/vfiobox.conf";
 		} else {
-			goto bad;
+			goto bad_free;
 		}
 	}
-	fclose(f);
+	free(text);
 	if (any)
 		c->source = "/etc/vfiobox.conf";
 	return any;
+bad_free:
+	free(text);
 bad:
-	fclose(f);
 	if (errline)
 		*errline = lineno;
 	return -EINVAL;
@@ -182,26 +247,45 @@ bad:
 
 int vb_conf_load(struct vb_conf *c, int *errline)
 {
-	char cmdline[4096], p[VB_PATH_MAX], hda[sizeof(c->hda)] = "";
+	char *cmdline = NULL, *hda = NULL, p[VB_PATH_MAX];
+	unsigned type = 0;
 	int r;
 
 	memset(c, 0, sizeof(*c));
-	if (vb_cmdline_read(cmdline, sizeof(cmdline)) >= 0) {
+	r = vb_cmdline_read(&cmdline, &type);
+	if (r < 0 && r != -ENOENT) {
+		c->bad_file = "/proc/cmdline";
+		c->bad_type = type;
+		return r;
+	}
+	if (cmdline) {
 		r = vb_conf_from_cmdline(cmdline, c);
+		free(cmdline);
 		if (r > 0)
 			return 1;
-		if (r < 0)
-			return r;
 		/* vfiobox.hda= alone still overrides the file's hda= */
-		vb_strlcpy(hda, c->hda, sizeof(hda));
+		hda = c->hda;
+		c->hda = NULL;
+		vb_conf_free(c);
+		memset(c, 0, sizeof(*c));
 	}
-	memset(c, 0, sizeof(*c));
-	if ((r = vb_sysfs_path(p, sizeof(p), "/etc/vfiobox.conf")) < 0)
+	if ((r = vb_sysfs_path(p, sizeof(p), "/etc/vfiobox.conf")) < 0) {
+		free(hda);
 		return r;
+	}
 	r = vb_conf_from_file(p, c, errline);
 	if (r == -ENOENT)
 		r = 0;
-	if (r >= 0 && hda[0])
-		vb_strlcpy(c->hda, hda, sizeof(c->hda));
+	if (r < 0 && r != -EINVAL) {
+		struct stat st;
+		c->bad_file = "/etc/vfiobox.conf";
+		if (r == -VB_ENOTREG && stat(p, &st) == 0)
+			c->bad_type = st.st_mode & S_IFMT;
+	}
+	if (hda) {
+		free(c->hda);
+		c->hda = hda;
+		c->hda_source = "the kernel command line";
+	}
 	return r;
 }

@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/sysfs.h"
@@ -92,6 +95,109 @@ int vb_sysfs_read(const char *path, char *buf, size_t n)
 	}
 	close(fd);
 	return (int)vb_chomp(buf);
+}
+
+static long lock_wait_ms = 10000;
+
+void vb_sysfs_set_wait(long ms)
+{
+	lock_wait_ms = ms > 0 ? ms : 1;
+}
+
+long vb_sysfs_wait(void)
+{
+	return lock_wait_ms;
+}
+
+/* The child: read, send the result (an int, then the text), exit. It
+ * closes every other fd first, so that one left blocked in the kernel holds
+ * neither the applet's lock nor its stdout. */
+static void read_child(int out, const char *path, size_t n)
+{
+	char *buf = malloc(n);
+	int fd, r;
+
+	for (fd = 0; fd < 1024; fd++)
+		if (fd != out)
+			close(fd);
+	r = buf ? vb_sysfs_read(path, buf, n) : -ENOMEM;
+	if (write(out, &r, sizeof(r)) != (ssize_t)sizeof(r))
+		_exit(1);
+	if (r >= 0 && write(out, buf, (size_t)r + 1) != (ssize_t)r + 1)
+		_exit(1);
+	_exit(0);
+}
+
+int vb_sysfs_read_locked(const char *path, char *buf, size_t n)
+{
+	long long end = vb_now_ms() + lock_wait_ms;
+	size_t got = 0, want = sizeof(int);
+	char head[sizeof(int)];
+	int fds[2], r = 0, text = 0;
+	pid_t pid;
+
+	if (n == 0)
+		return -EINVAL;
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0)
+		read_child(fds[1], path, n);
+	close(fds[1]);
+	if (pid < 0) {
+		r = -errno;
+		close(fds[0]);
+		return r;
+	}
+	/* The result header, then the text and its NUL. */
+	for (;;) {
+		struct pollfd pf = { fds[0], POLLIN, 0 };
+		long long left = end - vb_now_ms();
+		ssize_t k;
+		int pr = poll(&pf, 1, left > 0 ? (int)(left > 1000000 ? 1000000 : left) : 0);
+
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr <= 0) {
+			r = pr < 0 ? -errno : -ETIMEDOUT;
+			break;
+		}
+		k = read(fds[0], text ? buf + got : head + got, want - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			r = -EIO;
+			break;
+		}
+		got += (size_t)k;
+		if (got < want)
+			continue;
+		if (!text) {
+			memcpy(&r, head, sizeof(r));
+			if (r < 0)
+				break;
+			if ((size_t)r >= n) {
+				r = -EIO;
+				break;
+			}
+			got = 0;
+			want = (size_t)r + 1;
+			text = 1;
+			continue;
+		}
+		break;
+	}
+	close(fds[0]);
+	if (r == -ETIMEDOUT) {
+		/* Dies when the kernel lets it; its zombie goes with us. */
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, WNOHANG);
+		return r;
+	}
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return r;
 }
 
 int vb_sysfs_pread(const char *path, void *buf, size_t n, long off, size_t *got)

@@ -23,6 +23,16 @@ const char *vb_sysfs_unroot(const char *path);
 /* Read a text attribute; trailing whitespace stripped. Returns the length,
  * -EOVERFLOW when it does not fit in n-1 bytes, or -errno. */
 int vb_sysfs_read(const char *path, char *buf, size_t n);
+/* The same for an attribute whose read takes the device lock (driver_override:
+ * the kernel holds that lock for as long as an unbind or a probe of the device
+ * runs, and a driver in use can make that for ever). The read happens in a
+ * child process, which is given up after the wait set by vb_sysfs_set_wait
+ * (default 10 s): -ETIMEDOUT, and the child, killed, goes when the kernel lets
+ * it (it holds no fd of ours but the pipe). */
+int vb_sysfs_read_locked(const char *path, char *buf, size_t n);
+/* How long vb_sysfs_read_locked waits, in ms (applets pass --timeout). */
+void vb_sysfs_set_wait(long ms);
+long vb_sysfs_wait(void);
 /* Read up to n bytes from offset off; *got is set to the count read. */
 int vb_sysfs_pread(const char *path, void *buf, size_t n, long off, size_t *got);
 /* Read an unsigned number (base 0: "0x10de" or "1"; base 16 etc.). */

@@ -1,5 +1,6 @@
 /* iommu: IOMMU presence, no-IOMMU mode, group viability. See iommu.h. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/conf.h"
@@ -32,20 +33,24 @@ static int truthy(const char *v)
 
 int vb_iommu_noiommu(void)
 {
-	char p[VB_PATH_MAX], v[16], cmdline[4096];
+	char p[VB_PATH_MAX], v[16], *cmdline;
+	int r;
 
 	if (vb_sysfs_path(p, sizeof(p), "/sys/module/vfio/parameters/enable_unsafe_noiommu_mode") == 0 &&
 	    vb_sysfs_read(p, v, sizeof(v)) >= 0)
 		return truthy(v);
-	if (vb_cmdline_read(cmdline, sizeof(cmdline)) < 0)
+	if (vb_cmdline_read(&cmdline, NULL) < 0)
 		return 0;
 	if (vb_cmdline_get(cmdline, "vfio.enable_unsafe_noiommu_mode", v, sizeof(v)) == 1) {
 		/* Repeated keys are joined with ','; the last one counts. */
 		const char *last = strrchr(v, ',');
-		return truthy(last ? last + 1 : v);
+		r = truthy(last ? last + 1 : v);
+	} else {
+		/* A bare boolean parameter means true. */
+		r = vb_cmdline_has(cmdline, "vfio.enable_unsafe_noiommu_mode");
 	}
-	/* A bare boolean parameter means true. */
-	return vb_cmdline_has(cmdline, "vfio.enable_unsafe_noiommu_mode");
+	free(cmdline);
+	return r;
 }
 
 int vb_iommu_group_viable(int g, char *why, size_t n)

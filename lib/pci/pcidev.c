@@ -414,7 +414,12 @@ int vb_pcidev_load_basic(const char *addr, const struct vb_pciids *id, struct vb
 
 int vb_pcidev_override(const char *addr, char *buf, size_t n)
 {
-	int r = read_attr(addr, "driver_override", buf, n);
+	char p[VB_PATH_MAX];
+	int r = vb_pcidev_path(p, sizeof(p), addr, "driver_override");
+
+	/* The kernel reads it under the device lock: bounded. */
+	if (r == 0)
+		r = vb_sysfs_read_locked(p, buf, n);
 
 	if (r == -ENOENT) {
 		buf[0] = 0;

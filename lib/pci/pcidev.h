@@ -73,7 +73,8 @@ int vb_pcidev_load(const char *addr, struct vb_pcidev *d);
 int vb_pcidev_load_basic(const char *addr, const struct vb_pciids *id, struct vb_pcidev *d);
 /* driver_override into buf: "" when unset (the kernel reads "(null)") or
  * when the kernel has no such attribute; -ENODEV when the device is not
- * there. The one reader of the attribute. */
+ * there; -ETIMEDOUT when the kernel holds the device lock for longer than
+ * vb_sysfs_wait() (vb_sysfs_read_locked). The one reader of the attribute. */
 int vb_pcidev_override(const char *addr, char *buf, size_t n);
 /* Current driver name into buf ("" when unbound); 0 or -errno. */
 int vb_pcidev_driver(const char *addr, char *buf, size_t n);

@@ -904,6 +904,10 @@ int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 			if (r == -ENOENT)
 				fail(c, &v[0], "modprobe vfio-pci", r, "no modprobe found (looked in "
 				     "/sbin, /usr/sbin, /usr/bin, /bin and /proc/sys/kernel/modprobe)");
+			else if (r == -ETIMEDOUT)
+				fail(c, &v[0], "modprobe vfio-pci", r, "modprobe did not finish within "
+				     "%ld.%03ld s (left running)", vb_sysfs_wait() / 1000,
+				     vb_sysfs_wait() % 1000);
 			else if (r == -ENOPKG)
 				fail(c, &v[0], "modprobe vfio-pci", r, "modprobe exited with status %d "
 				     "and vfio-pci is not loaded", status);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/blob.h"
 #include "base/conf.h"
 #include "base/sysfs.h"
 #include "base/util.h"
@@ -44,14 +45,13 @@ static int add_ids(struct vb_select *s, const char *list, const char *key, const
 			 (int)len, list + pos);
 		return -EINVAL;
 	}
-	if (strlen(s->ids_text) + strlen(list) + 2 > sizeof(s->ids_text)) {
-		vb_ids_free(&l);
-		snprintf(err, errlen, "%s%s: id list too long", key, src);
-		return -EINVAL;
+	{
+		size_t cur = s->ids_text ? strlen(s->ids_text) : 0, len = strlen(list);
+		s->ids_text = vb_xrealloc(s->ids_text, cur + 1 + len + 1);
+		if (cur)
+			s->ids_text[cur++] = ',';
+		memcpy(s->ids_text + cur, list, len + 1);
 	}
-	if (s->ids_text[0])
-		strcat(s->ids_text, ",");
-	strcat(s->ids_text, list);
 	s->ids.v = vb_xrealloc(s->ids.v, (s->ids.n + l.n) * sizeof(*s->ids.v));
 	for (i = 0; i < l.n; i++)
 		s->ids.v[s->ids.n++] = l.v[i];
@@ -71,24 +71,114 @@ static int is_off(const char *item)
 
 int vb_select_off(void)
 {
-	char cmdline[4096], v[VB_CONF_VAL], *save = NULL, *a;
+	struct vb_conf c;
+	char *cmdline = NULL, *list, *save = NULL, *a;
 	int off = 0;
 
-	if (vb_cmdline_read(cmdline, sizeof(cmdline)) < 0 ||
-	    vb_cmdline_get(cmdline, "vfiobox.claim", v, sizeof(v)) != 1)
+	memset(&c, 0, sizeof(c));
+	if (vb_cmdline_read(&cmdline, NULL) < 0)
 		return 0;
-	/* Repeated keys are joined with ','. */
-	for (a = strtok_r(v, ",", &save); a; a = strtok_r(NULL, ",", &save))
-		off |= is_off(a);
+	if (vb_conf_from_cmdline(cmdline, &c) >= 0 && c.claim) {
+		/* Repeated keys are joined with ','. */
+		list = vb_xstrdup(c.claim);
+		for (a = strtok_r(list, ",", &save); a; a = strtok_r(NULL, ",", &save))
+			off |= is_off(a);
+		free(list);
+	}
+	vb_conf_free(&c);
+	free(cmdline);
 	return off;
+}
+
+/* The selectors of the kernel command line or /etc/vfiobox.conf, from
+ * vb_conf_load's result r (and line, for a bad line). */
+static int from_conf(struct vb_select *s, const struct vb_conf *c, int r, int line, char *err,
+		     size_t errlen)
+{
+	const char *key;
+	char src[64];
+
+	if (r == -EINVAL) {
+		snprintf(err, errlen, "/etc/vfiobox.conf:%d: bad line (want KEY=VALUE, KEY one of "
+			 "ids, claim, hda; '#' comments)", line);
+		return r;
+	}
+	if (r == -VB_ENOTREG) {
+		snprintf(err, errlen, "%s is %s, not a regular file", c->bad_file,
+			 vb_blob_ftype(c->bad_type));
+		return r;
+	}
+	if (r == -EFBIG) {
+		snprintf(err, errlen, "%s: larger than %d KiB, the most vfiobox reads", c->bad_file,
+			 VB_CONF_MAX / 1024);
+		return r;
+	}
+	if (r == -EILSEQ) {
+		snprintf(err, errlen, "%s: holds a NUL byte", c->bad_file);
+		return r;
+	}
+	if (r < 0) {
+		snprintf(err, errlen, "%s: cannot read: %s", c->bad_file ? c->bad_file :
+			 "/etc/vfiobox.conf", strerror(-r));
+		return r;
+	}
+	/* hda is checked whether or not anything is selected: a bad one alone
+	 * is still a mistake, named as written in its source. */
+	if (c->hda && !vb_select_hda_ok(c->hda)) {
+		int cl = !strcmp(c->hda_source, "the kernel command line");
+		snprintf(err, errlen, "%shda=%s (%s): want vfio, none or host", cl ? "vfiobox." : "",
+			 c->hda, cl ? "kernel command line" : c->hda_source);
+		return -EINVAL;
+	}
+	if (r == 0)
+		return 0;
+	s->source = c->source;
+	/* Messages name the key as it is written in its source. */
+	key = !strcmp(c->source, "the kernel command line") ? "vfiobox." : "";
+	snprintf(src, sizeof(src), " (%s)", !strncmp(c->source, "the ", 4) ? c->source + 4 : c->source);
+	if (c->ids) {
+		char k[32];
+		snprintf(k, sizeof(k), "%sids=", key);
+		if ((r = add_ids(s, c->ids, k, src, err, errlen)) < 0)
+			return r;
+	}
+	if (c->claim) {
+		char *list = vb_xstrdup(c->claim), *save = NULL, *a;
+		const char *p;
+
+		/* An empty item ("a,,b" or a trailing comma) is a mistake too. */
+		for (p = list; *p; p++)
+			if (*p == ',' && (p == list || p[1] == ',' || !p[1]))
+				break;
+		if (*p) {
+			snprintf(err, errlen, "%sclaim=%s%s: empty address in the list", key,
+				 c->claim, src);
+			free(list);
+			return -EINVAL;
+		}
+		for (a = strtok_r(list, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
+			if (*key && is_off(a)) {
+				s->off = 1;	/* the off switch, not an address */
+				continue;
+			}
+			if (add_addr(s, a) < 0) {
+				snprintf(err, errlen, "%sclaim=%s%s: '%s' is not a PCI address "
+					 "(DDDD:BB:DD.F or BB:DD.F)", key, c->claim, src, a);
+				free(list);
+				return -EINVAL;
+			}
+		}
+		free(list);
+	}
+	if (c->hda)
+		vb_strlcpy(s->hda, c->hda, sizeof(s->hda));
+	return s->ids.n || s->naddrs ? 1 : 0;
 }
 
 int vb_select_load(struct vb_select *s, char *const *ops, int n, char *err, size_t errlen)
 {
 	struct vb_conf c;
 	int i, r, line = 0;
-	const char *key;
-	char src[64];
 
 	memset(s, 0, sizeof(*s));
 	err[0] = 0;
@@ -108,75 +198,9 @@ int vb_select_load(struct vb_select *s, char *const *ops, int n, char *err, size
 	}
 
 	r = vb_conf_load(&c, &line);
-	if (r == -EINVAL) {
-		snprintf(err, errlen, "/etc/vfiobox.conf:%d: bad line (want KEY=VALUE, KEY one of "
-			 "ids, claim, hda; '#' comments)", line);
-		return r;
-	}
-	if (r == -EOVERFLOW) {
-		snprintf(err, errlen, "vfiobox.* on the kernel command line: value too long");
-		return -EINVAL;
-	}
-	if (r < 0) {
-		snprintf(err, errlen, "/etc/vfiobox.conf: cannot read: %s", strerror(-r));
-		return r;
-	}
-	if (r == 0) {
-		/* No selectors; a bad hda= alone is still a mistake to report. */
-		if (c.hda[0] && !vb_select_hda_ok(c.hda)) {
-			snprintf(err, errlen, "hda=%s (/etc/vfiobox.conf): want vfio, none or host",
-				 c.hda);
-			return -EINVAL;
-		}
-		return 0;
-	}
-	s->source = c.source;
-	/* Messages name the key as it is written in its source. */
-	key = !strcmp(c.source, "the kernel command line") ? "vfiobox." : "";
-	snprintf(src, sizeof(src), " (%s)", !strncmp(c.source, "the ", 4) ? c.source + 4 : c.source);
-	if (c.ids[0]) {
-		char k[32];
-		snprintf(k, sizeof(k), "%sids=", key);
-		if ((r = add_ids(s, c.ids, k, src, err, errlen)) < 0)
-			return r;
-	}
-	if (c.claim[0]) {
-		char *list = vb_xstrdup(c.claim), *save = NULL, *a;
-		const char *p;
-
-		/* An empty item ("a,,b" or a trailing comma) is a mistake too. */
-		for (p = list; *p; p++)
-			if (*p == ',' && (p == list || p[1] == ',' || !p[1]))
-				break;
-		if (*p) {
-			snprintf(err, errlen, "%sclaim=%s%s: empty address in the list", key,
-				 c.claim, src);
-			free(list);
-			return -EINVAL;
-		}
-		for (a = strtok_r(list, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
-			if (*key && is_off(a)) {
-				s->off = 1;	/* the off switch, not an address */
-				continue;
-			}
-			if (add_addr(s, a) < 0) {
-				snprintf(err, errlen, "%sclaim=%s%s: '%s' is not a PCI address "
-					 "(DDDD:BB:DD.F or BB:DD.F)", key, c.claim, src, a);
-				free(list);
-				return -EINVAL;
-			}
-		}
-		free(list);
-	}
-	if (c.hda[0]) {
-		if (!vb_select_hda_ok(c.hda)) {
-			snprintf(err, errlen, "%shda=%s%s: want vfio, none or host", key, c.hda,
-				 src);
-			return -EINVAL;
-		}
-		vb_strlcpy(s->hda, c.hda, sizeof(s->hda));
-	}
-	return s->ids.n || s->naddrs ? 1 : 0;
+	r = from_conf(s, &c, r, line, err, errlen);
+	vb_conf_free(&c);
+	return r;
 }
 
 void vb_select_free(struct vb_select *s)
@@ -185,6 +209,8 @@ void vb_select_free(struct vb_select *s)
 	s->addrs = NULL;
 	s->naddrs = 0;
 	vb_ids_free(&s->ids);
+	free(s->ids_text);
+	s->ids_text = NULL;
 }
 
 int vb_select_match_ids(const struct vb_select *s, const struct vb_pciids *id)
@@ -254,8 +280,15 @@ static int add_dev(struct vb_devset *set, const char *addr, const struct vb_pcii
 	return 0;
 }
 
+/* A device that left the bus meanwhile is passed over; any other failure
+ * to read it (driver_override timing out) is an error naming it. */
+static int gone(int r)
+{
+	return r == -ENOENT || r == -ENODEV;
+}
+
 /* Every device the ids= list matches (the set is sorted afterwards). */
-static int scan_ids(const struct vb_idlist *ids, struct vb_devset *set)
+static int scan_ids(const struct vb_idlist *ids, struct vb_devset *set, char bad[VB_BDF_LEN])
 {
 	char **all;
 	size_t n, i;
@@ -266,9 +299,12 @@ static int scan_ids(const struct vb_idlist *ids, struct vb_devset *set)
 	for (i = 0; i < n; i++) {
 		struct vb_pciids id;
 
-		/* A device that left the bus meanwhile is passed over. */
-		if (vb_pcidev_ids(all[i], &id) == 0 && vb_ids_match(ids, &id))
-			add_dev(set, all[i], &id, VB_WHY_IDS, NULL);
+		if (vb_pcidev_ids(all[i], &id) == 0 && vb_ids_match(ids, &id) &&
+		    (r = add_dev(set, all[i], &id, VB_WHY_IDS, NULL)) < 0 && !gone(r)) {
+			vb_strlcpy(bad, all[i], VB_BDF_LEN);
+			vb_sysfs_list_free(all, n);
+			return r;
+		}
 	}
 	vb_sysfs_list_free(all, n);
 	return 0;
@@ -297,7 +333,7 @@ int vb_select_devices(const struct vb_select *s, int no_group, struct vb_devset 
 			return r == -ENOENT ? -ENODEV : r;
 		}
 	}
-	if (s->ids.n && (r = scan_ids(&s->ids, set)) < 0) {
+	if (s->ids.n && (r = scan_ids(&s->ids, set, bad)) < 0) {
 		vb_devset_free(set);
 		return r;
 	}
@@ -311,8 +347,15 @@ int vb_select_devices(const struct vb_select *s, int no_group, struct vb_devset 
 			if (g < 0 || vb_pcidev_group_members(g, &m, &nm) < 0)
 				continue;
 			vb_strlcpy(via, set->v[i].d.addr, sizeof(via));
-			for (j = 0; j < nm; j++)
-				add_dev(set, m[j], NULL, VB_WHY_GROUP, via);
+			for (j = 0; j < nm; j++) {
+				r = add_dev(set, m[j], NULL, VB_WHY_GROUP, via);
+				if (r < 0 && !gone(r)) {
+					vb_strlcpy(bad, m[j], VB_BDF_LEN);
+					vb_sysfs_list_free(m, nm);
+					vb_devset_free(set);
+					return r;
+				}
+			}
 			vb_sysfs_list_free(m, nm);
 		}
 	}
@@ -329,17 +372,45 @@ void vb_devset_free(struct vb_devset *set)
 }
 
 
+/* Append the list (comma-separated) as key=LIST, its entries after the first
+ * VB_DESCRIBE_LIST bytes said as a count: ",... (N in all)". */
+#define VB_DESCRIBE_LIST 160
+static void describe_list(char *buf, size_t n, const char *key, const char *list)
+{
+	size_t len = strlen(list), cut = len, count = 1;
+	const char *p;
+
+	for (p = list; *p; p++)
+		count += *p == ',';
+	if (len > VB_DESCRIBE_LIST) {
+		for (cut = VB_DESCRIBE_LIST; cut > 0 && list[cut] != ','; cut--)
+			;
+	}
+	vb_appendf(buf, n, "%s%s=%.*s", buf[0] ? " " : "", key, (int)cut, list);
+	if (cut < len)
+		vb_appendf(buf, n, ",... (%zu in all)", count);
+}
+
 void vb_select_describe(const struct vb_select *s, char *buf, size_t n)
 {
-	size_t i;
+	size_t i, len = 0;
+	char *claim;
 
 	if (!n)
 		return;
 	buf[0] = 0;
-	if (s->ids_text[0])
-		vb_appendf(buf, n, "ids=%s", s->ids_text);
+	if (s->ids_text)
+		describe_list(buf, n, "ids", s->ids_text);
 	for (i = 0; i < s->naddrs; i++)
-		vb_appendf(buf, n, "%s%s", i ? "," : buf[0] ? " claim=" : "claim=", s->addrs[i]);
+		len += strlen(s->addrs[i]) + 1;
+	if (s->naddrs) {
+		claim = vb_xmalloc(len);
+		claim[0] = 0;
+		for (i = 0; i < s->naddrs; i++)
+			vb_appendf(claim, len, "%s%s", i ? "," : "", s->addrs[i]);
+		describe_list(buf, n, "claim", claim);
+		free(claim);
+	}
 	if (s->hda[0])
 		vb_appendf(buf, n, "%shda=%s", buf[0] ? " " : "", s->hda);
 }

@@ -23,7 +23,7 @@
 
 struct vb_select {
 	struct vb_idlist ids;		/* ids= entries, all sources joined */
-	char ids_text[VB_CONF_VAL];	/* the same, as given ("" none) */
+	char *ids_text;			/* the same, as given (NULL none) */
 	char **addrs;			/* canonical, no duplicates, in order given */
 	size_t naddrs;
 	char hda[16];			/* vfiobox.hda= / hda= of the source, "" unset */
@@ -37,7 +37,9 @@ struct vb_select {
 int vb_select_off(void);
 
 /* The reading in words, as every applet shows it: "ids=10de:249d
- * claim=0000:01:00.0,0000:02:00.0 hda=none" (the parts that are set). */
+ * claim=0000:01:00.0,0000:02:00.0 hda=none" (the parts that are set); a
+ * list past 160 bytes is cut at an entry and ends ",... (N in all)". Fits
+ * in VB_TEXT_LEN. */
 void vb_select_describe(const struct vb_select *s, char *buf, size_t n);
 /* 1 for the --hda / hda= modes: vfio, none, host. */
 int vb_select_hda_ok(const char *mode);
@@ -78,7 +80,9 @@ struct vb_devset {
  * every other member of their IOMMU groups (bridges included and marked, so
  * the caller can say why they stay). Returns 0 (the set may be empty when an
  * ids= list matches nothing), -ENODEV with bad set to an address that is not
- * on the bus, or -errno from sysfs. */
+ * on the bus, or -errno from sysfs with bad set to the device that could not
+ * be read when there is one (-ETIMEDOUT: its driver_override, under the
+ * device lock, did not answer). */
 int vb_select_devices(const struct vb_select *s, int no_group, struct vb_devset *set,
 		      char bad[VB_BDF_LEN]);
 void vb_devset_free(struct vb_devset *set);

@@ -95,6 +95,7 @@ int vb_dx_list(struct vb_xml *x, void (*fn)(void *ctx, const struct vb_bdf *b), 
 	int r;
 
 	c->want_hd = 1;
+	c->list_strict = 1;
 	c->list = fn;
 	c->lctx = ctx;
 	r = dx_scan(c, x);

@@ -928,7 +928,7 @@ static void device_end(struct sc *c, int kind)
 	}
 }
 
-static void hostdev_end(struct sc *c)
+static int hostdev_end(struct sc *c)
 {
 	struct hostdev *h = &c->hd;
 	size_t i;
@@ -938,8 +938,12 @@ static void hostdev_end(struct sc *c)
 	h->nth = c->hd_named;
 	if (!(h->alias.present && !strncmp(h->alias_name.v, "ua-", 3)))
 		c->hd_named++;
+	if (h->pci && h->subsys && !h->src_ok && c->list_strict)
+		return dx_fail(c, VB_DX_EXML, h->n.line, h->n.col, "<hostdev mode='subsystem' "
+			       "type='pci'> without a PCI address in its <source> (want <address "
+			       "domain= bus= slot= function=/>)");
 	if (!h->pci || !h->subsys || !h->src_ok)
-		return;
+		return 0;
 	if (c->list)
 		c->list(c->lctx, &h->src);
 	if (h->addr_ok)
@@ -952,6 +956,7 @@ static void hostdev_end(struct sc *c)
 			c->tg[i].h = *h;
 			break;
 		}
+	return 0;
 }
 
 static void arg_end(struct sc *c)
@@ -991,7 +996,7 @@ static void arg_end(struct sc *c)
 static int on_end(struct sc *c, const struct vb_xml_tok *t, int empty)
 {
 	unsigned d = t->depth;
-	int k = c->kind[d];
+	int k = c->kind[d], r;
 	struct node *n = c->nodep[d], *pn;
 
 	if (k == K_OTHER && d > 1 && c->kind[d - 1] == K_OTHER)
@@ -1011,7 +1016,8 @@ static int on_end(struct sc *c, const struct vb_xml_tok *t, int empty)
 		pn->last_end = t->off + t->len;
 	switch (k) {
 	case K_HOSTDEV:
-		hostdev_end(c);
+		if ((r = hostdev_end(c)) < 0)
+			return r;
 		break;
 	case K_QARG:
 		arg_end(c);

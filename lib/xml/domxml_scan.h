@@ -136,6 +136,7 @@ struct sc {
 	const struct vb_dx_edits *e;
 	struct vb_dx_plan *p;
 	void (*list)(void *, const struct vb_bdf *);
+	int list_strict;	/* vb_dx_list: a PCI hostdev without a readable source fails */
 	void *lctx;
 	int listing;
 

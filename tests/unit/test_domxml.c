@@ -730,7 +730,6 @@ static void test_list(void **state)
 		"<hostdev mode='subsystem' type='usb'><source><vendor id='0x1'/></source></hostdev>"
 		"<hostdev mode='capabilities' type='pci'><source><address bus='3'/></source></hostdev>"
 		"<hostdev mode='subsystem' type='pci'><source><address domain='0x10000' bus='010'/></source></hostdev>"
-		"<hostdev mode='subsystem' type='pci'><source><address bus='0x100'/></source></hostdev>"
 		"</devices><metadata><hostdev type='pci'><source><address bus='9'/></source></hostdev></metadata></domain>";
 	struct vb_xml *x = calloc(1, sizeof(*x));
 	struct vb_dx_plan p;
@@ -744,6 +743,19 @@ static void test_list(void **state)
 	assert_int_equal(vb_dx_list(x, collect, got, &p), VB_DX_EXML);
 	assert_int_equal(p.line, 1);
 	assert_int_equal(p.col, 18);
+	/* a PCI hostdev whose source address does not parse is an error at
+	 * that element, not a hostdev less (issue 20: the VM would start
+	 * without it) */
+	{
+		const char bad[] = "<domain><devices>\n"
+			"<hostdev mode='subsystem' type='pci'><source><address bus='0x100'/></source></hostdev>"
+			"</devices></domain>";
+		vb_xml_init_mem(x, bad, strlen(bad), "domain");
+		assert_int_equal(vb_dx_list(x, NULL, NULL, &p), VB_DX_EXML);
+		assert_int_equal(p.line, 2);
+		assert_int_equal(p.col, 1);
+		assert_non_null(strstr(p.msg, "without a PCI address in its <source>"));
+	}
 	free(x);
 }
 
