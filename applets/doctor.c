@@ -5,7 +5,9 @@
  * ecap bit 3 = interrupt remapping), /sys/module/vfio_iommu_type1/parameters,
  * /proc/cmdline, /proc/sys/kernel/osrelease, /lib/modules/RELEASE/modules.{dep,
  * builtin}, /sys/bus/pci/devices (class, boot_vga, driver, iommu_group),
- * /etc/vfiobox.conf. vfio's viability rule (drivers/vfio/group.c): every
+ * /etc/vfiobox.conf, each GPU function's reset facts (lib/pci/reset: reset_method,
+ * config space through libpci, the parent bridge, /sys/module/vendor_reset).
+ * vfio's viability rule (drivers/vfio/group.c): every
  * endpoint in a group must be on a vfio driver, pci-stub, or no driver;
  * bridges (a bridge header, or pcieport) may keep their driver; a
  * bridge-class endpoint such as an LPC function is an endpoint
@@ -26,6 +28,8 @@
 #include "pci/ids.h"
 #include "pci/kmod.h"
 #include "pci/pcidev.h"
+#include "pci/pciconf.h"
+#include "pci/reset.h"
 #include "base/sysfs.h"
 #include "base/util.h"
 
@@ -35,8 +39,10 @@ const char doctor_usage[] =
 	"Check, without changing anything, what VFIO GPU passthrough needs: the\n"
 	"IOMMU and interrupt remapping, each GPU's IOMMU group (which devices\n"
 	"would have to go to vfio-pci with it), which GPU is the boot console,\n"
-	"which driver holds each GPU, the vfio modules of the running kernel,\n"
-	"the selectors vfio-claim would use, and kernel command line hints.\n"
+	"which driver holds each GPU, whether each of its functions survives a\n"
+	"VM reboot (reset_method, FLR, NoSoftRst, bus reset, vendor-reset), the\n"
+	"vfio modules of the running kernel, the selectors vfio-claim would use,\n"
+	"and kernel command line hints.\n"
 	"Each line starts with ok, warn or fail; a '->' line says what to do.\n"
 	"Exit 0 when nothing failed, 1 otherwise.\n"
 	"\n"
@@ -51,6 +57,7 @@ struct doctor {
 	int groups;		/* number of IOMMU groups */
 	struct vb_select sel;	/* what vfio-claim without operands would select */
 	int have_conf;		/* selectors found */
+	struct vb_pci *pc;	/* config space, NULL when libpci cannot open */
 };
 
 enum { OK, WARN, FAIL };
@@ -381,6 +388,63 @@ static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 	}
 }
 
+/* Will it come back after a VM reboot: each function of the GPU's slot
+ * (lib/pci/reset has the facts and the verdict). */
+static void check_reset(struct doctor *d, const char *gpu)
+{
+	char **slot, facts[VB_TEXT_LEN], fix[VB_TEXT_LEN], with[300];
+	size_t ns, i;
+
+	if (vb_pcidev_slot(gpu, &slot, &ns) < 0)
+		return;
+	for (i = 0; i < ns; i++) {
+		struct vb_reset_info r;
+		const char *name;
+		int level = OK;
+
+		if (vb_reset_assess(d->pc, slot[i], &r) < 0)
+			continue;
+		vb_reset_describe(&r, facts, sizeof(facts));
+		name = vb_reset_verdict_name(r.verdict);
+		fix[0] = with[0] = 0;
+		switch (r.verdict) {
+		case VB_RESET_SURVIVES:
+			snprintf(with, sizeof(with), " (%s)", r.by);
+			break;
+		case VB_RESET_BUS_WITH:
+			snprintf(with, sizeof(with), " (the VM must get %s too)", r.below);
+			break;
+		case VB_RESET_VENDOR:
+			if (!r.vendor_reset) {
+				level = WARN;
+				snprintf(fix, sizeof(fix), "install vendor-reset (%s) and load it "
+					 "before the GPU's driver; its udev rule sets reset_method to "
+					 "device_specific", "https://github.com/gnif/vendor-reset");
+			} else if (!r.by[0]) {
+				level = WARN;
+				snprintf(fix, sizeof(fix), "echo device_specific > "
+					 "/sys/bus/pci/devices/%s/reset_method (vendor-reset's udev "
+					 "rule does this)", slot[i]);
+			}
+			break;
+		case VB_RESET_NONE:
+			level = WARN;
+			if (r.bus == VB_BUS_SHARED)
+				snprintf(fix, sizeof(fix), "a slot alone below its bridge lets a bus "
+					 "reset reach it%s%s%s", r.reset_subordinate ?
+					 "; between VM runs, echo 1 > /sys/bus/pci/devices/" : "",
+					 r.reset_subordinate ? r.bridge : "", r.reset_subordinate ?
+					 "/reset_subordinate resets everything below the bridge" : "");
+			else
+				snprintf(fix, sizeof(fix), "after the VM stops, expect to reboot the "
+					 "host to use it again");
+			break;
+		}
+		line(d, level, fix[0] ? fix : NULL, "reset: %s %s%s: %s", slot[i], name, with, facts);
+	}
+	vb_sysfs_list_free(slot, ns);
+}
+
 static void check_gpus(struct doctor *d)
 {
 	char **all;
@@ -402,6 +466,7 @@ static void check_gpus(struct doctor *d)
 			continue;
 		gpus++;
 		check_gpu(d, &dev);
+		check_reset(d, dev.addr);
 	}
 	vb_sysfs_list_free(all, n);
 	if (!gpus)
@@ -484,6 +549,11 @@ int doctor_main(int argc, char **argv)
 	if (vb_kmod_release(d.release, sizeof(d.release)) < 0)
 		d.release[0] = 0;
 
+	{
+		char err[VB_TEXT_LEN];
+		if (vb_pciconf_open(&d.pc, 0, err, sizeof(err)) < 0)
+			d.pc = NULL;	/* the reset facts say what is unknown */
+	}
 	check_iommu(&d);
 	check_modules(&d);
 	check_selectors(&d);
@@ -492,5 +562,7 @@ int doctor_main(int argc, char **argv)
 	printf("doctor: %d ok, %d warn, %d fail\n", d.n_ok, d.n_warn, d.n_fail);
 
 	vb_select_free(&d.sel);
+	if (d.pc)
+		vb_pciconf_close(d.pc);
 	return d.n_fail ? VB_EXIT_FAIL : VB_EXIT_OK;
 }

@@ -146,7 +146,7 @@ static int read_bus(const char *addr, int group, struct vb_reset_info *r)
 
 		if (!strcmp(v[i], addr))
 			continue;
-		vb_appendf(r->below, sizeof(r->below), "%s%s", r->below[0] ? " " : "", v[i]);
+		vb_appendf(r->below, sizeof(r->below), "%s%s", r->below[0] ? ", " : "", v[i]);
 		g = vb_pcidev_group(v[i]);
 		if (group >= 0 && g == group) {
 			if (r->bus == VB_BUS_ALONE)
@@ -154,7 +154,7 @@ static int read_bus(const char *addr, int group, struct vb_reset_info *r)
 			continue;
 		}
 		r->bus = VB_BUS_SHARED;
-		vb_appendf(r->outside, sizeof(r->outside), "%s%s", r->outside[0] ? " " : "", v[i]);
+		vb_appendf(r->outside, sizeof(r->outside), "%s%s", r->outside[0] ? ", " : "", v[i]);
 	}
 	vb_sysfs_list_free(v, n);
 	return 0;
@@ -257,4 +257,53 @@ int vb_reset_assess(struct vb_pci *p, const char *addr, struct vb_reset_info *r)
 		r->verdict = VB_RESET_NONE;
 	}
 	return 0;
+}
+
+static const char *tri(int v, const char *yes, const char *no, const char *unknown)
+{
+	return v > 0 ? yes : v == 0 ? no : unknown;
+}
+
+void vb_reset_describe(const struct vb_reset_info *r, char *buf, size_t n)
+{
+	if (!n)
+		return;
+	buf[0] = 0;
+	if (r->quirk)
+		vb_appendf(buf, n, "%s (vendor-reset's list), vendor-reset %s, ", r->quirk->family,
+			   r->vendor_reset ? "loaded" : "not loaded");
+	if (!r->methods_known)
+		vb_appendf(buf, n, "no reset_method (kernel before 5.15)");
+	else
+		vb_appendf(buf, n, "reset_method %s", r->methods[0] ? r->methods : "none");
+	vb_appendf(buf, n, ", %s, %s", tri(r->flr, "FLR", "no FLR", "FLR unknown"),
+		   tri(r->nosoftrst, "NoSoftRst set", "NoSoftRst clear", "NoSoftRst unknown"));
+	if (r->af_flr > 0)
+		vb_appendf(buf, n, ", AF FLR");
+	if (!r->cfg)
+		vb_appendf(buf, n, " (config space unreadable: powered off, or not root)");
+	switch (r->bus) {
+	case VB_BUS_ROOT:
+		vb_appendf(buf, n, ", on a root bus (no bus reset)");
+		break;
+	case VB_BUS_ALONE:
+		vb_appendf(buf, n, ", alone below %s", r->bridge);
+		break;
+	case VB_BUS_REFUSED:
+		vb_appendf(buf, n, ", alone below %s but the kernel offers no bus reset", r->bridge);
+		break;
+	case VB_BUS_GROUP:
+		vb_appendf(buf, n, ", a bus reset of %s also resets %s (same IOMMU group)", r->bridge,
+			   r->below);
+		break;
+	case VB_BUS_SHARED:
+		vb_appendf(buf, n, ", a bus reset of %s also resets %s", r->bridge, r->below);
+		if (strcmp(r->below, r->outside))
+			vb_appendf(buf, n, " (%s outside its IOMMU group)", r->outside);
+		else
+			vb_appendf(buf, n, " (outside its IOMMU group)");
+		break;
+	}
+	if (r->reset_subordinate)
+		vb_appendf(buf, n, ", %s has reset_subordinate", r->bridge);
 }

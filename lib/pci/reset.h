@@ -67,7 +67,7 @@ struct vb_reset_info {
 	int nosoftrst;			/* PMCSR NoSoftRst 1/0, -1 unknown or no PM */
 	enum vb_reset_bus bus;
 	char bridge[VB_BDF_LEN];	/* parent bridge, "" on a root bus */
-	char below[256];		/* others a bus reset hits, space-separated */
+	char below[256];		/* others a bus reset hits, ", "-separated */
 	char outside[256];		/* ...those outside its IOMMU group */
 	int reset_subordinate;		/* the bridge has reset_subordinate */
 	int vendor_reset;		/* vendor_reset module loaded or built in */
@@ -86,6 +86,10 @@ int vb_reset_assess(struct vb_pci *p, const char *addr, struct vb_reset_info *r)
 const char *vb_reset_verdict_name(enum vb_reset_verdict v);
 /* The known-bug entry of vendor:device, NULL if none. */
 const struct vb_reset_quirk *vb_reset_quirk(unsigned vendor, unsigned device);
+/* The facts behind the verdict, one clause each, for doctor and list:
+ * "reset_method bus, no FLR, NoSoftRst set, a bus reset of 0000:00:01.0
+ * also resets 0000:01:00.1 (same IOMMU group), reset_subordinate". */
+void vb_reset_describe(const struct vb_reset_info *r, char *buf, size_t n);
 /* 1 if word is one of the space-separated methods. */
 int vb_reset_has_method(const char *methods, const char *word);
 
