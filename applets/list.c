@@ -8,7 +8,8 @@
  * Reads only: /sys/bus/pci/devices/ADDR/{modalias,revision,driver,
  * driver_override,iommu_group,boot_vga,power_state,power/control,
  * power/runtime_status,d3cold_allowed,reset,reset_method,current_link_*,
- * max_link_*,config} (config through libpci, for ACS), the directory nesting
+ * max_link_*,config} (config through libpci, for ACS and the reset facts of
+ * lib/pci/reset), the directory nesting
  * under /sys/devices/pciDDDD:BB, /sys/kernel/iommu_groups/N/devices, and a
  * pci.ids file (lib/pci/names.h says which). */
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include "pci/names.h"
 #include "pci/pciconf.h"
 #include "pci/pcidev.h"
+#include "pci/reset.h"
 #include "pci/topo.h"
 #include "base/sysfs.h"
 #include "base/util.h"
@@ -36,7 +38,9 @@ const char list_usage[] =
 	"and its HDA 01:00.1), or every PCI device with -a, or the devices named.\n"
 	"For each: address, class, vendor:device, names, subsystem ids, revision,\n"
 	"driver, driver_override, IOMMU group and its other members, power state,\n"
-	"boot_vga, reset methods, PCIe link, upstream bridge, SR-IOV VF.\n"
+	"boot_vga, reset methods, PCIe link, upstream bridge, SR-IOV VF, and\n"
+	"whether it survives a VM reboot (FLR, NoSoftRst, what a bus reset of its\n"
+	"bridge also resets, vendor-reset).\n"
 	"Names come from pci.ids (libpci's default path, /usr/share/hwdata or\n"
 	"/usr/share/misc) where there is one; without it, ids only.\n"
 	"\n"
@@ -56,6 +60,8 @@ struct list_opts {
 	int color;			/* stdout is a terminal and NO_COLOR is unset */
 	int domains;			/* show domains in lspci's short form */
 	struct vb_names *nm;		/* NULL without a pci.ids */
+	struct vb_pci *pc;		/* config space for the reset facts; NULL
+					 * when libpci cannot open */
 };
 
 #define NAME_LEN 512
@@ -170,6 +176,17 @@ static void print_text(const struct list_opts *o, const struct vb_pcidev *d,
 		       d->boot_vga ? " (the firmware console)" : "");
 	reset_words(d, buf, sizeof(buf));
 	printf("  reset          %s\n", buf);
+	{
+		struct vb_reset_info r;
+		char facts[VB_TEXT_LEN];
+
+		if (vb_reset_assess(o->pc, d->addr, &r) == 0) {
+			int by = r.verdict == VB_RESET_SURVIVES;
+			vb_reset_describe(&r, facts, sizeof(facts));
+			printf("  vm reboot      %s%s%s%s: %s\n", vb_reset_verdict_name(r.verdict),
+			       by ? " (" : "", by ? r.by : "", by ? ")" : "", facts);
+		}
+	}
 	if (d->link_speed[0]) {
 		printf("  link           %s x%d", d->link_speed, d->link_width);
 		if (d->max_link_speed[0])
@@ -235,6 +252,62 @@ static void json_ident(const struct list_opts *o, const struct vb_pcidev *d, int
 	vb_json_str(stdout, d->override, 1);
 }
 
+static const char *json_tri(int v)
+{
+	return v < 0 ? "null" : v ? "true" : "false";
+}
+
+/* A ", "-separated list as a JSON array of strings. */
+static void json_addrs(const char *list)
+{
+	const char *s = list;
+	size_t n;
+	int k = 0;
+
+	putchar('[');
+	while (*s) {
+		n = strcspn(s, ",");
+		printf("%s\"%.*s\"", k++ ? "," : "", (int)n, s);
+		s += n;
+		while (*s == ',' || *s == ' ')
+			s++;
+	}
+	putchar(']');
+}
+
+/* "vm_reboot": the reset verdict and its facts (docs/json.md). */
+static void json_reset(const struct list_opts *o, const char *addr)
+{
+	struct vb_reset_info r;
+
+	if (vb_reset_assess(o->pc, addr, &r) < 0) {
+		printf("null");
+		return;
+	}
+	printf("{\"verdict\":\"%s\",\"by\":", vb_reset_verdict_key(r.verdict));
+	vb_json_str(stdout, r.by, 1);
+	printf(",\"flr\":%s,\"af_flr\":%s,\"nosoftrst\":%s,\"bus\":\"%s\",\"bridge\":",
+	       json_tri(r.flr), json_tri(r.af_flr), json_tri(r.nosoftrst), vb_reset_bus_key(r.bus));
+	vb_json_str(stdout, r.bridge, 1);
+	printf(",\"also_reset\":");
+	json_addrs(r.below);
+	printf(",\"outside_group\":");
+	json_addrs(r.outside);
+	printf(",\"reset_subordinate\":%s,\"vendor_reset_loaded\":%s,\"known_bug\":",
+	       r.bridge[0] ? r.reset_subordinate ? "true" : "false" : "null",
+	       r.vendor_reset ? "true" : "false");
+	if (r.quirk) {
+		printf("{\"family\":");
+		vb_json_str(stdout, r.quirk->family, 0);
+		printf(",\"source\":");
+		vb_json_str(stdout, r.quirk->source, 0);
+		putchar('}');
+	} else {
+		printf("null");
+	}
+	putchar('}');
+}
+
 static void print_json(const struct list_opts *o, const struct vb_pcidev *d,
 		       char **members, size_t nm, int first)
 {
@@ -282,7 +355,9 @@ static void print_json(const struct list_opts *o, const struct vb_pcidev *d,
 	}
 	printf(",\"parent\":");
 	vb_json_str(stdout, d->parent, 1);
-	printf(",\"virtual_function\":%s}", d->is_vf ? "true" : "false");
+	printf(",\"virtual_function\":%s,\"vm_reboot\":", d->is_vf ? "true" : "false");
+	json_reset(o, d->addr);
+	putchar('}');
 }
 
 /* ---- lspci's terse form ------------------------------------------------- */
@@ -819,6 +894,8 @@ int list_main(int argc, char **argv)
 	}
 	if (nsel)
 		qsort(sel, nsel, sizeof(*sel), cmp_str);
+	if (vb_pciconf_open(&o.pc, 0, err, sizeof(err)) < 0)
+		o.pc = NULL;	/* the reset facts say what is unknown */
 
 	if (o.json) {
 		json_head(&o);
@@ -857,6 +934,8 @@ int list_main(int argc, char **argv)
 		printf("%s]}\n", shown ? "\n  " : "");
 	else if (!shown && !o.all && argc == optind)
 		vb_info("no display devices found ('list -a' shows every device)");
+	if (o.pc)
+		vb_pciconf_close(o.pc);
 	vb_names_close(o.nm);
 	vb_sysfs_list_free(sel, nsel);
 	return rc;

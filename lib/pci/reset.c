@@ -78,6 +78,20 @@ const char *vb_reset_verdict_name(enum vb_reset_verdict v)
 	return "will not survive a VM reboot";
 }
 
+const char *vb_reset_verdict_key(enum vb_reset_verdict v)
+{
+	static const char *const k[] = { "survives", "vendor_reset", "bus_with_group", "none" };
+
+	return (unsigned)v < VB_ARRAY_SIZE(k) ? k[v] : "none";
+}
+
+const char *vb_reset_bus_key(enum vb_reset_bus b)
+{
+	static const char *const k[] = { "root", "alone", "group", "shared", "refused" };
+
+	return (unsigned)b < VB_ARRAY_SIZE(k) ? k[b] : "root";
+}
+
 int vb_reset_has_method(const char *methods, const char *word)
 {
 	size_t n = strlen(word);

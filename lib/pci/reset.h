@@ -84,6 +84,11 @@ int vb_reset_assess(struct vb_pci *p, const char *addr, struct vb_reset_info *r)
 /* The verdict in words: "survives a VM reboot", "only with vendor-reset",
  * "only by a bus reset with its group", "will not survive a VM reboot". */
 const char *vb_reset_verdict_name(enum vb_reset_verdict v);
+/* Stable one-word names for JSON: "survives", "vendor_reset",
+ * "bus_with_group", "none"; the bus: "root", "alone", "group", "shared",
+ * "refused". */
+const char *vb_reset_verdict_key(enum vb_reset_verdict v);
+const char *vb_reset_bus_key(enum vb_reset_bus b);
 /* The known-bug entry of vendor:device, NULL if none. */
 const struct vb_reset_quirk *vb_reset_quirk(unsigned vendor, unsigned device);
 /* The facts behind the verdict, one clause each, for doctor and list:

@@ -61,6 +61,15 @@ static void test_verdicts(void **state)
 	assert_int_equal(r.reset_subordinate, 1);
 	assert_int_equal(r.verdict, VB_RESET_BUS_WITH);
 	assert_string_equal(r.by, "bus");
+	{
+		char b[512];
+		vb_reset_describe(&r, b, sizeof(b));
+		assert_string_equal(b, "reset_method bus, no FLR, NoSoftRst set, a bus reset of "
+				    "0000:00:01.0 also resets 0000:01:00.1 (same IOMMU group), "
+				    "0000:00:01.0 has reset_subordinate");
+		assert_string_equal(vb_reset_verdict_key(r.verdict), "bus_with_group");
+		assert_string_equal(vb_reset_bus_key(r.bus), "group");
+	}
 	assess(p, "0000:01:00.1", &r);
 	assert_int_equal(r.verdict, VB_RESET_BUS_WITH);
 	assert_string_equal(r.below, "0000:01:00.0");
