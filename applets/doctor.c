@@ -28,7 +28,9 @@
 #include "pci/ids.h"
 #include "pci/kmod.h"
 #include "pci/pcidev.h"
+#include "pci/isolation.h"
 #include "pci/pciconf.h"
+#include "pci/pciops.h"
 #include "pci/reset.h"
 #include "base/sysfs.h"
 #include "base/util.h"
@@ -293,10 +295,87 @@ static int same_slot(const char *a, const char *b)
 	return !strncmp(a, b, strlen(a) - 1);	/* DDDD:BB:DD. prefix */
 }
 
+/* One bridge's ACS in words, into buf. */
+static void acs_words(const struct vb_acs_hop *h, char *buf, size_t n)
+{
+	char flags[128];
+
+	switch (h->state) {
+	case VB_ACS_ABSENT:
+		snprintf(buf, n, "%s has no ACS", h->addr);
+		break;
+	case VB_ACS_PARTIAL:
+		vb_pciconf_acs_flags(h->missing, flags, sizeof(flags));
+		snprintf(buf, n, "%s has ACS with %s", h->addr, flags);
+		break;
+	case VB_ACS_UNKNOWN:
+		snprintf(buf, n, "%s's ACS is unknown (config space unreadable: not root?)",
+			 h->addr);
+		break;
+	case VB_ACS_ISOLATES:
+		snprintf(buf, n, "%s has ACS on", h->addr);
+		break;
+	}
+}
+
+/* 1 if addr is one of the n hops. */
+static int on_path(const struct vb_acs_hop *h, int n, const char *addr)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(h[i].addr, addr))
+			return 1;
+	return 0;
+}
+
+/* Why the GPU's group holds devices of other slots: the bridges between
+ * them (below their common upstream bridge) that lack ACS isolation, by the
+ * kernel's rule (lib/pci/isolation). */
+static void check_isolation(struct doctor *d, const struct vb_pcidev *g, int level,
+			    char **foreign, size_t nf)
+{
+	struct vb_acs_hop gp[VB_ISOLATION_MAX], mp[VB_ISOLATION_MAX];
+	char why[VB_TEXT_LEN] = "", names[VB_TEXT_LEN] = "", w[256], seen[VB_TEXT_LEN] = "";
+	int ng, nmp, i, unknown = 0;
+	size_t k;
+
+	if ((ng = vb_isolation_path(d->pc, g->addr, gp, VB_ISOLATION_MAX)) < 0)
+		return;
+	for (k = 0; k < nf; k++) {
+		vb_appendf(names, sizeof(names), "%s%s", k ? ", " : "", foreign[k]);
+		if ((nmp = vb_isolation_path(d->pc, foreign[k], mp, VB_ISOLATION_MAX)) < 0)
+			continue;
+		/* the bridges on one path and not the other: between them */
+		for (i = 0; i < ng + nmp; i++) {
+			const struct vb_acs_hop *h = i < ng ? &gp[i] : &mp[i - ng];
+			int other = i < ng ? on_path(mp, nmp, h->addr) : on_path(gp, ng, h->addr);
+
+			if (other || h->state == VB_ACS_ISOLATES || !strcmp(h->addr, foreign[k]) ||
+			    strstr(seen, h->addr))
+				continue;
+			vb_appendf(seen, sizeof(seen), "%s ", h->addr);
+			unknown += h->state == VB_ACS_UNKNOWN;
+			acs_words(h, w, sizeof(w));
+			vb_appendf(why, sizeof(why), "%s%s", why[0] ? "; " : "", w);
+		}
+	}
+	if (!why[0])
+		snprintf(why, sizeof(why), "no bridge between them lacks ACS: the kernel groups "
+			 "them for the devices themselves (functions of one slot, or a root "
+			 "complex, without ACS, or a quirk)");
+	line(d, level, unknown ? "run doctor as root to read ACS from config space" :
+	     "a slot below a port with ACS on (list --tree shows ACS per bridge) gives it a "
+	     "group of its own; pcie_acs_override= (a kernel with the ACS override patch, "
+	     "not mainline) splits the group by pretending ACS, which gives up isolation: "
+	     "the devices can then reach each other by peer-to-peer DMA the IOMMU does not see",
+	     "group: why %s shares IOMMU group %d with %s: %s", g->addr, g->group, names, why);
+}
+
 static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 {
-	char **m = NULL, buf[768] = "", fixbuf[256];
-	size_t nm = 0, i, len;
+	char **m = NULL, buf[768] = "", fixbuf[256], **foreign = NULL;
+	size_t nm = 0, i, len, nforeign = 0;
 	int sel = selected(d, g->addr, &g->id), others = 0, blocking = 0, busy = 0, kept = 0;
 
 	/* Which driver holds it. */
@@ -344,6 +423,8 @@ static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 			continue;
 		if (vb_pcidev_ids(m[i], &id) < 0)
 			continue;
+		if (!same_slot(g->addr, m[i]) && !vb_isolation_below(m[i], g->addr))
+			vb_pciops_addr_add(&foreign, &nforeign, m[i]);
 		vb_pcidev_driver(m[i], drv, sizeof(drv));
 		if (vb_class_is_bridge(id.class) && vb_pcidev_dma_ok(m[i], id.class, drv)) {
 			role = "bridge, stays";
@@ -386,6 +467,9 @@ static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 		line(d, WARN, fixbuf, "group: %s's IOMMU group %d also holds devices in use by the "
 		     "host: %s", g->addr, g->group, buf);
 	}
+	if (nforeign)
+		check_isolation(d, g, kept || blocking ? WARN : OK, foreign, nforeign);
+	vb_sysfs_list_free(foreign, nforeign);
 }
 
 /* Will it come back after a VM reboot: each function of the GPU's slot

@@ -553,10 +553,8 @@ static void read_acs(struct vb_pci *pc, const char *addr, struct acs *a)
 
 static void acs_text(const struct list_opts *o, const struct acs *a)
 {
-	static const char *const flag[] = { "SrcValid", "TransBlk", "ReqRedir", "CmpltRedir",
-					    "UpstreamFwd", "EgressCtrl", "DirectTrans" };
+	char flags[128];
 	unsigned miss;
-	int i;
 
 	if (a->state < 0) {
 		printf("  ACS unknown (config space unreadable)");
@@ -571,11 +569,8 @@ static void acs_text(const struct list_opts *o, const struct acs *a)
 		printf("  %sACS on%s", col(o, GREEN), col(o, OFF));
 		return;
 	}
-	printf("  %sACS %s (", col(o, RED), a->ctl ? "partial" : "off");
-	for (i = 0; i < 7; i++)
-		if (miss & 1u << i)
-			printf("%s%s-", miss & ((1u << i) - 1) ? " " : "", flag[i]);
-	printf(")%s", col(o, OFF));
+	vb_pciconf_acs_flags(miss, flags, sizeof(flags));
+	printf("  %sACS %s (%s)%s", col(o, RED), a->ctl ? "partial" : "off", flags, col(o, OFF));
 }
 
 static int is_bridge_hdr(const struct vb_pcidev *d)
