@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "applet.h"
+#include "base/json.h"
 #include "pci/holders.h"
 #include "pci/iommu.h"
 #include "pci/rebind.h"
@@ -36,7 +37,7 @@
 #include "base/util.h"
 
 const char doctor_usage[] =
-	"usage: doctor [-q]\n"
+	"usage: doctor [-q | -j]\n"
 	"\n"
 	"Check, without changing anything, what VFIO GPU passthrough needs: the\n"
 	"IOMMU and interrupt remapping, each GPU's IOMMU group (which devices\n"
@@ -49,11 +50,14 @@ const char doctor_usage[] =
 	"Exit 0 when nothing failed, 1 otherwise.\n"
 	"\n"
 	"  -q, --quiet   print only warnings and failures\n"
+	"  -j, --json    one JSON object with every check, its level and advice\n"
+	"                (format in docs/json.md)\n"
 	"  -h, --help    this text\n";
 
 struct doctor {
-	int quiet;
+	int quiet, json;
 	int n_ok, n_warn, n_fail;
+	int n_json;		/* checks printed as JSON */
 	char cmdline[4096];
 	char release[128];
 	int groups;		/* number of IOMMU groups */
@@ -63,6 +67,47 @@ struct doctor {
 };
 
 enum { OK, WARN, FAIL };
+
+/* One check as a JSON object (docs/json.md): the topic is the text's first
+ * word ("iommu", "gpu", "group", "reset"...), the device the address that
+ * follows it, if any. */
+static void json_check(struct doctor *d, int level, const char *text, const char *fix)
+{
+	static const char *const lv[] = { "ok", "warn", "fail" };
+	static const struct { const char *word, *topic; } topics[] = {
+		{ "interrupt", "interrupt_remapping" }, { "vfio", "vfio_modules" },
+		{ "vfio_iommu_type1.allow_unsafe_interrupts", "interrupt_remapping" },
+	};
+	char topic[64], dev[VB_BDF_LEN] = "", tok[VB_BDF_LEN + 8];
+	size_t n = strcspn(text, " :"), i;
+	const char *rest;
+
+	snprintf(topic, sizeof(topic), "%.*s", (int)(n < sizeof(topic) ? n : sizeof(topic) - 1),
+		 text);
+	for (i = 0; i < VB_ARRAY_SIZE(topics); i++)
+		if (!strcmp(topic, topics[i].word))
+			vb_strlcpy(topic, topics[i].topic, sizeof(topic));
+	rest = text + n + strspn(text + n, " :");
+	if (!strncmp(rest, "why ", 4))
+		rest += 4;
+	n = strcspn(rest, " '");
+	if (n && rest[n - 1] == ':')
+		n--;
+	if (n < sizeof(tok)) {
+		snprintf(tok, sizeof(tok), "%.*s", (int)n, rest);
+		if (vb_bdf_canon(tok, dev) < 0)
+			dev[0] = 0;
+	}
+	printf("%s\n    {\"level\":\"%s\",\"check\":", d->n_json++ ? "," : "", lv[level]);
+	vb_json_str(stdout, topic, 0);
+	printf(",\"device\":");
+	vb_json_str(stdout, dev, 1);
+	printf(",\"text\":");
+	vb_json_str(stdout, text, 0);
+	printf(",\"advice\":");
+	vb_json_str(stdout, fix, 1);
+	putchar('}');
+}
 
 static void line(struct doctor *d, int level, const char *fix, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -79,6 +124,15 @@ static void line(struct doctor *d, int level, const char *fix, const char *fmt, 
 		d->n_fail++;
 	if (d->quiet && level == OK)
 		return;
+	if (d->json) {
+		char text[2048];
+
+		va_start(ap, fmt);
+		vsnprintf(text, sizeof(text), fmt, ap);
+		va_end(ap);
+		json_check(d, level, text, fix);
+		return;
+	}
 	printf("%s  ", tag[level]);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
@@ -612,6 +666,7 @@ int doctor_main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -619,15 +674,18 @@ int doctor_main(int argc, char **argv)
 	int c;
 
 	memset(&d, 0, sizeof(d));
-	while ((c = getopt_long(argc, argv, "qh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "qjh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'q': d.quiet = 1; break;
+		case 'j': d.json = 1; break;
 		case 'h': vb_print_usage(doctor_usage); return 0;
 		default: return vb_usage_err("unknown option");
 		}
 	}
 	if (optind < argc)
 		return vb_usage_err("'%s': doctor takes no operands", argv[optind]);
+	if (d.quiet && d.json)
+		return vb_usage_err("-q and --json do not go together (the JSON has every check)");
 	if (vb_cmdline_read(d.cmdline, sizeof(d.cmdline)) < 0)
 		d.cmdline[0] = 0;
 	if (vb_kmod_release(d.release, sizeof(d.release)) < 0)
@@ -638,12 +696,18 @@ int doctor_main(int argc, char **argv)
 		if (vb_pciconf_open(&d.pc, 0, err, sizeof(err)) < 0)
 			d.pc = NULL;	/* the reset facts say what is unknown */
 	}
+	if (d.json)
+		printf("{\"version\":1,\"checks\":[");
 	check_iommu(&d);
 	check_modules(&d);
 	check_selectors(&d);
 	check_gpus(&d);
 	check_cmdline(&d);
-	printf("doctor: %d ok, %d warn, %d fail\n", d.n_ok, d.n_warn, d.n_fail);
+	if (d.json)
+		printf("%s],\"ok\":%d,\"warn\":%d,\"fail\":%d}\n", d.n_json ? "\n  " : "",
+		       d.n_ok, d.n_warn, d.n_fail);
+	else
+		printf("doctor: %d ok, %d warn, %d fail\n", d.n_ok, d.n_warn, d.n_fail);
 
 	vb_select_free(&d.sel);
 	if (d.pc)
