@@ -273,6 +273,30 @@ int vb_reset_assess(struct vb_pci *p, const char *addr, struct vb_reset_info *r)
 	return 0;
 }
 
+int vb_reset_pick_recover(const char *bridge, unsigned vendor, unsigned device, char **mine,
+			  size_t nmine, char *others, size_t n)
+{
+	char **v;
+	size_t nv, i;
+	int r;
+
+	if (n)
+		others[0] = 0;
+	if (!bridge || !bridge[0])
+		return VB_PICK_ROOT;
+	if ((r = vb_pciops_below(bridge, &v, &nv)) < 0)
+		return r;
+	for (i = 0; i < nv; i++)
+		if (!vb_pciops_addr_has(mine, nmine, v[i]))
+			vb_appendf(others, n, "%s%s", others[0] ? ", " : "", v[i]);
+	vb_sysfs_list_free(v, nv);
+	if (others[0])
+		return VB_PICK_OTHERS;
+	if (vendor != VB_ANY && vb_reset_quirk(vendor, device))
+		return VB_PICK_QUIRK;
+	return VB_PICK_SBR;
+}
+
 static const char *tri(int v, const char *yes, const char *no, const char *unknown)
 {
 	return v > 0 ? yes : v == 0 ? no : unknown;

@@ -95,6 +95,22 @@ const struct vb_reset_quirk *vb_reset_quirk(unsigned vendor, unsigned device);
  * "reset_method bus, no FLR, NoSoftRst set, a bus reset of 0000:00:01.0
  * also resets 0000:01:00.1 (same IOMMU group), reset_subordinate". */
 void vb_reset_describe(const struct vb_reset_info *r, char *buf, size_t n);
+/* recover's default reset, from the same facts: once a device's functions
+ * (mine) are removed, a secondary bus reset of their bridge reaches nothing
+ * else when nothing else is below it, and brings the device back as a VM
+ * reboot's bus reset would, unless it is of a family a bus reset breaks
+ * (the vendor-reset list; vendor:device VB_ANY: unknown). */
+enum vb_reset_pick {
+	VB_PICK_SBR,		/* reset the bridge's secondary bus */
+	VB_PICK_ROOT,		/* no bridge: on a root bus */
+	VB_PICK_OTHERS,		/* others below the bridge (named in others) */
+	VB_PICK_QUIRK,		/* a family a bus reset leaves unable to start */
+};
+/* Returns a vb_reset_pick, or -errno when the bridge's devices cannot be
+ * listed. others gets the devices below the bridge that are not in mine
+ * (", "-separated). */
+int vb_reset_pick_recover(const char *bridge, unsigned vendor, unsigned device, char **mine,
+			  size_t nmine, char *others, size_t n);
 /* 1 if word is one of the space-separated methods. */
 int vb_reset_has_method(const char *methods, const char *word);
 
