@@ -174,6 +174,35 @@ static void test_vendor_reset(void **state)
 	fake_free(&f);
 }
 
+/* recover's default reset: the bus reset only when nothing else is below
+ * the bridge and the family is not on vendor-reset's list. */
+static void test_pick_recover(void **state)
+{
+	struct fake f;
+	char o[256], *mine[] = { "0000:01:00.0", "0000:01:00.1" }, *one[] = { "0000:03:00.0" };
+
+	(void)state;
+	fake_make(&f, desc);
+	assert_int_equal(vb_reset_pick_recover("0000:00:01.0", 0x10de, 0x249d, mine, 2, o, sizeof(o)),
+			 VB_PICK_SBR);
+	assert_string_equal(o, "");
+	assert_int_equal(vb_reset_pick_recover("0000:00:01.0", VB_ANY, VB_ANY, mine, 1, o, sizeof(o)),
+			 VB_PICK_OTHERS);
+	assert_string_equal(o, "0000:01:00.1");
+	assert_int_equal(vb_reset_pick_recover("0000:00:03.0", 0x10de, 0x1c82, one, 1, o, sizeof(o)),
+			 VB_PICK_OTHERS);
+	assert_string_equal(o, "0000:03:01.0");
+	assert_int_equal(vb_reset_pick_recover("0000:00:07.0", 0x1002, 0x731f, NULL, 0, o, sizeof(o)),
+			 VB_PICK_OTHERS);	/* 07:00.0 is still there */
+	{
+		char *navi[] = { "0000:07:00.0" };
+		assert_int_equal(vb_reset_pick_recover("0000:00:07.0", 0x1002, 0x731f, navi, 1, o,
+						       sizeof(o)), VB_PICK_QUIRK);
+	}
+	assert_int_equal(vb_reset_pick_recover("", 0x10de, 0x249d, mine, 2, o, sizeof(o)), VB_PICK_ROOT);
+	fake_free(&f);
+}
+
 static void test_helpers(void **state)
 {
 	(void)state;
@@ -194,6 +223,7 @@ int main(void)
 		cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_old_kernel),
 		cmocka_unit_test(test_vendor_reset),
+		cmocka_unit_test(test_pick_recover),
 		cmocka_unit_test(test_helpers),
 	};
 	return cmocka_run_group_tests_name("reset", t, NULL, NULL);
