@@ -8,7 +8,7 @@
  * Reads only: /sys/bus/pci/devices/ADDR/{modalias,revision,driver,
  * driver_override,iommu_group,boot_vga,power_state,power/control,
  * power/runtime_status,d3cold_allowed,reset,reset_method,current_link_*,
- * max_link_*,config} (config through libpci, for ACS and the reset facts of
+ * max_link_*,resource,resourceN_resize,config} (config through libpci, for ACS and the reset facts of
  * lib/pci/reset), the directory nesting
  * under /sys/devices/pciDDDD:BB, /sys/kernel/iommu_groups/N/devices, and a
  * pci.ids file (lib/pci/names.h says which). */
@@ -22,6 +22,7 @@
 
 #include "applet.h"
 #include "base/json.h"
+#include "pci/bars.h"
 #include "pci/iommu.h"
 #include "pci/names.h"
 #include "pci/pciconf.h"
@@ -38,7 +39,8 @@ const char list_usage[] =
 	"and its HDA 01:00.1), or every PCI device with -a, or the devices named.\n"
 	"For each: address, class, vendor:device, names, subsystem ids, revision,\n"
 	"driver, driver_override, IOMMU group and its other members, power state,\n"
-	"boot_vga, reset methods, PCIe link, upstream bridge, SR-IOV VF, and\n"
+	"boot_vga, reset methods, PCIe link, BARs (with the sizes a resizable\n"
+	"BAR supports), upstream bridge, SR-IOV VF, and\n"
 	"whether it survives a VM reboot (FLR, NoSoftRst, what a bus reset of its\n"
 	"bridge also resets, vendor-reset).\n"
 	"Names come from pci.ids (libpci's default path, /usr/share/hwdata or\n"
@@ -128,6 +130,37 @@ static void reset_words(const struct vb_pcidev *d, char *buf, size_t n)
 		vb_strlcpy(buf, "none", n);
 }
 
+static const char *bar_kind(const struct vb_bar *b)
+{
+	if (b->flags & VB_BAR_IO)
+		return "io";
+	if (b->flags & VB_BAR_MEM64)
+		return b->flags & VB_BAR_PREFETCH ? "mem64 pref" : "mem64";
+	return b->flags & VB_BAR_PREFETCH ? "mem pref" : "mem";
+}
+
+/* "  bars           0: 16 MiB mem, 1: 256 MiB mem64 pref (resizable to
+ * 256 MiB, ..., 16 GiB)": nothing for a device without BARs. */
+static void bars_text(const char *addr)
+{
+	struct vb_bar b[VB_BAR_N];
+	char sz[32], sizes[600];
+	int n = vb_bars_read(addr, b), i;
+
+	if (n <= 0)
+		return;
+	printf("  bars          ");
+	for (i = 0; i < n; i++) {
+		vb_bars_size_text(b[i].size, sz, sizeof(sz));
+		printf("%s %d: %s %s", i ? "," : "", b[i].index, sz, bar_kind(&b[i]));
+		if (b[i].resizable) {
+			vb_bars_sizes_text(b[i].sizes, sizes, sizeof(sizes));
+			printf(" (resizable to %s)", sizes[0] ? sizes : "no size");
+		}
+	}
+	putchar('\n');
+}
+
 static void print_text(const struct list_opts *o, const struct vb_pcidev *d,
 		       char **members, size_t nm)
 {
@@ -193,6 +226,7 @@ static void print_text(const struct list_opts *o, const struct vb_pcidev *d,
 			printf(" (max %s x%d)", d->max_link_speed, d->max_link_width);
 		putchar('\n');
 	}
+	bars_text(d->addr);
 	printf("  parent         %s\n", d->parent[0] ? d->parent : "root bus");
 	if (d->is_vf)
 		printf("  sr-iov         virtual function\n");
@@ -271,6 +305,36 @@ static void json_addrs(const char *list)
 		s += n;
 		while (*s == ',' || *s == ' ')
 			s++;
+	}
+	putchar(']');
+}
+
+/* "bars": [{"index","size","type","prefetchable","resizable_sizes"}]
+ * (docs/json.md); null when the resource file cannot be read. */
+static void json_bars(const char *addr)
+{
+	struct vb_bar b[VB_BAR_N];
+	int n = vb_bars_read(addr, b), i, bit, k;
+
+	if (n < 0) {
+		printf("null");
+		return;
+	}
+	putchar('[');
+	for (i = 0; i < n; i++) {
+		printf("%s{\"index\":%d,\"size\":%llu,\"type\":\"%s\",\"prefetchable\":%s,"
+		       "\"resizable_sizes\":", i ? "," : "", b[i].index, b[i].size,
+		       b[i].flags & VB_BAR_IO ? "io" : b[i].flags & VB_BAR_MEM64 ? "mem64" : "mem",
+		       b[i].flags & VB_BAR_PREFETCH ? "true" : "false");
+		if (!b[i].resizable) {
+			printf("null}");
+			continue;
+		}
+		putchar('[');
+		for (bit = 0, k = 0; bit < 44; bit++)
+			if (b[i].sizes & 1ull << bit)
+				printf("%s%llu", k++ ? "," : "", 1ull << (bit + 20));
+		printf("]}");
 	}
 	putchar(']');
 }
@@ -357,6 +421,8 @@ static void print_json(const struct list_opts *o, const struct vb_pcidev *d,
 	vb_json_str(stdout, d->parent, 1);
 	printf(",\"virtual_function\":%s,\"vm_reboot\":", d->is_vf ? "true" : "false");
 	json_reset(o, d->addr);
+	printf(",\"bars\":");
+	json_bars(d->addr);
 	putchar('}');
 }
 
