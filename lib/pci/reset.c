@@ -315,7 +315,8 @@ void vb_reset_describe(const struct vb_reset_info *r, char *buf, size_t n)
 	else
 		vb_appendf(buf, n, "reset_method %s", r->methods[0] ? r->methods : "none");
 	vb_appendf(buf, n, ", %s, %s", tri(r->flr, "FLR", "no FLR", "FLR unknown"),
-		   tri(r->nosoftrst, "NoSoftRst set", "NoSoftRst clear", "NoSoftRst unknown"));
+		   tri(r->nosoftrst, "NoSoftRst set", "NoSoftRst clear",
+		       r->cfg ? "no PM capability" : "NoSoftRst unknown"));
 	if (r->af_flr > 0)
 		vb_appendf(buf, n, ", AF FLR");
 	if (!r->cfg)
