@@ -11,7 +11,9 @@
  * endpoint in a group must be on a vfio driver, pci-stub, or no driver;
  * bridges (a bridge header, or pcieport) may keep their driver; a
  * bridge-class endpoint such as an LPC function is an endpoint
- * (vb_pcidev_dma_ok). */
+ * (vb_pcidev_dma_ok). Where a GPU's vBIOS can come from: its rom attribute
+ * (a ROM BAR), its VFCT entry, the _ROM of its firmware_node/path in the
+ * ACPI tables (lib/fw/tables), /proc/acpi/call for calling it. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -33,6 +35,8 @@
 #include "pci/pciconf.h"
 #include "pci/pciops.h"
 #include "pci/reset.h"
+#include "fw/acpicall.h"
+#include "fw/tables.h"
 #include "base/sysfs.h"
 #include "base/util.h"
 
@@ -45,7 +49,8 @@ const char doctor_usage[] =
 	"which driver holds each GPU, whether each of its functions survives a\n"
 	"VM reboot (reset_method, FLR, NoSoftRst, bus reset, vendor-reset), the\n"
 	"vfio modules of the running kernel, the selectors vfio-claim would use,\n"
-	"and kernel command line hints.\n"
+	"where each other GPU's vBIOS can come from (ROM BAR, ACPI _ROM) with the\n"
+	"command that gets it, and kernel command line hints.\n"
 	"Each line starts with ok, warn or fail; a '->' line says what to do.\n"
 	"Exit 0 when nothing failed, 1 otherwise.\n"
 	"\n"
@@ -583,6 +588,70 @@ static void check_reset(struct doctor *d, const char *gpu)
 	vb_sysfs_list_free(slot, ns);
 }
 
+/* Where the vBIOS of a GPU that is not the boot GPU can come from (ROM BAR,
+ * VFCT entry, ACPI _ROM), and the command that gets it. Read-only: the ROM BAR is not read (that takes a
+ * write to its rom attribute), only seen. */
+static void check_vbios(struct doctor *d, const struct vb_pcidev *g)
+{
+	char p[VB_PATH_MAX], node[512], meth[600], want[600], fix[900], call[VB_PATH_MAX];
+	struct vb_fwtables t;
+	struct vb_fwdef def;
+	int r = 0;
+
+	if (g->boot_vga == 1)
+		return;
+	if (vb_pcidev_path(p, sizeof(p), g->addr, "rom") == 0 && vb_sysfs_exists(p)) {
+		snprintf(fix, sizeof(fix), "vfiobox rom -o vbios.rom %s (domxml --rom=FILE)", g->addr);
+		line(d, OK, fix, "gpu %s: vBIOS: the ROM BAR (rom attribute)", g->addr);
+		return;
+	}
+	{
+		struct vb_vfct_image img;
+		struct vb_bdf b;
+		unsigned char *vt;
+		size_t vn, count;
+		int bad;
+
+		if (vb_bdf_parse(g->addr, &b) == 0 &&
+		    vb_vfct_find(b.bus, b.dev, b.fn, g->id.vendor, g->id.device, &vt, &vn, &img,
+				 &count, &bad) == 1) {
+			free(vt);
+			snprintf(fix, sizeof(fix), "vfiobox rom --vfct -o vbios.rom %s (domxml "
+				 "--rom=FILE)", g->addr);
+			line(d, OK, fix, "gpu %s: vBIOS: no ROM BAR; the VFCT table's entry (%zu "
+			     "bytes)", g->addr, img.len);
+			return;
+		}
+	}
+	if (vb_pcidev_path(p, sizeof(p), g->addr, "firmware_node/path") < 0 ||
+	    vb_sysfs_read(p, node, sizeof(node)) <= 0 ||
+	    vb_fmt(meth, sizeof(meth), "%s._ROM", node) < 0 ||
+	    vb_fwtables_path_norm(meth, want, sizeof(want)) < 0) {
+		line(d, WARN, "take the ROM from the card's vendor or a dump made elsewhere "
+		     "(domxml --rom=FILE)", "gpu %s: vBIOS: no ROM BAR and no ACPI node", g->addr);
+		return;
+	}
+	if (vb_fwtables_scan(&t) == 0) {
+		r = vb_fwtables_find_def(&t, meth, &def);
+		vb_fwtables_free(&t);
+	}
+	if (r <= 0) {
+		line(d, WARN, def.unreadable ? "run doctor as root to read the ACPI tables" :
+		     "take the ROM from the card's vendor or a dump made elsewhere (domxml "
+		     "--rom=FILE)", "gpu %s: vBIOS: no ROM BAR, and no ACPI table %s %s",
+		     g->addr, def.unreadable ? "could be read for" : "defines", want);
+		return;
+	}
+	if (vb_sysfs_path(call, sizeof(call), VB_ACPICALL_PATH) == 0 && vb_sysfs_exists(call))
+		snprintf(fix, sizeof(fix), "vfiobox rom --acpi -o vbios.rom %s, then ssdt rom "
+			 "-o rom.aml for the guest", g->addr);
+	else
+		snprintf(fix, sizeof(fix), "modprobe acpi_call (Debian: apt install acpi-call-dkms), "
+			 "then vfiobox rom --acpi -o vbios.rom %s and ssdt rom -o rom.aml", g->addr);
+	line(d, OK, fix, "gpu %s: vBIOS: no ROM BAR; ACPI %s in %s%s%s", g->addr, want, def.table,
+	     def.cond ? ", inside " : "", def.cond ? def.cond : "");
+}
+
 static void check_gpus(struct doctor *d)
 {
 	char **all;
@@ -605,6 +674,7 @@ static void check_gpus(struct doctor *d)
 		gpus++;
 		check_gpu(d, &dev);
 		check_reset(d, dev.addr);
+		check_vbios(d, &dev);
 	}
 	vb_sysfs_list_free(all, n);
 	if (!gpus)

@@ -4,9 +4,7 @@
  * for ACPI names (which table serves the dGPU's _ROM, where PEG0 is).
  *
  * Kernel ABI: /sys/firmware/acpi/tables/SIG[N] and dynamic/SIG[N]
- * (drivers/acpi/sysfs.c): one read-only (0400, root) binary file per table;
- * the instance number N is appended when a signature occurs more than once,
- * counted across static and dynamic tables. data/ holds no tables. */
+ * (drivers/acpi/sysfs.c), read through lib/fw/tables. */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -17,6 +15,10 @@
 #include <unistd.h>
 
 #include "fw/acpi.h"
+#include "fw/aml.h"
+#include "fw/tables.h"
+#include "fw/romssdt.h"
+#include "pci/pcidev.h"
 #include "applet.h"
 #include "base/blob.h"
 #include "base/sysfs.h"
@@ -24,14 +26,24 @@
 
 const char ssdt_usage[] =
 	"usage: ssdt battery [-o FILE]\n"
+	"       ssdt rom [--path ACPI_PATH] [--fwcfg NAME] [-o FILE]\n"
 	"       ssdt list\n"
 	"       ssdt extract [-d DIR] [SIG|TABLE...]\n"
 	"       ssdt find NAME\n"
+	"       ssdt names FILE|TABLE\n"
 	"\n"
 	"battery   write the seed guides' fake-battery SSDT (161 bytes, OEM BOCHS,\n"
 	"          table BXPCSSDT: \\_SB.PCI0.BAT0, a PNP0C0A battery) to FILE or to\n"
 	"          stdout (never to a terminal), for domxml --acpitable=FILE\n"
 	"  -o FILE   write FILE atomically (temporary file, fsync, rename)\n"
+	"rom       write the guest's SSDT for a laptop dGPU's video BIOS: _ROM at\n"
+	"          ACPI_PATH (default: the dGPU's, from its firmware_node; the NVIDIA\n"
+	"          driver looks for it at the host's path) serving the fw_cfg file\n"
+	"          NAME (default " VB_ROMSSDT_FWCFG "), to FILE or stdout\n"
+	"          (never a terminal); give it to the guest with domxml\n"
+	"          --acpitable=FILE --rom-fwcfg=NAME=ROM (ROM from rom -o)\n"
+	"  --path ACPI_PATH  an absolute path, \\_SB.PCI0.PEG0.PEGP\n"
+	"  --fwcfg NAME      opt/..., at most 55 printable characters\n"
 	"list      the host's tables in /sys/firmware/acpi/tables and dynamic/:\n"
 	"          name, signature, length, revision, OEM id, OEM table id, OEM\n"
 	"          revision, and whether length and checksum are right\n"
@@ -44,98 +56,33 @@ const char ssdt_usage[] =
 	"find      which DSDT/SSDT tables contain the ACPI name NAME (_ROM, _DSM,\n"
 	"          PEG0, GFX0, or a path such as PEG0.PEGP or \\_SB.PCI0.GFX0; short\n"
 	"          segments are padded with '_' as ACPI does): table, offset,\n"
-	"          what is there (Method, Device, Scope, Name, ..., or a reference\n"
-	"          in code, with the method it is in) and its path. A path is\n"
-	"          found where a name spells it and at every object whose absolute\n"
-	"          path ends with it. Exit 1 when no table has it\n"
+	"          what is there (Method, Device, Scope, Name, ..., a reference in\n"
+	"          code, a string, or bytes of data), its absolute path (a\n"
+	"          reference's as it resolves), the method whose code holds it and\n"
+	"          'inside If' (Else, While). A path is found where a name spells it\n"
+	"          and at every object or use whose absolute path ends with it.\n"
+	"          Exit 1 when no table has it\n"
+	"names     every definition in a table file, or in the host's tables a\n"
+	"          signature or name selects (DSDT, SSDT, SSDT3): table, offset, kind\n"
+	"          and absolute path, and 'inside If' (Else, While) for what a\n"
+	"          conditional defines. A term the walk cannot decode is said with\n"
+	"          its offset and what was skipped; exit 1 then\n"
 	"  -h, --help  this text\n";
 
-#define TABLES "/sys/firmware/acpi/tables"
-#define MAX_TABLE (64u << 20)
+#define TABLES VB_FWTABLES_DIR
+#define MAX_TABLE VB_FWTABLE_MAX
 
-struct table {
-	char name[300];		/* "SSDT1", "dynamic/SSDT9" */
-	char path[VB_PATH_MAX];
-	int dynamic;
-	unsigned inst;		/* the kernel's instance number, 0 without */
-	char sig[5];
-};
-
-struct tables {
-	struct table *v;
-	size_t n;
-};
-
-static int cmp_table(const void *a, const void *b)
+static int scan(struct vb_fwtables *t)
 {
-	const struct table *x = a, *y = b;
-	int c;
+	int r = vb_fwtables_scan(t);
 
-	if (x->dynamic != y->dynamic)
-		return x->dynamic - y->dynamic;
-	if ((c = strcmp(x->sig, y->sig)))
-		return c;
-	if (x->inst != y->inst)
-		return x->inst < y->inst ? -1 : 1;
-	return strcmp(x->name, y->name);
-}
-
-/* The tables in one directory (dynamic: under dynamic/). -errno on error. */
-static int scan_dir(struct tables *t, int dynamic)
-{
-	char dir[VB_PATH_MAX], **names;
-	size_t n, i;
-	int r;
-
-	r = vb_sysfs_path(dir, sizeof(dir), TABLES "%s", dynamic ? "/dynamic" : "");
-	if (r < 0)
-		return r;
-	if ((r = vb_sysfs_list(dir, &names, &n)) < 0)
-		return r;
-	for (i = 0; i < n; i++) {
-		struct table *e;
-		struct stat st;
-		char path[VB_PATH_MAX];
-		const char *d;
-
-		if (vb_fmt(path, sizeof(path), "%s/%s", dir, names[i]) < 0 ||
-		    stat(path, &st) < 0 || !S_ISREG(st.st_mode) || strlen(names[i]) < 4)
-			continue;
-		t->v = vb_xrealloc(t->v, (t->n + 1) * sizeof(*t->v));
-		e = &t->v[t->n++];
-		memset(e, 0, sizeof(*e));
-		vb_strlcpy(e->path, path, sizeof(e->path));
-		vb_fmt(e->name, sizeof(e->name), "%s%s", dynamic ? "dynamic/" : "", names[i]);
-		e->dynamic = dynamic;
-		memcpy(e->sig, names[i], 4);
-		for (d = names[i] + 4; *d && isdigit((unsigned char)*d); d++)
-			e->inst = e->inst * 10 + (unsigned)(*d - '0');
-	}
-	vb_sysfs_list_free(names, n);
-	return 0;
-}
-
-static int scan(struct tables *t)
-{
-	int r;
-
-	t->v = NULL;
-	t->n = 0;
-	if ((r = scan_dir(t, 0)) < 0) {
-		if (r == -ENOENT)
-			vb_err("%s: no such file (not an ACPI system, or sysfs is not mounted)",
-			       TABLES);
-		else
-			vb_err("%s: %s", TABLES, vb_sysfs_strerror(r, NULL));
-		return r;
-	}
-	/* dynamic/ exists only once a table has been loaded at run time */
-	if ((r = scan_dir(t, 1)) < 0 && r != -ENOENT) {
-		vb_warn("%s/dynamic: %s", TABLES, vb_sysfs_strerror(r, NULL));
-	}
-	if (t->n)
-		qsort(t->v, t->n, sizeof(*t->v), cmp_table);
-	return 0;
+	if (r == -ENOENT)
+		vb_err("%s: no such file (not an ACPI system, or sysfs is not mounted)", TABLES);
+	else if (r < 0)
+		vb_err("%s: %s", TABLES, vb_sysfs_strerror(r, NULL));
+	else if (t->dyn_err)
+		vb_warn("%s/dynamic: %s", TABLES, vb_sysfs_strerror(t->dyn_err, NULL));
+	return r;
 }
 
 /* What is wrong with a table, in words (buf), or "ok". */
@@ -167,7 +114,7 @@ static const char *describe(int st, const struct vb_acpi_hdr *h, size_t n, char 
 	return buf;
 }
 
-static int read_table(const struct table *e, unsigned char **buf, size_t *n)
+static int read_table(const struct vb_fwtable *e, unsigned char **buf, size_t *n)
 {
 	int r = vb_blob_read(e->path, MAX_TABLE, buf, n);
 
@@ -180,7 +127,7 @@ static int read_table(const struct table *e, unsigned char **buf, size_t *n)
 
 static int do_list(void)
 {
-	struct tables t;
+	struct vb_fwtables t;
 	size_t i;
 	int rc = VB_EXIT_OK;
 
@@ -189,7 +136,7 @@ static int do_list(void)
 	printf("%-15s %-4s %8s %3s %-6s %-8s %8s  %s\n", "TABLE", "SIG", "LENGTH", "REV",
 	       "OEMID", "OEMTABLE", "OEMREV", "STATUS");
 	for (i = 0; i < t.n; i++) {
-		const struct table *e = &t.v[i];
+		const struct vb_fwtable *e = &t.v[i];
 		struct vb_acpi_hdr h;
 		unsigned char *buf;
 		size_t n;
@@ -214,7 +161,7 @@ static int do_list(void)
 		       oemrev, describe(st, &h, n, why, sizeof(why)));
 		free(buf);
 	}
-	free(t.v);
+	vb_fwtables_free(&t);
 	return rc;
 }
 
@@ -247,7 +194,7 @@ static int selector(const char *s, char *out, size_t n)
 	return 0;
 }
 
-static int sel_match(const char *sel, const struct table *e)
+static int sel_match(const char *sel, const struct vb_fwtable *e)
 {
 	if (strlen(sel) == 4)
 		return !strcmp(sel, e->sig);
@@ -258,7 +205,7 @@ static int do_extract(const char *dir, char **sels, int nsel)
 {
 	char (*sv)[32] = NULL, fname[32], out[VB_PATH_MAX + 40];
 	unsigned char *pick = NULL;
-	struct tables t;
+	struct vb_fwtables t;
 	struct stat st;
 	size_t i;
 	int j, rc = VB_EXIT_OK, any = 0;
@@ -305,7 +252,7 @@ static int do_extract(const char *dir, char **sels, int nsel)
 	if (rc)
 		goto out;
 	for (i = 0; i < t.n; i++) {
-		const struct table *e = &t.v[i];
+		const struct vb_fwtable *e = &t.v[i];
 		const char *base = strrchr(e->name, '/');
 		struct vb_acpi_hdr h;
 		unsigned char *buf;
@@ -347,57 +294,98 @@ static int do_extract(const char *dir, char **sels, int nsel)
 out:
 	free(pick);
 	free(sv);
-	free(t.v);
+	vb_fwtables_free(&t);
 	return rc;
+}
+
+/* The problems the walk of a table met, as warnings. */
+static void walk_problems(const char *name, const struct vb_aml *aml)
+{
+	size_t i;
+
+	if (aml->truncated)
+		vb_warn("%s: truncated: %zu bytes of its packages are missing at the end; walked "
+			"as far as the bytes go", name, aml->truncated);
+	for (i = 0; i < aml->nbads; i++) {
+		const struct vb_aml_bad *b = &aml->bads[i];
+
+		if (b->to == b->off)
+			vb_warn("%s: 0x%06zx: %s (at 0x%06zx, in %s); left out: %s", name, b->off,
+				b->why, b->at, b->scope, b->skipped);
+		else
+			vb_warn("%s: 0x%06zx: cannot decode the term: %s (at 0x%06zx, byte 0x%02x, "
+				"in %s); skipped %s, %zu bytes to 0x%06zx", name, b->off, b->why,
+				b->at, b->at < aml->len ? aml->tbl[b->at] : 0, b->scope, b->skipped,
+				b->to - b->off, b->to);
+	}
+}
+
+/* Read and check a table for a walk: 0; -1 when it cannot be read, 1 when
+ * it has no header to walk by (both said). *n is cut to what the header
+ * says. */
+static int load_aml(const struct vb_fwtable *e, unsigned char **buf, size_t *n)
+{
+	struct vb_acpi_hdr h;
+	char why[96];
+	int s;
+
+	if (read_table(e, buf, n) < 0)
+		return -1;
+	s = vb_acpi_check(*buf, *n, &h);
+	if (s == VB_ACPI_NOHDR || s == VB_ACPI_BADLEN) {
+		vb_warn("%s: %s; not searched", e->name, describe(s, &h, *n, why, sizeof(why)));
+		free(*buf);
+		return 1;
+	}
+	if (s == VB_ACPI_SHORT || s == VB_ACPI_LONG)
+		vb_warn("%s: %s; searching its first %zu bytes", e->name,
+			describe(s, &h, *n, why, sizeof(why)), *n < h.length ? *n : (size_t)h.length);
+	if (*n > h.length)
+		*n = h.length;
+	return 0;
 }
 
 static int do_find(const char *name)
 {
 	struct vb_acpi_name nm;
-	struct tables t;
+	struct vb_fwtables t;
 	size_t i, found = 0;
+	char nmf[VB_ACPI_MAX_SEGS * 5 + 2];
 	int rc = VB_EXIT_OK;
 
 	if (vb_acpi_name_parse(name, &nm) < 0)
 		return vb_usage_err("'%s': not an ACPI name (segments of 1-4 characters A-Z, "
 				    "0-9, _, not starting with a digit, joined by '.')", name);
+	vb_acpi_name_format(&nm, nmf, sizeof(nmf));
 	if (scan(&t) < 0)
 		return VB_EXIT_FAIL;
 	for (i = 0; i < t.n; i++) {
-		const struct table *e = &t.v[i];
-		struct vb_acpi_hdr h;
-		struct vb_acpi_aml aml;
-		struct vb_acpi_hit hit;
+		const struct vb_fwtable *e = &t.v[i];
+		struct vb_aml aml;
+		struct vb_aml_hit hit;
 		unsigned char *buf;
 		size_t n, pos = 0;
-		char why[96];
-		int s;
+		int r;
 
 		if (!vb_acpi_is_aml(e->sig))
 			continue;
-		if (read_table(e, &buf, &n) < 0) {
-			rc = VB_EXIT_FAIL;
+		if ((r = load_aml(e, &buf, &n))) {
+			if (r < 0)
+				rc = VB_EXIT_FAIL;
 			continue;
 		}
-		s = vb_acpi_check(buf, n, &h);
-		if (s == VB_ACPI_NOHDR || s == VB_ACPI_BADLEN) {
-			vb_warn("%s: %s; not searched", e->name, describe(s, &h, n, why, sizeof(why)));
-			free(buf);
-			continue;
-		}
-		if (s == VB_ACPI_SHORT || s == VB_ACPI_LONG)
-			vb_warn("%s: %s; searching its first %zu bytes", e->name,
-				describe(s, &h, n, why, sizeof(why)), n < h.length ? n : (size_t)h.length);
-		vb_acpi_aml_walk(&aml, buf, n < h.length ? n : h.length);
-		while (vb_acpi_find(&aml, &nm, &pos, &hit)) {
-			printf("%-15s 0x%06zx  %-15s %s%s%s\n", e->name, hit.off, hit.kind, hit.path,
-			       hit.in ? " in " : "", hit.in ? hit.in : "");
+		vb_aml_walk(&aml, buf, n);
+		walk_problems(e->name, &aml);
+		while (vb_aml_find(&aml, &nm, nmf, &pos, &hit)) {
+			printf("%-15s 0x%06zx  %-15s %s%s%s%s%s\n", e->name, hit.off, hit.kind, hit.path,
+			       hit.in ? " in " : "", hit.in ? hit.in : "", hit.cond ? " inside " : "",
+			       hit.cond ? hit.cond : "");
 			found++;
 		}
-		vb_acpi_aml_free(&aml);
+		vb_aml_free(&aml);
 		free(buf);
 	}
-	free(t.v);
+	vb_fwtables_free(&t);
 	if (!found) {
 		vb_err("no DSDT or SSDT contains %s", name);
 		return vb_worst(rc, VB_EXIT_FAIL);
@@ -405,59 +393,231 @@ static int do_find(const char *name)
 	return rc;
 }
 
-static int do_battery(const char *out)
+/* ssdt names: every definition of the tables a selector names, or of a
+ * table file. */
+static int names_of(const struct vb_fwtable *e, int *problems)
+{
+	const char *name = e->name;
+	struct vb_aml aml;
+	unsigned char *buf;
+	size_t n, i;
+
+	if (load_aml(e, &buf, &n))
+		return -1;
+	vb_aml_walk(&aml, buf, n);
+	walk_problems(name, &aml);
+	for (i = 0; i < aml.nitems; i++) {
+		const struct vb_aml_item *it = &aml.items[i];
+
+		if (it->type != VB_AML_DEF)
+			continue;
+		printf("%-15s 0x%06zx  %-15s %s%s%s\n", name, it->first, it->kind, it->path,
+		       it->cond ? " inside " : "", it->cond ? it->cond : "");
+	}
+	if (aml.nbads || aml.truncated)
+		*problems = 1;
+	vb_aml_free(&aml);
+	free(buf);
+	return 0;
+}
+
+static int do_names(const char *what)
+{
+	char sel[32];
+	struct vb_fwtables t;
+	size_t i;
+	int rc = VB_EXIT_OK, problems = 0, any = 0;
+
+	if (selector(what, sel, sizeof(sel)) < 0 || access(what, F_OK) == 0) {
+		const char *base = strrchr(what, '/');
+		struct vb_fwtable f;
+
+		if (access(what, R_OK) < 0)
+			return vb_usage_err("'%s': %s (give a table file, or a table as ssdt list "
+					    "names it: DSDT, SSDT3, dynamic/SSDT9)", what, strerror(errno));
+		memset(&f, 0, sizeof(f));
+		vb_strlcpy(f.name, base ? base + 1 : what, sizeof(f.name));
+		if (vb_strlcpy(f.path, what, sizeof(f.path)) < 0)
+			return vb_usage_err("'%s': path too long", what);
+		if (names_of(&f, &problems) < 0)
+			return VB_EXIT_FAIL;
+		return problems ? VB_EXIT_FAIL : VB_EXIT_OK;
+	}
+	if (scan(&t) < 0)
+		return VB_EXIT_FAIL;
+	for (i = 0; i < t.n; i++) {
+		if (!sel_match(sel, &t.v[i]))
+			continue;
+		any = 1;
+		if (!vb_acpi_is_aml(t.v[i].sig)) {
+			vb_err("%s: not an AML table (DSDT, SSDT, PSDT, OSDT)", t.v[i].name);
+			rc = VB_EXIT_FAIL;
+		} else if (names_of(&t.v[i], &problems) < 0) {
+			rc = VB_EXIT_FAIL;
+		}
+	}
+	vb_fwtables_free(&t);
+	if (!any) {
+		vb_err("%s: no such table (ssdt list shows them)", what);
+		return VB_EXIT_FAIL;
+	}
+	return problems ? VB_EXIT_FAIL : rc;
+}
+
+/* A table to FILE (atomically, then what says what it is) or to stdout. */
+static int put_table(const char *out, const unsigned char *t, size_t n, const char *what)
 {
 	int r;
 
 	if (out) {
-		if ((r = vb_blob_check_target(out)) < 0)
-			return vb_usage_err("-o %s: %s", out, strerror(-r));
-		if ((r = vb_blob_write_atomic(out, vb_acpi_battery, vb_acpi_battery_len, 0644)) < 0) {
+		if ((r = vb_blob_write_atomic(out, t, n, 0644)) < 0) {
 			vb_err("%s: %s", out, strerror(-r));
 			return VB_EXIT_FAIL;
 		}
-		printf("%s: %zu bytes, SSDT BOCHS BXPCSSDT (fake battery \\_SB.PCI0.BAT0)\n", out,
-		       vb_acpi_battery_len);
+		printf("%s: %zu bytes, %s\n", out, n, what);
 		return VB_EXIT_OK;
 	}
-	if (isatty(STDOUT_FILENO))
-		return vb_usage_err("refusing to write a binary table to a terminal: use -o FILE "
-				    "or redirect stdout");
-	if (fwrite(vb_acpi_battery, 1, vb_acpi_battery_len, stdout) != vb_acpi_battery_len) {
+	if (fwrite(t, 1, n, stdout) != n) {
 		vb_err("write error on standard output: %s", strerror(errno));
 		return VB_EXIT_FAIL;
 	}
 	return VB_EXIT_OK;
 }
 
+/* -o FILE can be written, or stdout is no terminal: 0, else the usage
+ * error's exit code. */
+static int out_ok(const char *out)
+{
+	int r;
+
+	if (out && (r = vb_blob_check_target(out)) < 0)
+		return vb_usage_err("-o %s: %s", out, strerror(-r));
+	if (!out && isatty(STDOUT_FILENO))
+		return vb_usage_err("refusing to write a binary table to a terminal: use -o FILE "
+				    "or redirect stdout");
+	return 0;
+}
+
+static int do_battery(const char *out)
+{
+	int r = out_ok(out);
+
+	if (r)
+		return r;
+	return put_table(out, vb_acpi_battery, vb_acpi_battery_len,
+			 "SSDT BOCHS BXPCSSDT (fake battery \\_SB.PCI0.BAT0)");
+}
+
+/* The dGPU's ACPI path: the display device that is not the boot GPU and
+ * has an ACPI node. 0, or the exit code (said). */
+static int dgpu_path(char *path, size_t n)
+{
+	char **addrs, p[VB_PATH_MAX], node[512], found[VB_BDF_LEN] = "";
+	size_t na, i, count = 0;
+	int r;
+
+	if ((r = vb_pcidev_list(&addrs, &na)) < 0) {
+		vb_err("/sys/bus/pci/devices: %s", vb_sysfs_strerror(r, NULL));
+		return VB_EXIT_FAIL;
+	}
+	for (i = 0; i < na; i++) {
+		struct vb_pciids id;
+		char bv[8];
+
+		if (vb_pcidev_ids(addrs[i], &id) < 0 || !vb_class_is_display(id.class))
+			continue;
+		if (vb_pcidev_path(p, sizeof(p), addrs[i], "boot_vga") == 0 &&
+		    vb_sysfs_read(p, bv, sizeof(bv)) > 0 && !strcmp(bv, "1"))
+			continue;
+		if (vb_pcidev_path(p, sizeof(p), addrs[i], "firmware_node/path") < 0 ||
+		    vb_sysfs_read(p, node, sizeof(node)) <= 0 ||
+		    vb_fwtables_path_norm(node, path, n) < 0)
+			continue;
+		if (count++)
+			vb_err("%s and %s are both GPUs with an ACPI node that are not the boot "
+			       "GPU: give --path (rom --acpi BDF shows a device's)", found, addrs[i]);
+		vb_strlcpy(found, addrs[i], sizeof(found));
+	}
+	vb_sysfs_list_free(addrs, na);
+	if (count == 1) {
+		vb_info("the dGPU %s is %s (its firmware_node)", found, path);
+		return 0;
+	}
+	if (!count)
+		vb_err("no GPU besides the boot GPU has an ACPI node (firmware_node/path): give "
+		       "--path ACPI_PATH");
+	return VB_EXIT_FAIL;
+}
+
+static int do_rom(const char *path, const char *fwcfg, const char *out)
+{
+	char p[VB_ACPI_MAX_SEGS * 5 + 2], what[sizeof(p) + 128];
+	unsigned char *t;
+	size_t n;
+	int r;
+
+	if (!fwcfg)
+		fwcfg = VB_ROMSSDT_FWCFG;
+	if (!vb_romssdt_fwcfg_ok(fwcfg))
+		return vb_usage_err("--fwcfg '%s': a fw_cfg file name starts with opt/ and has at "
+				    "most %d printable characters", fwcfg, VB_ROMSSDT_FWCFG_MAX);
+	if (path && vb_fwtables_path_norm(path, p, sizeof(p)) < 0)
+		return vb_usage_err("--path '%s': not an absolute ACPI path (\\_SB.PCI0.PEG0.PEGP)",
+				    path);
+	if ((r = out_ok(out)))
+		return r;
+	if (!path && (r = dgpu_path(p, sizeof(p))))
+		return r;
+	if ((r = vb_romssdt_build(p, fwcfg, &t, &n)) < 0) {
+		vb_err("%s: %s", p, strerror(-r));
+		return VB_EXIT_FAIL;
+	}
+	snprintf(what, sizeof(what), "SSDT VFIOBX ROMFWCFG (%s._ROM from fw_cfg %s)", p, fwcfg);
+	r = put_table(out, t, n, what);
+	if (!r && out)
+		printf("next: domxml --acpitable=%s --rom-fwcfg=%s=ROMFILE -i DOMAIN.xml (ROMFILE "
+		       "from vfiobox rom -o)\n", out, fwcfg);
+	free(t);
+	return r;
+}
+
 int ssdt_main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "path", required_argument, NULL, 'P' },
+		{ "fwcfg", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cmd, *out = NULL, *dir = ".";
+	const char *cmd, *out = NULL, *dir = ".", *path = NULL, *fwcfg = NULL;
 	int c;
 
 	if (argc < 2)
-		return vb_usage_err("missing command: battery, list, extract or find");
+		return vb_usage_err("missing command: battery, rom, list, extract, find or names");
 	cmd = argv[1];
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
 		vb_print_usage(ssdt_usage);
 		return VB_EXIT_OK;
 	}
-	if (strcmp(cmd, "battery") && strcmp(cmd, "list") && strcmp(cmd, "extract") &&
-	    strcmp(cmd, "find"))
-		return vb_usage_err("'%s': unknown command (battery, list, extract, find)", cmd);
+	if (strcmp(cmd, "battery") && strcmp(cmd, "rom") && strcmp(cmd, "list") &&
+	    strcmp(cmd, "extract") && strcmp(cmd, "find") && strcmp(cmd, "names"))
+		return vb_usage_err("'%s': unknown command (battery, rom, list, extract, find, "
+				    "names)", cmd);
 	argv[1] = argv[0];	/* getopt's messages name the applet */
 	argc--;
 	argv++;
 	while ((c = getopt_long(argc, argv, "ho:d:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			if (strcmp(cmd, "battery"))
-				return vb_usage_err("-o goes with battery");
+			if (strcmp(cmd, "battery") && strcmp(cmd, "rom"))
+				return vb_usage_err("-o goes with battery and rom");
 			out = optarg;
+			break;
+		case 'P':
+		case 'F':
+			if (strcmp(cmd, "rom"))
+				return vb_usage_err("--%s goes with rom", c == 'P' ? "path" : "fwcfg");
+			*(c == 'P' ? &path : &fwcfg) = optarg;
 			break;
 		case 'd':
 			if (strcmp(cmd, "extract"))
@@ -478,9 +638,16 @@ int ssdt_main(int argc, char **argv)
 			return vb_usage_err("find takes one NAME");
 		return do_find(argv[optind]);
 	}
+	if (!strcmp(cmd, "names")) {
+		if (optind != argc - 1)
+			return vb_usage_err("names takes one FILE or TABLE");
+		return do_names(argv[optind]);
+	}
 	if (optind != argc)
 		return vb_usage_err("%s takes no operands", cmd);
 	if (!strcmp(cmd, "list"))
 		return do_list();
+	if (!strcmp(cmd, "rom"))
+		return do_rom(path, fwcfg, out);
 	return do_battery(out);
 }

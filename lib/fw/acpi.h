@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #define VB_ACPI_HDR_LEN 36
-#define VB_ACPI_MAX_SEGS 16
+#define VB_ACPI_MAX_SEGS 255	/* a MultiNamePrefix holds at most 255 */
 
 struct vb_acpi_hdr {
 	char sig[5];
@@ -65,57 +65,6 @@ int vb_acpi_name_parse(const char *s, struct vb_acpi_name *nm);
 /* Print nm as "\_SB.PCI0" would be printed: segments joined by '.', padding
  * '_' dropped. */
 void vb_acpi_name_format(const struct vb_acpi_name *nm, char *out, size_t n);
-
-/* A named object the structural walk of an AML table found. */
-struct vb_acpi_def {
-	size_t first, end;	/* table offsets of its NameString's segments */
-	size_t body_end;	/* Method: where its body ends, else 0 */
-	const char *kind;	/* "Method", "Device", "Scope", "Name", ... */
-	char path[128];		/* absolute: "\_SB.PCI0.PEG0.PEGP._ROM" */
-};
-
-/* An AML table (DSDT, SSDT) and the named objects found in it. The walk
- * follows the namespace structure (Scope, Device, Processor, PowerResource,
- * ThermalZone bodies; Name, Method, External, Alias, OperationRegion,
- * Field units, Mutex, Event, ...) and skips Method, If, Else and While
- * bodies whole (If bodies with a constant predicate are walked, as iasl puts
- * External there). Past a term it cannot size (code outside any method) it
- * goes on at the next Scope, Method, Device, ... whose package fits; what
- * lies between is not walked. */
-struct vb_acpi_aml {
-	const unsigned char *tbl;
-	size_t len;
-	struct vb_acpi_def *defs;
-	size_t ndefs, defs_cap;
-	size_t walked_to;	/* the first term it could not size; len if none */
-};
-/* Walk the table tbl (len bytes, header included; tbl must outlive a).
- * Never fails (allocation failure exits). */
-void vb_acpi_aml_walk(struct vb_acpi_aml *a, const unsigned char *tbl, size_t len);
-void vb_acpi_aml_free(struct vb_acpi_aml *a);
-
-/* One place in an AML table where a name occurs. */
-struct vb_acpi_hit {
-	size_t off;		/* table offset of the first matched NameSeg */
-	const char *kind;	/* a vb_acpi_def kind when the match is (part of)
-				 * the name of an object the walk found;
-				 * "reference" for any other NameString (a use
-				 * in code); "string" inside a String; "bytes"
-				 * when it is not part of a name at all */
-	char path[128];		/* the object's absolute path, or the
-				 * NameString as written there */
-	const char *in;		/* the absolute path of the Method whose
-				 * code holds a reference, string or bytes
-				 * match, else NULL (points into a) */
-};
-/* Find the next occurrence of nm in the AML body of a (the header is never
- * searched) at or after table offset *pos: nm's segments written next to
- * each other in the table, or an object the walk found whose absolute path
- * ends with nm (Device PEGP in Device PEG0 for "PEG0.PEGP"; the hit is at
- * the object's own NameSeg). Returns 1 and fills hit, moving *pos past it,
- * or 0 when there is none. */
-int vb_acpi_find(const struct vb_acpi_aml *a, const struct vb_acpi_name *nm, size_t *pos,
-		 struct vb_acpi_hit *hit);
 
 /* The fake-battery SSDT of the seed guides (OEM "BOCHS", table "BXPCSSDT"):
  * \_SB.PCI0.BAT0, a PNP0C0A control method battery with _STA, _BIF, _BST. */

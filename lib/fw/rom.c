@@ -1,4 +1,5 @@
 /* rom: PCI expansion ROM image chain. See rom.h. */
+#include <errno.h>
 #include <string.h>
 
 #include "fw/rom.h"
@@ -147,6 +148,38 @@ done:
 	rom->status = broke;
 	rom->bad = rom->nimg;
 	return rom->status;
+}
+
+int vb_rom_chain_len(const unsigned char *buf, size_t n, size_t *len)
+{
+	size_t off = 0, i;
+
+	for (i = 0; i < VB_ROM_MAX_IMAGES; i++) {
+		const unsigned char *p = buf + off;
+		unsigned pcir;
+		size_t ilen;
+
+		if (n < off + 2)
+			return 0;
+		if (p[0] != 0x55 || p[1] != 0xaa)
+			return -EINVAL;
+		if (n < off + 0x1a)
+			return 0;
+		pcir = le16(p + 0x18);
+		if (n < off + pcir + 0x18)
+			return 0;
+		if (memcmp(p + pcir, "PCIR", 4))
+			return -EINVAL;
+		ilen = (size_t)le16(p + pcir + 0x10) * 512;
+		if (!ilen)
+			return -EINVAL;
+		off += ilen;
+		if (p[pcir + 0x15] & 0x80) {
+			*len = off;
+			return 1;
+		}
+	}
+	return -EINVAL;
 }
 
 int vb_rom_image_matches(const struct vb_rom_image *img, unsigned vendor, unsigned device)

@@ -71,6 +71,12 @@ struct vb_rom {
  * (rom->status), 0 when every image is sound. Images before a structural
  * break are kept in rom->img. */
 int vb_rom_parse(const unsigned char *buf, size_t n, struct vb_rom *rom);
+/* How long the image chain at buf is, from the headers alone (the n bytes
+ * read so far): 1 and *len when every image up to the one marked last is
+ * in view; 0 when more bytes are needed to know; -EINVAL when the chain is
+ * broken there (no 0x55AA, no PCIR, image length 0, too many images; what
+ * is wrong vb_rom_parse says). For reading a ROM in pieces (ACPI _ROM). */
+int vb_rom_chain_len(const unsigned char *buf, size_t n, size_t *len);
 /* 1 if img names vendor:device (its PCIR ids or its device list). */
 int vb_rom_image_matches(const struct vb_rom_image *img, unsigned vendor, unsigned device);
 /* A phrase for a VB_ROM_* value. */
