@@ -29,7 +29,9 @@
 #include "pci/select.h"
 #include "base/conf.h"
 #include "pci/ids.h"
+#include "pci/fb.h"
 #include "pci/kmod.h"
+#include "pci/vfio.h"
 #include "pci/pcidev.h"
 #include "pci/isolation.h"
 #include "pci/pciconf.h"
@@ -314,6 +316,18 @@ static void check_modules(struct doctor *d)
 		if (!strcmp(need[i], "vfio_pci_core") && st == VB_KMOD_MISSING &&
 		    maj && (maj < 5 || (maj == 5 && min < 15)))
 			continue;
+		/* A kernel without vfio_iommu_type1 but with iommufd: that is
+		 * the backend vfio-claim loads (lib/pci/vfio). */
+		if (!strcmp(need[i], "vfio_iommu_type1") && st == VB_KMOD_MISSING) {
+			const char *b;
+			if (vb_vfio_backend(&b) == 0 && strcmp(b, need[i])) {
+				len = strlen(have);
+				snprintf(have + len, 256 - len, "%siommufd (%s, the IOMMU backend: no "
+					 "vfio_iommu_type1)", len ? ", " : "",
+					 vb_kmod_state_name(vb_kmod_state(b)));
+				continue;
+			}
+		}
 		dst = st > VB_KMOD_MISSING ? have : miss;
 		len = strlen(dst);
 		if (st < 0)
@@ -342,6 +356,31 @@ static void check_modules(struct doctor *d)
 	} else {
 		line(d, OK, NULL, "vfio modules for %s: %s", d->release, have);
 	}
+}
+
+/* Which vfio interface the kernel offers (seen once vfio is loaded), and
+ * what libvirt needs for the device cdev (FACTS.md: libvirt 12.2+). */
+static void check_interfaces(struct doctor *d)
+{
+	int f = vb_vfio_interfaces();
+	char what[VB_TEXT_LEN] = "";
+
+	if (!(f & (VB_VFIO_IF_GROUP | VB_VFIO_IF_CDEV)))
+		return;	/* vfio not loaded: nothing to tell from */
+	if (f & VB_VFIO_IF_GROUP)
+		vb_appendf(what, sizeof(what), "groups (/dev/vfio/vfio, /dev/vfio/GROUP: every QEMU "
+			   "and libvirt)");
+	if (f & VB_VFIO_IF_CDEV)
+		vb_appendf(what, sizeof(what), "%sdevice cdev (/dev/vfio/devices/vfioN%s: libvirt "
+			   "12.2 or later with <driver iommufd='yes'/> on the hostdev)",
+			   what[0] ? ", " : "", f & VB_VFIO_IF_IOMMUFD ? " with /dev/iommu" :
+			   ", but no /dev/iommu: load iommufd");
+	if (f & VB_VFIO_IF_GROUP)
+		line(d, OK, NULL, "vfio interfaces: %s", what);
+	else
+		line(d, WARN, "use libvirt 12.2 or later with <driver iommufd='yes'/> on each "
+		     "hostdev (QEMU with iommufd), or a kernel with CONFIG_VFIO_GROUP=y",
+		     "vfio interfaces: no group interface (CONFIG_VFIO_GROUP=n), only %s", what);
 }
 
 static int selected(const struct doctor *d, const char *addr, const struct vb_pciids *id)
@@ -431,6 +470,35 @@ static void check_isolation(struct doctor *d, const struct vb_pcidev *g, int lev
 	     "group: why %s shares IOMMU group %d with %s: %s", g->addr, g->group, names, why);
 }
 
+/* Firmware framebuffers in the GPU's BARs (lib/pci/fb): vfio-pci removes
+ * them only for a VGA-class device. */
+static void check_fb(struct doctor *d, const struct vb_pcidev *g, int sel)
+{
+	struct vb_fb fb[4];
+	int i, n = vb_fb_find(g->addr, fb, 4);
+
+	if (n == -EACCES && sel)
+		line(d, WARN, "run doctor as root", "framebuffer: /proc/iomem hides its addresses: "
+		     "cannot tell whether a firmware framebuffer sits in %s's BARs", g->addr);
+	for (i = 0; i < n; i++) {
+		char fix[128];
+
+		snprintf(fix, sizeof(fix), "boot with %s (initcall_blacklist=sysfb_init stops "
+			 "every sysfb framebuffer)", vb_fb_param(fb[i].name));
+		if (vb_fb_vfio_removes(g->id.class))
+			line(d, OK, NULL, "framebuffer: %s (%#llx-%#llx) is in BAR %d of %s; vfio-pci "
+			     "removes it when it takes the device (VGA class)", fb[i].name,
+			     fb[i].start, fb[i].end, fb[i].bar, g->addr);
+		else
+			line(d, sel ? WARN : OK, sel ? fix : NULL,
+			     "framebuffer: %s (%#llx-%#llx) is in BAR %d of %s, a %s: vfio-pci removes "
+			     "firmware framebuffers only for VGA-class devices, so it cannot reserve "
+			     "that BAR (\"BAR %d: can't reserve\")%s", fb[i].name, fb[i].start,
+			     fb[i].end, fb[i].bar, g->addr, vb_class_name(g->id.class), fb[i].bar,
+			     "");
+	}
+}
+
 static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 {
 	char **m = NULL, buf[768] = "", fixbuf[256], **foreign = NULL;
@@ -464,6 +532,7 @@ static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 	}
 
 	/* The IOMMU group. */
+	check_fb(d, g, sel);
 	if (g->group < 0) {
 		if (d->groups > 0)
 			line(d, WARN, NULL, "group: %s has no IOMMU group", g->addr);
@@ -692,6 +761,10 @@ static void check_selectors(struct doctor *d)
 	char err[VB_TEXT_LEN], list[VB_TEXT_LEN] = "";
 	int r = vb_select_load(&d->sel, NULL, 0, err, sizeof(err));
 
+	if (vb_select_off())
+		line(d, WARN, "boot without it to claim again",
+		     "selectors: vfiobox.claim=off on the kernel command line: the off switch, the "
+		     "hooks and vfio-claim without selectors claim nothing this boot");
 	if (r < 0) {
 		line(d, FAIL, "fix it: vfio-claim stops on it too (exit 2, nothing claimed)",
 		     "selectors: %s", err);
@@ -770,6 +843,7 @@ int doctor_main(int argc, char **argv)
 		printf("{\"version\":1,\"checks\":[");
 	check_iommu(&d);
 	check_modules(&d);
+	check_interfaces(&d);
 	check_selectors(&d);
 	check_gpus(&d);
 	check_cmdline(&d);

@@ -17,6 +17,7 @@
 
 #include "base/act.h"
 #include "applet.h"
+#include "pci/fb.h"
 #include "pci/holders.h"
 #include "pci/iommu.h"
 #include "pci/rebind.h"
@@ -24,17 +25,21 @@
 #include "pci/kmod.h"
 #include "pci/pcidev.h"
 #include "pci/record.h"
+#include "pci/vfio.h"
 #include "base/sysfs.h"
 #include "base/util.h"
 
 const char vfio_claim_usage[] =
 	"usage: vfio-claim [-n] [--no-group] [--hda=vfio|none|host] [--force]\n"
-	"                  [--timeout=SEC] [ids=LIST] [BDF...]\n"
+	"                  [--timeout=SEC] [--obey-off] [ids=LIST] [BDF...]\n"
 	"\n"
-	"Hand PCI devices to vfio-pci: write driver_override, unbind the current\n"
-	"driver, load vfio-pci if needed (modprobe), write the address to\n"
+	"Hand PCI devices to vfio-pci: load the IOMMU backend a VM needs\n"
+	"(vfio_iommu_type1, else iommufd), write driver_override, unbind the\n"
+	"current driver, load vfio-pci if needed (modprobe), write the address to\n"
 	"drivers_probe, then verify that vfio-pci holds the device and\n"
-	"/dev/vfio/GROUP exists. The other endpoints of the selected devices'\n"
+	"/dev/vfio/GROUP exists, and open the group as QEMU does (up to\n"
+	"VFIO_SET_IOMMU; a group a VM holds is said to be in use). The other\n"
+	"endpoints of the selected devices'\n"
 	"IOMMU groups are claimed too; bridges never. A failure undoes the whole\n"
 	"group. A device already on vfio-pci with driver_override set is left as is.\n"
 	"\n"
@@ -43,6 +48,8 @@ const char vfio_claim_usage[] =
 	"(0000:01:00.0 or 01:00.0; just that device). Without any: vfiobox.ids=,\n"
 	"vfiobox.claim= and vfiobox.hda= on the kernel command line, else\n"
 	"/etc/vfiobox.conf (ids=, claim=, hda= lines). Nothing selected: exit 0.\n"
+	"vfiobox.claim=off on the kernel command line: without selectors (every\n"
+	"early-boot hook) nothing is claimed this boot, exit 0.\n"
 	"\n"
 	"  -n, --dry-run      print every write as a shell line, change nothing\n"
 	"      --no-group     claim only the selected devices, not their groups\n"
@@ -55,6 +62,9 @@ const char vfio_claim_usage[] =
 	"                     storage controller the group pulls in\n"
 	"      --timeout=SEC  wait at most SEC (default 10) for the lock and for\n"
 	"                     each unbind (a driver in use can block it)\n"
+	"      --obey-off     with selectors too, claim nothing when\n"
+	"                     vfiobox.claim=off is on the kernel command line\n"
+	"                     (the libvirt hook passes it)\n"
 	"  -h, --help         this text\n"
 	"\n"
 	"Each claim is recorded in /run/vfiobox/ADDR. Exit: 0 done (or nothing\n"
@@ -63,7 +73,7 @@ const char vfio_claim_usage[] =
 	"(the message says what state is left).\n";
 
 struct claim_opts {
-	int dry_run, no_group, force;
+	int dry_run, no_group, force, obey_off;
 	const char *hda;
 	long timeout_ms;
 };
@@ -154,6 +164,36 @@ static int refusals(struct item *it, size_t n, const struct claim_opts *o)
 	return refused;
 }
 
+/* Firmware framebuffers in the BARs of the devices going to vfio-pci
+ * (lib/pci/fb): vfio-pci removes them only for VGA-class devices; for any
+ * other (a 3D controller) the BAR cannot be reserved when a VM maps it. */
+static void fb_check(const struct item *it, size_t n, const struct vb_act *a)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct vb_pcidev *d = &it[i].dev->d;
+		struct vb_fb fb[4];
+		int k, m;
+
+		if (!strcmp(it[i].target, VB_TARGET_NONE) || (d->id.class >> 16) != 0x03)
+			continue;
+		m = vb_fb_find(d->addr, fb, 4);
+		for (k = 0; k < m; k++) {
+			if (vb_fb_vfio_removes(d->id.class))
+				vb_act_note(a, "%s: %s (%#llx-%#llx) is in BAR %d: vfio-pci removes it "
+					    "when it takes the device (VGA class)", d->addr, fb[k].name,
+					    fb[k].start, fb[k].end, fb[k].bar);
+			else
+				vb_warn("%s: %s (%#llx-%#llx) is in BAR %d of this %s: vfio-pci removes "
+					"firmware framebuffers only for VGA-class devices, so a VM cannot "
+					"map that BAR (\"BAR %d: can't reserve\"); boot with %s",
+					d->addr, fb[k].name, fb[k].start, fb[k].end, fb[k].bar,
+					vb_class_name(d->id.class), fb[k].bar, vb_fb_param(fb[k].name));
+		}
+	}
+}
+
 /* Devices without an IOMMU group: fine only in no-IOMMU mode. */
 static int iommu_check(struct item *it, size_t n)
 {
@@ -184,8 +224,8 @@ static int iommu_check(struct item *it, size_t n)
 	return 0;
 }
 
-/* Is vfio-pci there or loadable? Said before the first write; a dry run
- * says it too and still shows the plan. *loaded: there already (loaded or
+/* Are vfio-pci and the IOMMU backend there or loadable? Said before the
+ * first write; a dry run says it too and still shows the plan. *loaded: there already (loaded or
  * built in), so the run need not look again. */
 static int module_check(struct item *it, size_t n, int dry_run, int *loaded)
 {
@@ -193,9 +233,29 @@ static int module_check(struct item *it, size_t n, int dry_run, int *loaded)
 	size_t i;
 	int st, need = 0;
 
-	for (i = 0; i < n; i++)
+	int vm = 0;
+
+	for (i = 0; i < n; i++) {
 		if (it[i].work && it[i].rb.probe && strcmp(it[i].target, VB_TARGET_NONE))
 			need = 1;
+		if (strcmp(it[i].target, VB_TARGET_NONE) && it[i].dev->d.group >= 0)
+			vm = 1;
+	}
+	/* The IOMMU backend a VM needs (the claim loads it before any write):
+	 * asked as a silent dry run, which fails only when there is none. */
+	if (vm) {
+		struct vb_act quiet = { 1, 0, NULL };
+		struct vb_rebind_ctx pc;
+
+		vb_rebind_ctx_init(&pc, &quiet);
+		if (vb_rebind_backend(&pc, it[0].dev->d.addr) < 0) {
+			if (!dry_run) {
+				vb_err("%s; nothing claimed", pc.fail_detail);
+				return -ENOPKG;
+			}
+			vb_warn("%s; a real run stops here", pc.fail_detail);
+		}
+	}
 	if (!need)
 		return 0;
 	st = vb_kmod_state("vfio-pci");
@@ -270,6 +330,25 @@ static void record(const struct vb_act *a, const struct item *x, const char *hda
 			x->rb.addr, strerror(-r));
 }
 
+/* How the group opened as a VM opens it (lib/pci/rebind: vb_rebind_group_open). */
+static void report_open(int group, int opened, const char *iommu)
+{
+	switch (opened) {
+	case VB_OPENED_OK:
+		result("IOMMU group %d: opened as QEMU opens it: viable, container set, IOMMU %s; "
+		       "closed again", group, iommu);
+		break;
+	case VB_OPENED_BUSY:
+		result("IOMMU group %d: in use: /dev/vfio/%d is open already (a running VM?); not "
+		       "opened again", group, group);
+		break;
+	case VB_OPENED_UNCHECKED:
+		result("IOMMU group %d: /dev/vfio/%d is not a character device (a fake tree): "
+		       "there, but the vfio ioctls were not tried", group, group);
+		break;
+	}
+}
+
 /* Run one IOMMU group's items (those with work) as a transaction. */
 static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int group,
 		     const char *hda)
@@ -296,18 +375,24 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 	if (r == 0) {
 		if (ctx->act->dry_run) {
 			vb_act_note(ctx->act, "then: verify the driver links%s, record in /run/vfiobox/",
-				    group >= 0 ? " and /dev/vfio/GROUP" : "");
+				    group >= 0 ? " and /dev/vfio/GROUP, open the group as QEMU "
+				    "does (up to VFIO_SET_IOMMU) and close it" : "");
 		} else {
 			for (i = 0; i < n; i++) {
 				record(ctx->act, &it[i], hda);
 				report_done(&it[i], 0);
 			}
+			report_open(group, it[0].rb.opened, it[0].rb.iommu);
 		}
 		free(v);
 		return VB_EXIT_OK;
 	}
 	vb_err("%s: %s: %s", ctx->fail_addr, ctx->fail_step, ctx->fail_detail);
-	if (!strcmp(ctx->fail_step, "holders")) {	/* refused before any write */
+	for (i = 0; i < n && !it[i].rb.done_override && !it[i].rb.done_unbind &&
+		    !it[i].rb.done_probe; i++)
+		;
+	if (i == n && !ctx->stuck) {
+		vb_err("%s: nothing was changed (%s)", group >= 0 ? "IOMMU group" : "device", plan);
 		rc = VB_EXIT_FAIL;
 	} else if (!ctx->stuck) {
 		vb_err("%s: undone, every device is back as it was (%s)",
@@ -323,6 +408,46 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 		rc = VB_EXIT_STUCK;
 	}
 	free(v);
+	return rc;
+}
+
+/* The groups whose selected devices were all there already: the IOMMU
+ * backend, and the group opened as a VM opens it (a claim that changed
+ * nothing still ends in a state a VM can open). it[] is sorted by group. */
+static int already_open(struct vb_rebind_ctx *ctx, struct item *it, size_t n)
+{
+	size_t i, j;
+	int rc = VB_EXIT_OK;
+
+	for (i = 0; i < n; i = j) {
+		int g = it[i].dev->d.group, work = 0, vfio = 0, opened;
+		char iommu[16], why[VB_TEXT_LEN];
+
+		for (j = i; j < n && (j == i || (g >= 0 && it[j].dev->d.group == g)); j++) {
+			work |= it[j].work;
+			vfio |= strcmp(it[j].target, VB_TARGET_NONE) != 0;
+		}
+		if (work || !vfio || g < 0)
+			continue;
+		if (vb_rebind_backend(ctx, it[i].rb.addr) < 0 && !ctx->act->dry_run) {
+			vb_err("%s: %s: %s; nothing was changed", ctx->fail_addr, ctx->fail_step,
+			       ctx->fail_detail);
+			rc = vb_worst(rc, VB_EXIT_FAIL);
+			continue;
+		}
+		if (ctx->act->dry_run) {
+			vb_act_note(ctx->act, "then: open IOMMU group %d as QEMU does and close it", g);
+			continue;
+		}
+		if (vb_iommu_group_viable(g, why, sizeof(why)) == 0)
+			continue;	/* said below, with why */
+		if (vb_rebind_group_open(ctx, g, it[i].rb.addr, &opened, iommu, sizeof(iommu)) < 0) {
+			vb_err("%s: %s: %s", ctx->fail_addr, ctx->fail_step, ctx->fail_detail);
+			rc = vb_worst(rc, VB_EXIT_FAIL);
+			continue;
+		}
+		report_open(g, opened, iommu);
+	}
 	return rc;
 }
 
@@ -412,6 +537,10 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 		rc = VB_EXIT_USAGE;
 		goto out;
 	}
+	{
+		struct vb_act show = { o->dry_run, 0, stdout };
+		fb_check(it, n, &show);
+	}
 	if (iommu_check(it, n) < 0 || plan_all(it, n, 0) < 0 || module_check(it, n, o->dry_run, &loaded) < 0) {
 		rc = VB_EXIT_FAIL;
 		goto out;
@@ -431,8 +560,14 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 		}
 	}
 
-	/* Already there: no writes. Then one transaction per IOMMU group. */
+	/* Already there: no writes, but the backend and the group open as for
+	 * a claim. Then one transaction per IOMMU group. */
 	qsort(it, n, sizeof(*it), cmp_group);
+	vb_rebind_ctx_init(&ctx, &act);
+	ctx.unbind_timeout_ms = o->timeout_ms;
+	ctx.module_ready = loaded;
+	ctx.holders = 1;	/* who holds a device: refused before any write */
+	ctx.force = o->force;
 	for (i = 0; i < n; i++) {
 		if (it[i].work)
 			continue;
@@ -452,11 +587,7 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 			report_done(&it[i], 1);
 		}
 	}
-	vb_rebind_ctx_init(&ctx, &act);
-	ctx.unbind_timeout_ms = o->timeout_ms;
-	ctx.module_ready = loaded;
-	ctx.holders = 1;	/* who holds a device: refused before any write */
-	ctx.force = o->force;
+	rc = vb_worst(rc, already_open(&ctx, it, n));
 	for (i = 0; i < n; i = j) {
 		int g = it[i].dev->d.group;
 		struct item *grp;
@@ -507,10 +638,11 @@ int vfio_claim_main(int argc, char **argv)
 		{ "hda", required_argument, NULL, 'H' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "obey-off", no_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct claim_opts o = { 0, 0, 0, NULL, 10000 };
+	struct claim_opts o = { 0, 0, 0, 0, NULL, 10000 };
 	struct vb_select sel;
 	char err[VB_TEXT_LEN];
 	int c, r, rc;
@@ -540,6 +672,9 @@ int vfio_claim_main(int argc, char **argv)
 				return vb_usage_err("--timeout=%s: want seconds, e.g. 10 or 0.5 "
 						    "(at most 86400)", optarg);
 			break;
+		case 'O':
+			o.obey_off = 1;
+			break;
 		case 'h':
 			vb_print_usage(vfio_claim_usage);
 			return VB_EXIT_OK;
@@ -548,6 +683,13 @@ int vfio_claim_main(int argc, char **argv)
 		default:
 			return vb_usage_err("unknown option '%s'", argv[optind - 1]);
 		}
+	}
+	/* The one-boot off switch: before the selectors are even read, so a
+	 * broken /etc/vfiobox.conf cannot stand in the way back. */
+	if ((optind == argc || o.obey_off) && vb_select_off()) {
+		vb_info("vfiobox.claim=off on the kernel command line: nothing claimed this boot "
+			"(the off switch; boot without it to claim again)");
+		return VB_EXIT_OK;
 	}
 	r = vb_select_load(&sel, argv + optind, argc - optind, err, sizeof(err));
 	if (r < 0) {

@@ -28,9 +28,11 @@
 #include "base/sysfs.h"
 #include "base/util.h"
 #include "pci/holders.h"
+#include "pci/iommu.h"
 #include "pci/kmod.h"
 #include "pci/pcidev.h"
 #include "pci/rebind.h"
+#include "pci/vfio.h"
 
 #define VFIO_DRIVER "vfio-pci"
 
@@ -640,11 +642,175 @@ static int holders_check(struct vb_rebind_ctx *c, const struct vb_rebind *v, siz
 	return 0;
 }
 
+/* ---- what a VM needs beyond the driver link ------------------------------ */
+
+int vb_rebind_backend(struct vb_rebind_ctx *c, const char *addr)
+{
+	struct vb_rebind who;
+	const char *name;
+	char rel[128] = "?", step[48];
+	int status, nomod, was, r;
+
+	if (c->backend_ready)
+		return 0;
+	memset(&who, 0, sizeof(who));
+	vb_strlcpy(who.addr, addr, sizeof(who.addr));
+	r = vb_vfio_backend_ready(c->act, &name, &status, &nomod, &was);
+	snprintf(step, sizeof(step), "modprobe %s", name);
+	if (r < 0 && dry(c)) {
+		/* No modprobe here, or no module: still show the step of the
+		 * plan (a missing module stays an error the caller reports). */
+		char *argv[] = { "modprobe", (char *)name, NULL };
+		int shown = vb_act_run(c->act, argv);
+		if (!nomod)
+			r = shown;
+	}
+	if (r < 0) {
+		vb_kmod_release(rel, sizeof(rel));
+		if (nomod)
+			return fail(c, &who, step, r, "no IOMMU backend for a VM on kernel %s: "
+				    "vfio_iommu_type1 is not loaded, not built in, not in "
+				    "/lib/modules/%s/modules.dep(.bin), and neither is iommufd", rel, rel);
+		if (r == -ENOENT)
+			return fail(c, &who, step, r, "%s (the IOMMU backend a VM needs) is not loaded "
+				    "and there is no modprobe to load it (looked in /sbin, /usr/sbin, "
+				    "/usr/bin, /bin and /proc/sys/kernel/modprobe)", name);
+		if (r == -ENOPKG)
+			return fail(c, &who, step, r, "modprobe exited with status %d and %s (the "
+				    "IOMMU backend a VM needs, kernel %s) is not loaded", status, name,
+				    (vb_kmod_release(rel, sizeof(rel)), rel));
+		return fail(c, &who, step, r, "%s", strerror(-r));
+	}
+	if (was)
+		vb_act_note(c->act, "%s (the IOMMU backend a VM needs) is loaded already", name);
+	c->backend_ready = 1;
+	return 0;
+}
+
+/* The reason a step of the open failed, in words. */
+static void open_reason(const struct vb_vfio_open *o, int g, char *buf, size_t n)
+{
+	const char *e = strerror(-o->err);
+
+	switch (o->step) {
+	case VB_VFIO_STEP_CONTAINER:
+		if (o->err == -ENOTTY)
+			snprintf(buf, n, "/dev/vfio/vfio is not a character device");
+		else
+			snprintf(buf, n, "%s: vfio's container device is missing", e);
+		return;
+	case VB_VFIO_STEP_API:
+		snprintf(buf, n, "the kernel's VFIO API version is %ld, QEMU wants %d", o->api, 0);
+		return;
+	case VB_VFIO_STEP_EXTENSION:
+		snprintf(buf, n, "the container offers no type1 IOMMU: no IOMMU backend "
+			 "(vfio_iommu_type1 or iommufd) is loaded");
+		return;
+	case VB_VFIO_STEP_GROUP:
+		if (o->err == -ENOTTY)
+			snprintf(buf, n, "/dev/vfio/%d is not a character device", g);
+		else if (o->err == -ENOENT)
+			snprintf(buf, n, "/dev/vfio/%d is gone", g);
+		else
+			snprintf(buf, n, "%s", e);
+		return;
+	case VB_VFIO_STEP_SET_IOMMU:
+		if (o->err == -ENODEV)
+			snprintf(buf, n, "%s: no IOMMU backend (vfio_iommu_type1 or iommufd) takes "
+				 "the container", e);
+		else if (o->err == -EPERM)
+			snprintf(buf, n, "%s: the IOMMU refused the container (without interrupt "
+				 "remapping vfio_iommu_type1 refuses it unless "
+				 "vfio_iommu_type1.allow_unsafe_interrupts=1)", e);
+		else
+			snprintf(buf, n, "%s", e);
+		return;
+	}
+	snprintf(buf, n, "%s", e);
+}
+
+int vb_rebind_group_open(struct vb_rebind_ctx *c, int g, const char *addr, int *opened,
+			 char *iommu, size_t iommu_n)
+{
+	struct vb_rebind who;
+	struct vb_vfio_open o;
+	char why[VB_TEXT_LEN - 200];
+	int r;
+
+	*opened = VB_OPENED_NA;
+	if (iommu_n)
+		iommu[0] = 0;
+	memset(&who, 0, sizeof(who));
+	vb_strlcpy(who.addr, addr, sizeof(who.addr));
+	r = vb_vfio_group_open(g, &o);
+	if (r == -EBUSY && o.step == VB_VFIO_STEP_GROUP) {
+		*opened = VB_OPENED_BUSY;
+		return 0;
+	}
+	if (r == 0) {
+		*opened = o.checked ? VB_OPENED_OK : VB_OPENED_UNCHECKED;
+		if (o.iommu)
+			vb_strlcpy(iommu, o.iommu, iommu_n);
+		return 0;
+	}
+	if (o.step == VB_VFIO_STEP_VIABLE) {
+		if (vb_iommu_group_viable(g, why, sizeof(why)) == 0)
+			return fail(c, &who, vb_vfio_step_name(o.step), r, "IOMMU group %d is not "
+				    "viable: %s keeps it (every member must be on a vfio driver or "
+				    "no driver)", g, why);
+		return fail(c, &who, vb_vfio_step_name(o.step), r, "the kernel says IOMMU group %d "
+			    "is not viable (a member is on a driver vfio does not accept: see "
+			    "/sys/kernel/iommu_groups/%d/devices)", g, g);
+	}
+	open_reason(&o, g, why, sizeof(why));
+	return fail(c, &who, vb_vfio_step_name(o.step), r, "IOMMU group %d, opened as QEMU "
+		    "opens it: %s", g, why);
+}
+
+/* After the links are verified: open each group whose devices went to a
+ * vfio driver, once per group, unless a member outside v[] keeps it from
+ * being viable by the sysfs rule (--no-group, --hda=host, a put-back still
+ * to come: the caller says so or opens it later). */
+static int open_groups(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		v[i].opened = VB_OPENED_NA;
+	for (i = 0; i < n; i++) {
+		char why[VB_TEXT_LEN];
+		int opened, r, g = v[i].group;
+
+		if (!vb_driver_is_vfio(v[i].target) || g < 0 || v[i].opened != VB_OPENED_NA)
+			continue;
+		for (j = 0; j < i && !(v[j].group == g && vb_driver_is_vfio(v[j].target)); j++)
+			;
+		if (j < i)
+			continue;
+		if (!strncmp(v[i].node, "/dev/vfio/noiommu-", 18)) {
+			opened = VB_OPENED_NOIOMMU;
+		} else if (vb_iommu_group_viable(g, why, sizeof(why)) == 0) {
+			/* The devices of v[] are on vfio now: what blocks is outside. */
+			opened = VB_OPENED_PARTIAL;
+		} else {
+			if ((r = vb_rebind_group_open(c, g, v[i].addr, &opened, v[i].iommu,
+						      sizeof(v[i].iommu))) < 0)
+				return r;
+		}
+		for (j = i; j < n; j++)
+			if (v[j].group == g) {
+				v[j].opened = opened;
+				vb_strlcpy(v[j].iommu, v[i].iommu, sizeof(v[j].iommu));
+			}
+	}
+	return 0;
+}
+
 int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 {
 	char p[VB_PATH_MAX];
 	size_t i;
-	int r = 0, need_vfio = 0;
+	int r = 0, need_vfio = 0, need_backend = 0;
 
 	c->fail_addr[0] = c->fail_step[0] = c->fail_detail[0] = 0;
 	c->fail_err = 0;
@@ -654,11 +820,24 @@ int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 		v[i].pending = 0;
 		v[i].gone = v[i].stuck = 0;
 		v[i].state[0] = 0;
+		v[i].opened = VB_OPENED_NA;
 		if (v[i].probe && vb_driver_is_vfio(v[i].target))
 			need_vfio = 1;
+		/* No group: no-IOMMU mode, no VM. A device not on the bus yet (a
+		 * dry run of recover) gets one when it comes back, if there is
+		 * an IOMMU. */
+		if (vb_driver_is_vfio(v[i].target) &&
+		    (vb_pcidev_group(v[i].addr) >= 0 ||
+		     (!vb_pcidev_exists(v[i].addr) && vb_iommu_on())))
+			need_backend = 1;
 	}
 	if (c->holders && (r = holders_check(c, v, n)) < 0)
 		return r;
+	/* 0. The IOMMU backend a VM needs: vfio declares vfio_iommu_type1 only
+	 * as a soft dependency, which busybox's modprobe does not follow.
+	 * Before any write: a failure here changes nothing. */
+	if (need_backend && n && vb_rebind_backend(c, v[0].addr) < 0 && !dry(c))
+		return c->fail_err;	/* a dry run goes on: the caller warned */
 	/* 1. Every override first: from here on no other driver can take them. */
 	for (i = 0; i < n; i++) {
 		if (!v[i].set_override)
@@ -762,6 +941,9 @@ int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 		return 0;
 	/* 5. Verify: drivers_probe says nothing about whether a driver bound. */
 	if ((r = verify(c, v, n)) < 0)
+		goto undo;
+	/* 6. Each group opened as QEMU opens it: a VM can use it. */
+	if ((r = open_groups(c, v, n)) < 0)
 		goto undo;
 	return 0;
 undo:

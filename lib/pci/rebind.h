@@ -7,7 +7,9 @@
  * wait: a driver in use can block an unbind for ever), then vfio-pci is
  * loaded if a device needs it, then every drivers_probe, then the driver
  * links are verified (drivers_probe reports success even when nothing bound)
- * together with /dev/vfio/GROUP. A failure undoes the whole set in reverse:
+ * together with /dev/vfio/GROUP, and each group whose devices went to vfio is
+ * opened as QEMU opens it (lib/pci/vfio). Before any write, the IOMMU backend
+ * a VM needs is loaded (step 0: a failure there changes nothing). A failure undoes the whole set in reverse:
  * the old driver_override back, unbind from whatever took the device, bind
  * the old driver. What cannot be undone is described exactly. A dry run
  * prints every write through lib/base/act and changes nothing.
@@ -62,6 +64,8 @@ struct vb_rebind {
 	char node[32];			/* "/dev/vfio/N" or "/dev/vfio/noiommu-N", "" */
 	int gone;			/* left the bus during the run */
 	int stuck;			/* failed and the undo failed: see state */
+	int opened;			/* the group opened as a VM does: VB_OPENED_* */
+	char iommu[16];			/* VB_OPENED_OK: "type1v2" or "type1" */
 	char state[VB_TEXT_LEN];	/* the state left, when stuck */
 };
 
@@ -104,6 +108,17 @@ int vb_rebind_plan_keep(struct vb_rebind *v, const char *addr, const struct vb_r
  * host driver. */
 const char *vb_rebind_keep_driver(const struct vb_rebind_keep *k);
 
+/* The group open after a claim (lib/pci/vfio), per device of the group. */
+enum {
+	VB_OPENED_NA = 0,	/* not a vfio target, no group, or a dry run */
+	VB_OPENED_OK,		/* opened as QEMU does and closed */
+	VB_OPENED_BUSY,		/* open already (a running VM): in use, not a failure */
+	VB_OPENED_UNCHECKED,	/* a fake tree's node, not a character device: not opened */
+	VB_OPENED_PARTIAL,	/* a member outside the transaction keeps the group from
+				 * being viable: not opened (the caller's choice) */
+	VB_OPENED_NOIOMMU,	/* /dev/vfio/noiommu-N: no IOMMU, not for a VM */
+};
+
 struct vb_rebind_ctx {
 	const struct vb_act *act;
 	long unbind_timeout_ms;		/* bounded wait on each unbind */
@@ -114,6 +129,7 @@ struct vb_rebind_ctx {
 					 * to unbind (lib/pci/holders); a dry run
 					 * notes them and goes on */
 	int force;			/* with holders: note them and go on */
+	int backend_ready;		/* the IOMMU backend known loaded (same) */
 	/* The failure, when vb_rebind_run fails. */
 	char fail_addr[VB_BDF_LEN];
 	char fail_step[40];		/* "driver_override", "unbind", "modprobe vfio-pci", ... */
@@ -129,6 +145,18 @@ void vb_rebind_ctx_init(struct vb_rebind_ctx *c, const struct vb_act *a);
  * v[i].state say what is left. In a dry run the writes are printed and
  * nothing is verified. */
 int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n);
+
+/* Make sure the IOMMU backend a VM needs is loaded (vb_vfio_backend_ready),
+ * once per context; a dry run shows the modprobe or says it is there. 0, or
+ * -errno with c->fail_* (addr names the device it is for). */
+int vb_rebind_backend(struct vb_rebind_ctx *c, const char *addr);
+/* Open IOMMU group g as QEMU does (vb_vfio_group_open) and close it: 0 with
+ * *opened VB_OPENED_OK or _UNCHECKED (iommu gets the type), VB_OPENED_BUSY
+ * with 0 too (in use by a VM); else -errno with c->fail_* saying the step,
+ * the group and the reason, naming a member that keeps it from being
+ * viable. addr names the device for the failure. */
+int vb_rebind_group_open(struct vb_rebind_ctx *c, int g, const char *addr, int *opened,
+			 char *iommu, size_t iommu_n);
 
 /* A dry run of putting addr back where k says once the kernel has created it
  * again: what will happen in words, the writes (vb_rebind_run in c's dry

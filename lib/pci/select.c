@@ -64,6 +64,25 @@ int vb_select_hda_ok(const char *m)
 	return !strcmp(m, "vfio") || !strcmp(m, "none") || !strcmp(m, "host");
 }
 
+static int is_off(const char *item)
+{
+	return !strcmp(item, "off");
+}
+
+int vb_select_off(void)
+{
+	char cmdline[4096], v[VB_CONF_VAL], *save = NULL, *a;
+	int off = 0;
+
+	if (vb_cmdline_read(cmdline, sizeof(cmdline)) < 0 ||
+	    vb_cmdline_get(cmdline, "vfiobox.claim", v, sizeof(v)) != 1)
+		return 0;
+	/* Repeated keys are joined with ','. */
+	for (a = strtok_r(v, ",", &save); a; a = strtok_r(NULL, ",", &save))
+		off |= is_off(a);
+	return off;
+}
+
 int vb_select_load(struct vb_select *s, char *const *ops, int n, char *err, size_t errlen)
 {
 	struct vb_conf c;
@@ -136,6 +155,10 @@ int vb_select_load(struct vb_select *s, char *const *ops, int n, char *err, size
 			return -EINVAL;
 		}
 		for (a = strtok_r(list, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
+			if (*key && is_off(a)) {
+				s->off = 1;	/* the off switch, not an address */
+				continue;
+			}
 			if (add_addr(s, a) < 0) {
 				snprintf(err, errlen, "%sclaim=%s%s: '%s' is not a PCI address "
 					 "(DDDD:BB:DD.F or BB:DD.F)", key, c.claim, src, a);

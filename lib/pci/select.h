@@ -7,7 +7,8 @@
  * vfiobox.hda=) if it names any, else /etc/vfiobox.conf (ids=, claim=, hda=;
  * lib/base/conf). Every value is checked the same way whatever its source:
  * an empty item, a bad address, a bad id or hda mode is an error that names
- * the key, the value and the source.
+ * the key, the value and the source. On the kernel command line,
+ * vfiobox.claim=off is the off switch (vb_select_off), not an address.
  *
  * The selected devices: those the selectors name, and (unless no_group) every
  * other member of their IOMMU groups, each with the reason it is in. */
@@ -27,7 +28,13 @@ struct vb_select {
 	size_t naddrs;
 	char hda[16];			/* vfiobox.hda= / hda= of the source, "" unset */
 	const char *source;		/* "arguments", "kernel command line", "/etc/vfiobox.conf" */
+	int off;			/* vfiobox.claim=off was on the kernel command line */
 };
+
+/* The one-boot off switch: 1 when an item of vfiobox.claim= on the kernel
+ * command line is "off" (the hooks and a selector-less vfio-claim then claim
+ * nothing: the way back from a black screen), 0 when not. */
+int vb_select_off(void);
 
 /* The reading in words, as every applet shows it: "ids=10de:249d
  * claim=0000:01:00.0,0000:02:00.0 hda=none" (the parts that are set). */

@@ -13,6 +13,9 @@
 #   expect_dev NAME ADDR DRIVER OVERRIDE   both at once
 #   wait_drv ADDR DRIVER  wait (up to 5 s) until ADDR's driver is DRIVER ("" none):
 #                     a blocked unbind finishes on its own time once released
+#   expect_same_but_backend NAME  expect_same, except that the IOMMU backend
+#                     (vfio_iommu_type1) may be loaded now: the claim loads it
+#                     before its first write, and a module is not unloaded
 #   variant SED-ARGS...  a fresh tree from examples/omen17.desc edited by sed
 #                     (newtree cannot be the end of a pipeline: that would run
 #                     it in a subshell and lose ROOT)
@@ -39,6 +42,12 @@ ovr() {	# the kernel shows an unset override as "(null)"; fakekernel keeps "\n"
 expect_dev() {
 	got="$(drv "$2")/$(ovr "$2")"
 	if [ "$got" = "$3/$4" ]; then pass "$1"; else fail "$1" "$2: driver/override '$got', expected '$3/$4'"; fi
+}
+expect_same_but_backend() {
+	_snap | grep -v '^\./sys/module/vfio_iommu_type1/' >"$WORK/snap2"
+	grep -v '^\./sys/module/vfio_iommu_type1/' "$WORK/snap" >"$WORK/snap1"
+	if cmp -s "$WORK/snap1" "$WORK/snap2"; then pass "$1"; else
+		fail "$1" "the tree changed:" "$(diff "$WORK/snap1" "$WORK/snap2" | head -20)"; fi
 }
 variant() {
 	sed "$@" "$TOP/examples/omen17.desc" >"$WORK/variant.desc" || exit 1

@@ -2,6 +2,7 @@
 # tests/e2e/selftest.sh VFIOBOX: prove the harness can fail. Runs the scenarios
 # in tests/e2e/selftest/ (a failed assertion, a non-zero exit, no assertion at
 # all, a hang past the deadline, a kernel panic, a module that cannot load,
+# the IOMMU backend loaded before vfiobox ran,
 # QEMU refusing its arguments, and
 # two that must pass: header options with a host re-plug, and a scenario with
 # an image of its own) and checks that
@@ -31,6 +32,7 @@ expect fail-empty FAIL "asserted nothing"
 expect fail-hang FAIL "deadline: killed after 8 s"
 expect fail-panic FAIL "guest Kernel panic - not syncing"
 expect fail-module FAIL "modprobe no_such_module_e2e"
+expect fail-preload FAIL "vfio_iommu_type1 was loaded before vfiobox first ran"
 expect fail-qemu FAIL "QEMU exit 1: .*no-such-device-e2e"
 expect pass-host PASS
 expect pass-image PASS

@@ -38,8 +38,10 @@
  *   directory, then attaches the driver to every unbound device it may drive
  *   (so loading vfio-pci claims the devices whose override names it, and
  *   loading nvidia does not take a device whose override is vfio-pci).
- *   The driver of module vfio_pci is "vfio-pci"; any other module's driver
- *   has the module's name.
+ *   The driver of module vfio_pci is "vfio-pci"; vfio_iommu_type1 and
+ *   iommufd are IOMMU backends (no driver); any other module's driver has
+ *   the module's name. Loading vfio_pci loads vfio and vfio_pci_core but not
+ *   the soft dependency vfio_iommu_type1, as busybox's modprobe does.
  * The native driver of a device is the driver it is bound to when the daemon
  * starts (never vfio-pci), or what `native ADDR DRIVER` says.
  *
@@ -916,10 +918,17 @@ static int load_module(const char *name, char *err, size_t n)
 		logmsg("modprobe %s: not found", name);
 		return -ENOENT;
 	}
+	if (!strcmp(norm, "vfio_iommu_type1") || !strcmp(norm, "iommufd")) {
+		/* An IOMMU backend: no PCI driver. */
+		mark_loaded(norm);
+		logmsg("modprobe %s: loaded (IOMMU backend)", name);
+		return 0;
+	}
 	if (!strcmp(norm, "vfio_pci")) {
+		/* Its hard dependencies only: vfio_iommu_type1 is a soft one,
+		 * which busybox's modprobe does not follow. */
 		mark_loaded("vfio");
 		mark_loaded("vfio_pci_core");
-		mark_loaded("vfio_iommu_type1");
 		snprintf(drv, sizeof(drv), "vfio-pci");
 		snprintf(p, sizeof(p), "%s/dev/vfio", root);
 		mkdirs(p);

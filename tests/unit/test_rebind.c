@@ -557,8 +557,9 @@ static void test_run_dry(void **state)
 	size_t len = 0;
 
 	(void)state;
-	/* vfio-pci loaded: no modprobe step. */
+	/* vfio-pci and the IOMMU backend loaded: no modprobe step. */
 	unit_puts(root, "sys/module/vfio_pci/initstate", "live\n");
+	unit_puts(root, "sys/module/vfio_iommu_type1/initstate", "live\n");
 	a.out = open_memstream(&mem, &len);
 	assert_int_equal(vb_rebind_plan(&v[0], "01:00.0", "vfio-pci"), 1);
 	assert_int_equal(vb_rebind_plan(&v[1], "01:00.1", VB_TARGET_NONE), 1);
@@ -566,12 +567,49 @@ static void test_run_dry(void **state)
 	assert_int_equal(vb_rebind_run(&c, v, 2), 0);
 	fclose(a.out);
 	assert_string_equal(mem,
+		"# vfio_iommu_type1 (the IOMMU backend a VM needs) is loaded already\n"
 		"echo vfio-pci > /sys/bus/pci/devices/0000:01:00.0/driver_override\n"
 		"echo none > /sys/bus/pci/devices/0000:01:00.1/driver_override\n"
 		"echo 0000:01:00.0 > /sys/bus/pci/drivers/nvidia/unbind\n"
 		"echo 0000:01:00.1 > /sys/bus/pci/drivers/snd_hda_intel/unbind\n"
 		"echo 0000:01:00.0 > /sys/bus/pci/drivers_probe\n");
 	free(mem);
+}
+
+/* The IOMMU backend, step 0: shown first in a dry run; missing, the run
+ * stops before any write. */
+static void test_run_backend(void **state)
+{
+	struct vb_act dry = { 1, 0, NULL }, real = { 0, 0, NULL };
+	struct vb_rebind_ctx c;
+	struct vb_rebind v[1];
+	char *mem = NULL, buf[64];
+	size_t len = 0;
+
+	(void)state;
+	unit_puts(root, "sys/module/vfio_pci/initstate", "live\n");
+	unit_puts(root, "proc/sys/kernel/osrelease", "6.1.0-test\n");
+	unit_puts(root, "lib/modules/6.1.0-test/modules.dep", "kernel/drivers/vfio/vfio_iommu_type1.ko:\n");
+	dry.out = open_memstream(&mem, &len);
+	assert_int_equal(vb_rebind_plan(&v[0], "01:00.0", "vfio-pci"), 1);
+	vb_rebind_ctx_init(&c, &dry);
+	assert_int_equal(vb_rebind_run(&c, v, 1), 0);
+	fclose(dry.out);
+	assert_string_equal(mem,
+		"modprobe vfio_iommu_type1\n"
+		"echo vfio-pci > /sys/bus/pci/devices/0000:01:00.0/driver_override\n"
+		"echo 0000:01:00.0 > /sys/bus/pci/drivers/nvidia/unbind\n"
+		"echo 0000:01:00.0 > /sys/bus/pci/drivers_probe\n");
+	free(mem);
+	/* Neither vfio_iommu_type1 nor iommufd: no write at all. */
+	unit_puts(root, "lib/modules/6.1.0-test/modules.dep", "kernel/drivers/vfio/vfio.ko:\n");
+	vb_rebind_ctx_init(&c, &real);
+	assert_int_equal(vb_rebind_run(&c, v, 1), -ENOENT);
+	assert_string_equal(c.fail_step, "modprobe vfio_iommu_type1");
+	assert_non_null(strstr(c.fail_detail, "no IOMMU backend for a VM on kernel 6.1.0-test"));
+	assert_int_equal(v[0].done_override, 0);
+	slurp("sys/devices/pci0000:00/0000:01:00.0/driver_override", buf, sizeof(buf));
+	assert_string_equal(buf, "(null)\n");	/* untouched */
 }
 
 /* On a tree with no kernel behind it nothing binds: the claim fails at the
@@ -585,6 +623,7 @@ static void test_run_fail_undo(void **state)
 
 	(void)state;
 	unit_puts(root, "sys/module/vfio_pci/initstate", "live\n");
+	unit_puts(root, "sys/module/vfio_iommu_type1/initstate", "live\n");
 	assert_int_equal(vb_rebind_plan(&v[0], "01:00.0", "vfio-pci"), 1);
 	assert_int_equal(vb_rebind_plan(&v[1], "01:00.1", "vfio-pci"), 1);
 	vb_rebind_ctx_init(&c, &a);
@@ -686,7 +725,9 @@ static void test_keep(void **state)
 	vb_rebind_ctx_init(&c, &dry);
 	assert_int_equal(vb_rebind_run(&c, &v, 1), 0);
 	fclose(dry.out);
+	/* The IOMMU backend first: the device gets its group when it comes. */
 	assert_string_equal(mem,
+		"modprobe vfio_iommu_type1\n"
 		"echo vfio-pci > /sys/bus/pci/devices/0000:09:00.0/driver_override\n"
 		"echo 0000:09:00.0 > /sys/bus/pci/drivers/nvidia/unbind\n"
 		"echo 0000:09:00.0 > /sys/bus/pci/drivers_probe\n");
@@ -705,6 +746,7 @@ static void test_keep(void **state)
 	fclose(dry.out);
 	assert_string_equal(mem,
 		"# the kernel forgets driver_override when it creates 0000:09:00.0 again, and nvidia likely takes it\n"
+		"modprobe vfio_iommu_type1\n"
 		"echo vfio-pci > /sys/bus/pci/devices/0000:09:00.0/driver_override\n"
 		"echo 0000:09:00.0 > /sys/bus/pci/drivers/nvidia/unbind\n"
 		"echo 0000:09:00.0 > /sys/bus/pci/drivers_probe\n"
@@ -755,6 +797,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_plan_known, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_dry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_fail_undo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_backend, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keep, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
 	};

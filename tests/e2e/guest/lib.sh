@@ -103,6 +103,25 @@ check_driver() {
 	check_eq "$1 driver" "$2" "$(driver_of "$1")"
 }
 
+# --- what vfiobox is responsible for -------------------------------------------
+# vfiobox loads the IOMMU backend a VM needs (vfio_iommu_type1, only a soft
+# dependency of vfio, which busybox's modprobe does not follow) itself. A
+# scenario that had it loaded before vfiobox first ran (an e2e-load line, an
+# explicit modprobe) proves nothing about that and fails, unless it says why
+# with a "# e2e-preloaded: REASON" header line. Every scenario calls the
+# binary as `vfiobox`, so this function sees the first call.
+vfiobox() {
+	if [ ! -e /tmp/e2e.vfiobox-ran ]; then
+		: > /tmp/e2e.vfiobox-ran
+		if [ -e /sys/module/vfio_iommu_type1 ] &&
+		   ! grep -q '^# e2e-preloaded: ..*' /e2e/scenario.sh 2>/dev/null; then
+			# To the console itself: the caller may capture stdout.
+			fail "vfio_iommu_type1 was loaded before vfiobox first ran: vfiobox must load it itself (a scenario that means it says why: # e2e-preloaded: REASON)" > /dev/console
+		fi
+	fi
+	/e2e/bin/vfiobox "$@"
+}
+
 # --- PCI in sysfs ---------------------------------------------------------------
 # driver_of BDF: the bound driver's name, or "none".
 driver_of() {

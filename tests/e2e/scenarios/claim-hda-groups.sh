@@ -2,7 +2,7 @@
 #   seed 001's Code 43 workaround) and the group stays viable; --hda=host and
 #   --no-group leave the HDA on snd_hda_intel, a non-viable group, and say so
 #   (VFIO_GROUP_GET_STATUS agrees); release brings the parked HDA back
-# e2e-load: bochs snd_hda_intel snd_hda_codec_generic vfio_pci vfio_iommu_type1
+# e2e-load: bochs snd_hda_intel snd_hda_codec_generic
 
 # Result lines: stdout on a terminal; here (no terminal, a ramfs root: early
 # boot as far as vfiobox can tell) they are messages on stderr and in dmesg.

@@ -3,7 +3,7 @@
 #   plan; a VM holding the group blocks vfio-release's unbind: bounded wait,
 #   the holder named from /proc, exit 3 with the state left, and the unbind
 #   completes when the VM lets go
-# e2e-load: bochs snd_hda_intel snd_hda_codec_generic e1000e vfio_pci vfio_iommu_type1
+# e2e-load: bochs snd_hda_intel snd_hda_codec_generic e1000e
 
 # Result lines: stdout on a terminal; here (no terminal, a ramfs root: early
 # boot as far as vfiobox can tell) they are messages on stderr and in dmesg.

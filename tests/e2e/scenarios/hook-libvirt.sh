@@ -7,7 +7,7 @@
 #   vfiobox reports on stderr anyway, a ramfs root looking like early boot:
 #   tests/applets/libvirt-hook.test checks the hook's own redirection)
 # e2e-image: tests/hooks/boot/libvirt-image.sh
-# e2e-load: bochs snd_hda_intel snd_hda_codec_generic vfio_iommu_type1
+# e2e-load: bochs snd_hda_intel snd_hda_codec_generic
 H=/e2e/libvirt/etc/libvirt/hooks/qemu.d/vfiobox
 X=/e2e/libvirt/seed-win11.xml
 check "the hook is installed executable" test -x $H

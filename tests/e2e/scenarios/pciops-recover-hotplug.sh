@@ -5,8 +5,9 @@
 #   once, recover says so and ends with it on vfio-pci, verified, group usable.
 #   Unplugged again and left out: recover times out with a clear message,
 #   exit 1, the root port as it was
-# e2e-load: e1000e vfio_pci vfio_iommu_type1
-check "hp0 on vfio-pci" sysfs_bind $E2E_HP vfio-pci
+# e2e-load: e1000e
+# Claimed by vfiobox (which loads vfio_iommu_type1 and vfio-pci itself).
+check "hp0 on vfio-pci" vfiobox vfio-claim $E2E_HP
 mkdir -p /run/vfiobox
 printf 'addr=%s\nids=8086:10d3:8086:0000\nclass=020000\ndriver=e1000e\ntarget=vfio-pci\nhda=vfio\n' \
 	$E2E_HP > /run/vfiobox/$E2E_HP
@@ -44,6 +45,7 @@ else
 	note "recover was first: the override was set before e1000e's probe matched"
 fi
 check_match "verified" "\] $E2E_HP: on vfio-pci \(verified\)$" "$(cat /tmp/rec.out)"
+check_match "recover opened the group as QEMU does" "\] IOMMU group [0-9]+: opened as QEMU opens it: viable, container set, IOMMU type1v2; closed again$" "$(cat /tmp/rec.out)"
 check_driver $E2E_HP vfio-pci
 check "its group opens" vfio-open $E2E_HP
 

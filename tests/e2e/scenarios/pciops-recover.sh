@@ -10,7 +10,7 @@
 #   records and the GPU selected by the conf file: the HDA nobody knew of is
 #   found with the GPU and follows hda= to vfio-pci too; with no argument and
 #   no NVIDIA GPU there is nothing to do
-# e2e-load: bochs snd_hda_intel snd_hda_codec_generic e1000e vfio_pci vfio_iommu_type1
+# e2e-load: bochs snd_hda_intel snd_hda_codec_generic e1000e
 
 # timed_to FILE NAME CMD...: timed, with CMD's output in FILE (the TIME line
 # stays on the console)
@@ -44,6 +44,8 @@ check_match "the host driver took it, said" \
 	"\] $E2E_NIC: e1000e took it when it came back \(the kernel forgot driver_override\); moving it to vfio-pci$" \
 	"$(cat /tmp/out)"
 check_match "verified on vfio-pci" "\] $E2E_NIC: on vfio-pci \(verified\)$" "$(cat /tmp/out)"
+check "vfio_iommu_type1 loaded by recover" test -d /sys/module/vfio_iommu_type1
+check_match "recover opened the group as QEMU does" "\] IOMMU group [0-9]+: opened as QEMU opens it: viable, container set, IOMMU type1v2; closed again$" "$(cat /tmp/out)"
 check_driver $E2E_NIC vfio-pci
 check_eq "driver_override set on the new device" vfio-pci "$(sysattr $E2E_NIC driver_override)"
 check "the group opens" vfio-open $E2E_NIC
@@ -95,6 +97,7 @@ check_match "HDA back" "\] $E2E_HDA back \(8086:293e\)" "$(cat /tmp/out)"
 check_driver $E2E_GPU vfio-pci
 check_driver $E2E_HDA vfio-pci
 check_eq "bridge control as before" "$bc0" "$(cfg_read $E2E_GPU_PORT 60)"
+check_match "recover --sbr opened the group once both were back" "\] IOMMU group [0-9]+: opened as QEMU opens it" "$(cat /tmp/out)"
 out=$(vfio-open $E2E_GPU $E2E_HDA)
 check_match "the group is viable again" "^group [0-9]+: viable" "$out"
 check_match "device fd" "^device $E2E_GPU: fd ok" "$out"

@@ -9,6 +9,7 @@
 #   as before, bridge control as before, the group still opens. By hand, the
 #   same bit without the restore clears COMMAND and BAR0.
 # e2e-load: bochs snd_hda_intel snd_hda_codec_generic e1000e vfio_pci vfio_iommu_type1
+# e2e-preloaded: no claim here; vfio-open after the bus reset needs vfio-pci and the backend
 
 # timed_to FILE NAME CMD...: timed, with CMD's output in FILE (the TIME line
 # stays on the console)

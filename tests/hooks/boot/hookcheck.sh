@@ -49,6 +49,12 @@ hook_checks() {
 		check_driver $E2E_HDA vfio-pci
 		check_nomatch "bochs-drm never probed the GPU" "bochs-drm $E2E_GPU" "$(cat /tmp/hook.dmesg)"
 		check_nomatch "snd_hda_intel never probed the HDA" "snd_hda_intel $E2E_HDA" "$(cat /tmp/hook.dmesg)"
+		# The hook's own report went to the console (or the journal); the
+		# same claim again writes nothing and opens the group as QEMU does.
+		check "the IOMMU backend is loaded" test -d /sys/module/vfio_iommu_type1
+		check_match "vfio-claim again: the group opens as QEMU opens it" \
+			"IOMMU group [0-9]+: opened as QEMU opens it: viable, container set, IOMMU type1" \
+			"$(/usr/bin/vfiobox vfio-claim 2>&1)"
 		if command -v vfio-open >/dev/null 2>&1; then
 			check "the group is viable (VFIO_GROUP_GET_STATUS)" vfio-open $E2E_GPU $E2E_HDA
 		fi
