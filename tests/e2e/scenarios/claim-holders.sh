@@ -3,7 +3,7 @@
 #   the GPU and its HDA still on their drivers, no driver_override written;
 #   -n lists the holder and still shows the plan; --force claims the group
 #   while the holder is still there, and the pair ends on vfio-pci
-# e2e-load: bochs snd_hda_intel snd_hda_codec_generic vfio_pci vfio_iommu_type1
+# e2e-load: bochs snd_hda_intel snd_hda_codec_generic vfio_pci
 
 card=$(ls /sys/bus/pci/devices/$E2E_GPU/drm | grep '^card' | head -n 1)
 check "the GPU has a DRM card node" test -n "$card" -a -e /dev/dri/$card

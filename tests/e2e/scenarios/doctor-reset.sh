@@ -5,7 +5,7 @@
 #   by its pm reset, and the kernel's reset of it works; the GPU+HDA pair on
 #   vfio-pci: the bus reset of their root port (pci-reset -m bus) works, as
 #   the verdict says it must
-# e2e-load: bochs snd_hda_intel snd_hda_codec_generic e1000e vfio_pci vfio_iommu_type1
+# e2e-load: bochs snd_hda_intel snd_hda_codec_generic e1000e vfio_pci
 
 out=$(vfiobox doctor)
 printf '%s\n' "$out"
