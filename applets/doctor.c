@@ -5,7 +5,9 @@
  * ecap bit 3 = interrupt remapping), /sys/module/vfio_iommu_type1/parameters,
  * /proc/cmdline, /proc/sys/kernel/osrelease, /lib/modules/RELEASE/modules.{dep,
  * builtin}, /sys/bus/pci/devices (class, boot_vga, driver, iommu_group),
- * /etc/vfiobox.conf. vfio's viability rule (drivers/vfio/group.c): every
+ * /etc/vfiobox.conf, each GPU function's reset facts (lib/pci/reset: reset_method,
+ * config space through libpci, the parent bridge, /sys/module/vendor_reset).
+ * vfio's viability rule (drivers/vfio/group.c): every
  * endpoint in a group must be on a vfio driver, pci-stub, or no driver;
  * bridges (a bridge header, or pcieport) may keep their driver; a
  * bridge-class endpoint such as an LPC function is an endpoint
@@ -20,6 +22,7 @@
 #include <string.h>
 
 #include "applet.h"
+#include "base/json.h"
 #include "pci/holders.h"
 #include "pci/iommu.h"
 #include "pci/rebind.h"
@@ -30,38 +33,88 @@
 #include "pci/kmod.h"
 #include "pci/vfio.h"
 #include "pci/pcidev.h"
+#include "pci/isolation.h"
+#include "pci/pciconf.h"
+#include "pci/pciops.h"
+#include "pci/reset.h"
 #include "fw/acpicall.h"
 #include "fw/tables.h"
 #include "base/sysfs.h"
 #include "base/util.h"
 
 const char doctor_usage[] =
-	"usage: doctor [-q]\n"
+	"usage: doctor [-q | -j]\n"
 	"\n"
 	"Check, without changing anything, what VFIO GPU passthrough needs: the\n"
 	"IOMMU and interrupt remapping, each GPU's IOMMU group (which devices\n"
 	"would have to go to vfio-pci with it), which GPU is the boot console,\n"
-	"which driver holds each GPU, the vfio modules of the running kernel,\n"
-	"the selectors vfio-claim would use, where each other GPU's vBIOS can\n"
-	"come from (ROM BAR, ACPI _ROM) with the command that gets it, and kernel\n"
-	"command line hints.\n"
+	"which driver holds each GPU, whether each of its functions survives a\n"
+	"VM reboot (reset_method, FLR, NoSoftRst, bus reset, vendor-reset), the\n"
+	"vfio modules of the running kernel, the selectors vfio-claim would use,\n"
+	"where each other GPU's vBIOS can come from (ROM BAR, ACPI _ROM) with the\n"
+	"command that gets it, and kernel command line hints.\n"
 	"Each line starts with ok, warn or fail; a '->' line says what to do.\n"
 	"Exit 0 when nothing failed, 1 otherwise.\n"
 	"\n"
 	"  -q, --quiet   print only warnings and failures\n"
+	"  -j, --json    one JSON object with every check, its level and advice\n"
+	"                (format in docs/json.md)\n"
 	"  -h, --help    this text\n";
 
 struct doctor {
-	int quiet;
+	int quiet, json;
 	int n_ok, n_warn, n_fail;
 	char *cmdline;		/* /proc/cmdline, "" when it cannot be read */
+	int n_json;		/* checks printed as JSON */
 	char release[128];
 	int groups;		/* number of IOMMU groups */
 	struct vb_select sel;	/* what vfio-claim without operands would select */
 	int have_conf;		/* selectors found */
+	struct vb_pci *pc;	/* config space, NULL when libpci cannot open */
 };
 
 enum { OK, WARN, FAIL };
+
+/* One check as a JSON object (docs/json.md): the topic is the text's first
+ * word ("iommu", "gpu", "group", "reset"...), the device the address that
+ * follows it, if any. */
+static void json_check(struct doctor *d, int level, const char *text, const char *fix)
+{
+	static const char *const lv[] = { "ok", "warn", "fail" };
+	static const struct { const char *word, *topic; } topics[] = {
+		{ "interrupt", "interrupt_remapping" }, { "vfio", "vfio_modules" },
+		{ "vfio_iommu_type1.allow_unsafe_interrupts", "interrupt_remapping" },
+	};
+	char topic[64], dev[VB_BDF_LEN] = "", tok[VB_BDF_LEN + 8];
+	size_t n = strcspn(text, " :"), i;
+	const char *rest;
+
+	snprintf(topic, sizeof(topic), "%.*s", (int)(n < sizeof(topic) ? n : sizeof(topic) - 1),
+		 text);
+	for (i = 0; i < VB_ARRAY_SIZE(topics); i++)
+		if (!strcmp(topic, topics[i].word))
+			vb_strlcpy(topic, topics[i].topic, sizeof(topic));
+	rest = text + n + strspn(text + n, " :");
+	if (!strncmp(rest, "why ", 4))
+		rest += 4;
+	n = strcspn(rest, " '");
+	if (n && rest[n - 1] == ':')
+		n--;
+	if (n < sizeof(tok)) {
+		snprintf(tok, sizeof(tok), "%.*s", (int)n, rest);
+		if (vb_bdf_canon(tok, dev) < 0)
+			dev[0] = 0;
+	}
+	printf("%s\n    {\"level\":\"%s\",\"check\":", d->n_json++ ? "," : "", lv[level]);
+	vb_json_str(stdout, topic, 0);
+	printf(",\"device\":");
+	vb_json_str(stdout, dev, 1);
+	printf(",\"text\":");
+	vb_json_str(stdout, text, 0);
+	printf(",\"advice\":");
+	vb_json_str(stdout, fix, 1);
+	putchar('}');
+}
 
 static void line(struct doctor *d, int level, const char *fix, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -78,6 +131,15 @@ static void line(struct doctor *d, int level, const char *fix, const char *fmt, 
 		d->n_fail++;
 	if (d->quiet && level == OK)
 		return;
+	if (d->json) {
+		char text[2048];
+
+		va_start(ap, fmt);
+		vsnprintf(text, sizeof(text), fmt, ap);
+		va_end(ap);
+		json_check(d, level, text, fix);
+		return;
+	}
 	printf("%s  ", tag[level]);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
@@ -331,6 +393,83 @@ static int same_slot(const char *a, const char *b)
 	return !strncmp(a, b, strlen(a) - 1);	/* DDDD:BB:DD. prefix */
 }
 
+/* One bridge's ACS in words, into buf. */
+static void acs_words(const struct vb_acs_hop *h, char *buf, size_t n)
+{
+	char flags[128];
+
+	switch (h->state) {
+	case VB_ACS_ABSENT:
+		snprintf(buf, n, "%s has no ACS", h->addr);
+		break;
+	case VB_ACS_PARTIAL:
+		vb_pciconf_acs_flags(h->missing, flags, sizeof(flags));
+		snprintf(buf, n, "%s has ACS with %s", h->addr, flags);
+		break;
+	case VB_ACS_UNKNOWN:
+		snprintf(buf, n, "%s's ACS is unknown (config space unreadable: not root?)",
+			 h->addr);
+		break;
+	case VB_ACS_ISOLATES:
+		snprintf(buf, n, "%s has ACS on", h->addr);
+		break;
+	}
+}
+
+/* 1 if addr is one of the n hops. */
+static int on_path(const struct vb_acs_hop *h, int n, const char *addr)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(h[i].addr, addr))
+			return 1;
+	return 0;
+}
+
+/* Why the GPU's group holds devices of other slots: the bridges between
+ * them (below their common upstream bridge) that lack ACS isolation, by the
+ * kernel's rule (lib/pci/isolation). */
+static void check_isolation(struct doctor *d, const struct vb_pcidev *g, int level,
+			    char **foreign, size_t nf)
+{
+	struct vb_acs_hop gp[VB_ISOLATION_MAX], mp[VB_ISOLATION_MAX];
+	char why[VB_TEXT_LEN] = "", names[VB_TEXT_LEN] = "", w[256], seen[VB_TEXT_LEN] = "";
+	int ng, nmp, i, unknown = 0;
+	size_t k;
+
+	if ((ng = vb_isolation_path(d->pc, g->addr, gp, VB_ISOLATION_MAX)) < 0)
+		return;
+	for (k = 0; k < nf; k++) {
+		vb_appendf(names, sizeof(names), "%s%s", k ? ", " : "", foreign[k]);
+		if ((nmp = vb_isolation_path(d->pc, foreign[k], mp, VB_ISOLATION_MAX)) < 0)
+			continue;
+		/* the bridges on one path and not the other: between them */
+		for (i = 0; i < ng + nmp; i++) {
+			const struct vb_acs_hop *h = i < ng ? &gp[i] : &mp[i - ng];
+			int other = i < ng ? on_path(mp, nmp, h->addr) : on_path(gp, ng, h->addr);
+
+			if (other || h->state == VB_ACS_ISOLATES || !strcmp(h->addr, foreign[k]) ||
+			    strstr(seen, h->addr))
+				continue;
+			vb_appendf(seen, sizeof(seen), "%s ", h->addr);
+			unknown += h->state == VB_ACS_UNKNOWN;
+			acs_words(h, w, sizeof(w));
+			vb_appendf(why, sizeof(why), "%s%s", why[0] ? "; " : "", w);
+		}
+	}
+	if (!why[0])
+		snprintf(why, sizeof(why), "no bridge between them lacks ACS: the kernel groups "
+			 "them for the devices themselves (functions of one slot, or a root "
+			 "complex, without ACS, or a quirk)");
+	line(d, level, unknown ? "run doctor as root to read ACS from config space" :
+	     "a slot below a port with ACS on (list --tree shows ACS per bridge) gives it a "
+	     "group of its own; pcie_acs_override= (a kernel with the ACS override patch, "
+	     "not mainline) splits the group by pretending ACS, which gives up isolation: "
+	     "the devices can then reach each other by peer-to-peer DMA the IOMMU does not see",
+	     "group: why %s shares IOMMU group %d with %s: %s", g->addr, g->group, names, why);
+}
+
 /* Firmware framebuffers in the GPU's BARs (lib/pci/fb): vfio-pci removes
  * them only for a VGA-class device. */
 static void check_fb(struct doctor *d, const struct vb_pcidev *g, int sel)
@@ -362,8 +501,8 @@ static void check_fb(struct doctor *d, const struct vb_pcidev *g, int sel)
 
 static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 {
-	char **m = NULL, buf[768] = "", fixbuf[256];
-	size_t nm = 0, i, len;
+	char **m = NULL, buf[768] = "", fixbuf[256], **foreign = NULL;
+	size_t nm = 0, i, len, nforeign = 0;
 	int sel = selected(d, g->addr, &g->id), others = 0, blocking = 0, busy = 0, kept = 0;
 
 	/* Which driver holds it. */
@@ -412,6 +551,8 @@ static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 			continue;
 		if (vb_pcidev_ids(m[i], &id) < 0)
 			continue;
+		if (!same_slot(g->addr, m[i]) && !vb_isolation_below(m[i], g->addr))
+			vb_pciops_addr_add(&foreign, &nforeign, m[i]);
 		vb_pcidev_driver(m[i], drv, sizeof(drv));
 		if (vb_class_is_bridge(id.class) && vb_pcidev_dma_ok(m[i], id.class, drv)) {
 			role = "bridge, stays";
@@ -454,6 +595,66 @@ static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 		line(d, WARN, fixbuf, "group: %s's IOMMU group %d also holds devices in use by the "
 		     "host: %s", g->addr, g->group, buf);
 	}
+	if (nforeign)
+		check_isolation(d, g, kept || blocking ? WARN : OK, foreign, nforeign);
+	vb_sysfs_list_free(foreign, nforeign);
+}
+
+/* Will it come back after a VM reboot: each function of the GPU's slot
+ * (lib/pci/reset has the facts and the verdict). */
+static void check_reset(struct doctor *d, const char *gpu)
+{
+	char **slot, facts[VB_TEXT_LEN], fix[VB_TEXT_LEN], with[300];
+	size_t ns, i;
+
+	if (vb_pcidev_slot(gpu, &slot, &ns) < 0)
+		return;
+	for (i = 0; i < ns; i++) {
+		struct vb_reset_info r;
+		const char *name;
+		int level = OK;
+
+		if (vb_reset_assess(d->pc, slot[i], &r) < 0)
+			continue;
+		vb_reset_describe(&r, facts, sizeof(facts));
+		name = vb_reset_verdict_name(r.verdict);
+		fix[0] = with[0] = 0;
+		switch (r.verdict) {
+		case VB_RESET_SURVIVES:
+			snprintf(with, sizeof(with), " (%s)", r.by);
+			break;
+		case VB_RESET_BUS_WITH:
+			snprintf(with, sizeof(with), " (the VM must get %s too)", r.below);
+			break;
+		case VB_RESET_VENDOR:
+			if (!r.vendor_reset) {
+				level = WARN;
+				snprintf(fix, sizeof(fix), "install vendor-reset (%s) and load it "
+					 "before the GPU's driver; its udev rule sets reset_method to "
+					 "device_specific", "https://github.com/gnif/vendor-reset");
+			} else if (!r.by[0]) {
+				level = WARN;
+				snprintf(fix, sizeof(fix), "echo device_specific > "
+					 "/sys/bus/pci/devices/%s/reset_method (vendor-reset's udev "
+					 "rule does this)", slot[i]);
+			}
+			break;
+		case VB_RESET_NONE:
+			level = WARN;
+			if (r.bus == VB_BUS_SHARED)
+				snprintf(fix, sizeof(fix), "a slot alone below its bridge lets a bus "
+					 "reset reach it%s%s%s", r.reset_subordinate ?
+					 "; between VM runs, echo 1 > /sys/bus/pci/devices/" : "",
+					 r.reset_subordinate ? r.bridge : "", r.reset_subordinate ?
+					 "/reset_subordinate resets everything below the bridge" : "");
+			else
+				snprintf(fix, sizeof(fix), "after the VM stops, expect to reboot the "
+					 "host to use it again");
+			break;
+		}
+		line(d, level, fix[0] ? fix : NULL, "reset: %s %s%s: %s", slot[i], name, with, facts);
+	}
+	vb_sysfs_list_free(slot, ns);
 }
 
 /* Where the vBIOS of a GPU that is not the boot GPU can come from (ROM BAR,
@@ -541,6 +742,7 @@ static void check_gpus(struct doctor *d)
 			continue;
 		gpus++;
 		check_gpu(d, &dev);
+		check_reset(d, dev.addr);
 		check_vbios(d, &dev);
 	}
 	vb_sysfs_list_free(all, n);
@@ -607,6 +809,7 @@ int doctor_main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -614,15 +817,18 @@ int doctor_main(int argc, char **argv)
 	int c;
 
 	memset(&d, 0, sizeof(d));
-	while ((c = getopt_long(argc, argv, "qh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "qjh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'q': d.quiet = 1; break;
+		case 'j': d.json = 1; break;
 		case 'h': vb_print_usage(doctor_usage); return 0;
 		default: return vb_usage_err("unknown option");
 		}
 	}
 	if (optind < argc)
 		return vb_usage_err("'%s': doctor takes no operands", argv[optind]);
+	if (d.quiet && d.json)
+		return vb_usage_err("-q and --json do not go together (the JSON has every check)");
 	/* A command line that cannot be read is a failure of the selectors'
 	 * check (vb_select_load reads it again and says why). */
 	if (vb_cmdline_read(&d.cmdline, NULL) < 0) {
@@ -632,15 +838,28 @@ int doctor_main(int argc, char **argv)
 	if (vb_kmod_release(d.release, sizeof(d.release)) < 0)
 		d.release[0] = 0;
 
+	{
+		char err[VB_TEXT_LEN];
+		if (vb_pciconf_open(&d.pc, 0, err, sizeof(err)) < 0)
+			d.pc = NULL;	/* the reset facts say what is unknown */
+	}
+	if (d.json)
+		printf("{\"version\":1,\"checks\":[");
 	check_iommu(&d);
 	check_modules(&d);
 	check_interfaces(&d);
 	check_selectors(&d);
 	check_gpus(&d);
 	check_cmdline(&d);
-	printf("doctor: %d ok, %d warn, %d fail\n", d.n_ok, d.n_warn, d.n_fail);
+	if (d.json)
+		printf("%s],\"ok\":%d,\"warn\":%d,\"fail\":%d}\n", d.n_json ? "\n  " : "",
+		       d.n_ok, d.n_warn, d.n_fail);
+	else
+		printf("doctor: %d ok, %d warn, %d fail\n", d.n_ok, d.n_warn, d.n_fail);
 
 	vb_select_free(&d.sel);
 	free(d.cmdline);
+	if (d.pc)
+		vb_pciconf_close(d.pc);
 	return d.n_fail ? VB_EXIT_FAIL : VB_EXIT_OK;
 }

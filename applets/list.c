@@ -8,7 +8,8 @@
  * Reads only: /sys/bus/pci/devices/ADDR/{modalias,revision,driver,
  * driver_override,iommu_group,boot_vga,power_state,power/control,
  * power/runtime_status,d3cold_allowed,reset,reset_method,current_link_*,
- * max_link_*,config} (config through libpci, for ACS), the directory nesting
+ * max_link_*,resource,resourceN_resize,config} (config through libpci, for ACS and the reset facts of
+ * lib/pci/reset), the directory nesting
  * under /sys/devices/pciDDDD:BB, /sys/kernel/iommu_groups/N/devices, and a
  * pci.ids file (lib/pci/names.h says which). */
 #include <errno.h>
@@ -21,10 +22,12 @@
 
 #include "applet.h"
 #include "base/json.h"
+#include "pci/bars.h"
 #include "pci/iommu.h"
 #include "pci/names.h"
 #include "pci/pciconf.h"
 #include "pci/pcidev.h"
+#include "pci/reset.h"
 #include "pci/topo.h"
 #include "base/sysfs.h"
 #include "base/util.h"
@@ -36,7 +39,10 @@ const char list_usage[] =
 	"and its HDA 01:00.1), or every PCI device with -a, or the devices named.\n"
 	"For each: address, class, vendor:device, names, subsystem ids, revision,\n"
 	"driver, driver_override, IOMMU group and its other members, power state,\n"
-	"boot_vga, reset methods, PCIe link, upstream bridge, SR-IOV VF.\n"
+	"boot_vga, reset methods, PCIe link, BARs (with the sizes a resizable\n"
+	"BAR supports), upstream bridge, SR-IOV VF, and\n"
+	"whether it survives a VM reboot (FLR, NoSoftRst, what a bus reset of its\n"
+	"bridge also resets, vendor-reset).\n"
 	"Names come from pci.ids (libpci's default path, /usr/share/hwdata or\n"
 	"/usr/share/misc) where there is one; without it, ids only.\n"
 	"\n"
@@ -56,6 +62,8 @@ struct list_opts {
 	int color;			/* stdout is a terminal and NO_COLOR is unset */
 	int domains;			/* show domains in lspci's short form */
 	struct vb_names *nm;		/* NULL without a pci.ids */
+	struct vb_pci *pc;		/* config space for the reset facts; NULL
+					 * when libpci cannot open */
 };
 
 #define NAME_LEN 512
@@ -122,6 +130,37 @@ static void reset_words(const struct vb_pcidev *d, char *buf, size_t n)
 		vb_strlcpy(buf, "none", n);
 }
 
+static const char *bar_kind(const struct vb_bar *b)
+{
+	if (b->flags & VB_BAR_IO)
+		return "io";
+	if (b->flags & VB_BAR_MEM64)
+		return b->flags & VB_BAR_PREFETCH ? "mem64 pref" : "mem64";
+	return b->flags & VB_BAR_PREFETCH ? "mem pref" : "mem";
+}
+
+/* "  bars           0: 16 MiB mem, 1: 256 MiB mem64 pref (resizable to
+ * 256 MiB, ..., 16 GiB)": nothing for a device without BARs. */
+static void bars_text(const char *addr)
+{
+	struct vb_bar b[VB_BAR_N];
+	char sz[32], sizes[600];
+	int n = vb_bars_read(addr, b), i;
+
+	if (n <= 0)
+		return;
+	printf("  bars          ");
+	for (i = 0; i < n; i++) {
+		vb_bars_size_text(b[i].size, sz, sizeof(sz));
+		printf("%s %d: %s %s", i ? "," : "", b[i].index, sz, bar_kind(&b[i]));
+		if (b[i].resizable) {
+			vb_bars_sizes_text(b[i].sizes, sizes, sizeof(sizes));
+			printf(" (resizable to %s)", sizes[0] ? sizes : "no size");
+		}
+	}
+	putchar('\n');
+}
+
 static void print_text(const struct list_opts *o, const struct vb_pcidev *d,
 		       char **members, size_t nm)
 {
@@ -170,12 +209,24 @@ static void print_text(const struct list_opts *o, const struct vb_pcidev *d,
 		       d->boot_vga ? " (the firmware console)" : "");
 	reset_words(d, buf, sizeof(buf));
 	printf("  reset          %s\n", buf);
+	{
+		struct vb_reset_info r;
+		char facts[VB_TEXT_LEN];
+
+		if (vb_reset_assess(o->pc, d->addr, &r) == 0) {
+			int by = r.verdict == VB_RESET_SURVIVES;
+			vb_reset_describe(&r, facts, sizeof(facts));
+			printf("  vm reboot      %s%s%s%s: %s\n", vb_reset_verdict_name(r.verdict),
+			       by ? " (" : "", by ? r.by : "", by ? ")" : "", facts);
+		}
+	}
 	if (d->link_speed[0]) {
 		printf("  link           %s x%d", d->link_speed, d->link_width);
 		if (d->max_link_speed[0])
 			printf(" (max %s x%d)", d->max_link_speed, d->max_link_width);
 		putchar('\n');
 	}
+	bars_text(d->addr);
 	printf("  parent         %s\n", d->parent[0] ? d->parent : "root bus");
 	if (d->is_vf)
 		printf("  sr-iov         virtual function\n");
@@ -235,6 +286,92 @@ static void json_ident(const struct list_opts *o, const struct vb_pcidev *d, int
 	vb_json_str(stdout, d->override, 1);
 }
 
+static const char *json_tri(int v)
+{
+	return v < 0 ? "null" : v ? "true" : "false";
+}
+
+/* A ", "-separated list as a JSON array of strings. */
+static void json_addrs(const char *list)
+{
+	const char *s = list;
+	size_t n;
+	int k = 0;
+
+	putchar('[');
+	while (*s) {
+		n = strcspn(s, ",");
+		printf("%s\"%.*s\"", k++ ? "," : "", (int)n, s);
+		s += n;
+		while (*s == ',' || *s == ' ')
+			s++;
+	}
+	putchar(']');
+}
+
+/* "bars": [{"index","size","type","prefetchable","resizable_sizes"}]
+ * (docs/json.md); null when the resource file cannot be read. */
+static void json_bars(const char *addr)
+{
+	struct vb_bar b[VB_BAR_N];
+	int n = vb_bars_read(addr, b), i, bit, k;
+
+	if (n < 0) {
+		printf("null");
+		return;
+	}
+	putchar('[');
+	for (i = 0; i < n; i++) {
+		printf("%s{\"index\":%d,\"size\":%llu,\"type\":\"%s\",\"prefetchable\":%s,"
+		       "\"resizable_sizes\":", i ? "," : "", b[i].index, b[i].size,
+		       b[i].flags & VB_BAR_IO ? "io" : b[i].flags & VB_BAR_MEM64 ? "mem64" : "mem",
+		       b[i].flags & VB_BAR_PREFETCH ? "true" : "false");
+		if (!b[i].resizable) {
+			printf("null}");
+			continue;
+		}
+		putchar('[');
+		for (bit = 0, k = 0; bit < 44; bit++)
+			if (b[i].sizes & 1ull << bit)
+				printf("%s%llu", k++ ? "," : "", 1ull << (bit + 20));
+		printf("]}");
+	}
+	putchar(']');
+}
+
+/* "vm_reboot": the reset verdict and its facts (docs/json.md). */
+static void json_reset(const struct list_opts *o, const char *addr)
+{
+	struct vb_reset_info r;
+
+	if (vb_reset_assess(o->pc, addr, &r) < 0) {
+		printf("null");
+		return;
+	}
+	printf("{\"verdict\":\"%s\",\"by\":", vb_reset_verdict_key(r.verdict));
+	vb_json_str(stdout, r.by, 1);
+	printf(",\"flr\":%s,\"af_flr\":%s,\"nosoftrst\":%s,\"bus\":\"%s\",\"bridge\":",
+	       json_tri(r.flr), json_tri(r.af_flr), json_tri(r.nosoftrst), vb_reset_bus_key(r.bus));
+	vb_json_str(stdout, r.bridge, 1);
+	printf(",\"also_reset\":");
+	json_addrs(r.below);
+	printf(",\"outside_group\":");
+	json_addrs(r.outside);
+	printf(",\"reset_subordinate\":%s,\"vendor_reset_loaded\":%s,\"known_bug\":",
+	       r.bridge[0] ? r.reset_subordinate ? "true" : "false" : "null",
+	       r.vendor_reset ? "true" : "false");
+	if (r.quirk) {
+		printf("{\"family\":");
+		vb_json_str(stdout, r.quirk->family, 0);
+		printf(",\"source\":");
+		vb_json_str(stdout, r.quirk->source, 0);
+		putchar('}');
+	} else {
+		printf("null");
+	}
+	putchar('}');
+}
+
 static void print_json(const struct list_opts *o, const struct vb_pcidev *d,
 		       char **members, size_t nm, int first)
 {
@@ -282,7 +419,11 @@ static void print_json(const struct list_opts *o, const struct vb_pcidev *d,
 	}
 	printf(",\"parent\":");
 	vb_json_str(stdout, d->parent, 1);
-	printf(",\"virtual_function\":%s}", d->is_vf ? "true" : "false");
+	printf(",\"virtual_function\":%s,\"vm_reboot\":", d->is_vf ? "true" : "false");
+	json_reset(o, d->addr);
+	printf(",\"bars\":");
+	json_bars(d->addr);
+	putchar('}');
 }
 
 /* ---- lspci's terse form ------------------------------------------------- */
@@ -478,10 +619,8 @@ static void read_acs(struct vb_pci *pc, const char *addr, struct acs *a)
 
 static void acs_text(const struct list_opts *o, const struct acs *a)
 {
-	static const char *const flag[] = { "SrcValid", "TransBlk", "ReqRedir", "CmpltRedir",
-					    "UpstreamFwd", "EgressCtrl", "DirectTrans" };
+	char flags[128];
 	unsigned miss;
-	int i;
 
 	if (a->state < 0) {
 		printf("  ACS unknown (config space unreadable)");
@@ -496,11 +635,8 @@ static void acs_text(const struct list_opts *o, const struct acs *a)
 		printf("  %sACS on%s", col(o, GREEN), col(o, OFF));
 		return;
 	}
-	printf("  %sACS %s (", col(o, RED), a->ctl ? "partial" : "off");
-	for (i = 0; i < 7; i++)
-		if (miss & 1u << i)
-			printf("%s%s-", miss & ((1u << i) - 1) ? " " : "", flag[i]);
-	printf(")%s", col(o, OFF));
+	vb_pciconf_acs_flags(miss, flags, sizeof(flags));
+	printf("  %sACS %s (%s)%s", col(o, RED), a->ctl ? "partial" : "off", flags, col(o, OFF));
 }
 
 static int is_bridge_hdr(const struct vb_pcidev *d)
@@ -819,6 +955,8 @@ int list_main(int argc, char **argv)
 	}
 	if (nsel)
 		qsort(sel, nsel, sizeof(*sel), cmp_str);
+	if (vb_pciconf_open(&o.pc, 0, err, sizeof(err)) < 0)
+		o.pc = NULL;	/* the reset facts say what is unknown */
 
 	if (o.json) {
 		json_head(&o);
@@ -857,6 +995,8 @@ int list_main(int argc, char **argv)
 		printf("%s]}\n", shown ? "\n  " : "");
 	else if (!shown && !o.all && argc == optind)
 		vb_info("no display devices found ('list -a' shows every device)");
+	if (o.pc)
+		vb_pciconf_close(o.pc);
 	vb_names_close(o.nm);
 	vb_sysfs_list_free(sel, nsel);
 	return rc;

@@ -28,12 +28,13 @@
 #include "pci/pciops.h"
 #include "pci/rebind.h"
 #include "pci/record.h"
+#include "pci/reset.h"
 #include "base/sysfs.h"
 #include "base/util.h"
 
 const char recover_usage[] =
-	"usage: recover [-n] [--sbr] [--power-cycle] [--bridge] [--force] [--timeout=SEC]\n"
-	"               [BDF | ids=LIST]\n"
+	"usage: recover [-n] [--sbr | --no-reset] [--power-cycle] [--bridge] [--force]\n"
+	"               [--timeout=SEC] [BDF | ids=LIST]\n"
 	"\n"
 	"Bring back a GPU that fell off the bus (gone from lspci, or its config space\n"
 	"reads all-ones) and leave it on the driver it should have. Each step is\n"
@@ -47,7 +48,10 @@ const char recover_usage[] =
 	"     (/run/vfiobox/BDF), else vfio-pci when the command line or conf file\n"
 	"     selects it, else the driver it has now.\n"
 	"  3. wake the parent bridge (power/control=on); remove the functions, HDA\n"
-	"     first; with --sbr reset the bridge's secondary bus; with\n"
+	"     first; with --sbr reset the bridge's secondary bus (without --sbr,\n"
+	"     --power-cycle, --bridge or --no-reset too, when nothing else is below\n"
+	"     the bridge and the GPU is not on vendor-reset's list: the bus reset a\n"
+	"     VM reboot relies on, as doctor's reset check says); with\n"
 	"     --power-cycle let the bridge power down to D3cold and up again; with\n"
 	"     --bridge remove the bridge too (the bridge above it is kept awake then).\n"
 	"  4. rescan, and wait until every function is back and its ids read right\n"
@@ -63,6 +67,7 @@ const char recover_usage[] =
 	"the GPU OFF (/proc/acpi/bbswitch).\n"
 	"\n"
 	"      --sbr          secondary bus reset of the parent bridge after removing\n"
+	"      --no-reset     no secondary bus reset by default\n"
 	"      --power-cycle  after removing, let the parent bridge (nothing below it\n"
 	"                     now) runtime-suspend to D3cold, which cuts the GPU's\n"
 	"                     power as bbswitch OFF did, then power it up again\n"
@@ -105,12 +110,14 @@ struct unit {
 	size_t nf;
 	struct vb_power_save above_pw;		/* --bridge: the bridge above the bridge */
 	int nvidia;				/* function 0 is an NVIDIA display device */
+	int sbr;				/* reset the bridge's bus: --sbr, or the
+						 * default (default_reset) */
 	int hda;				/* index of function 1, -1 if none known */
 };
 
 struct ctx {
 	struct vb_act act;
-	int sbr, bridge, cycle, force;
+	int sbr, bridge, cycle, force, no_reset;
 	long timeout_ms;
 	struct vb_pci *p;
 	struct vb_select conf;		/* the kernel command line or /etc/vfiobox.conf */
@@ -603,17 +610,17 @@ static int check_others(const struct ctx *c, const struct unit *u)
 		       no > 1 ? "" : "s");
 		return VB_EXIT_FAIL;
 	}
-	if (!c->sbr && !c->bridge)
+	if (!u->sbr && !c->bridge)
 		return VB_EXIT_OK;
 	if (busy[0] && !c->force) {
 		vb_err("%s: %s would also hit %s below %s, bound to a driver that is not told; "
-		       "unbind first, or --force", u->name, c->sbr ? "--sbr" : "--bridge", busy,
+		       "unbind first, or --force", u->name, u->sbr ? "--sbr" : "--bridge", busy,
 		       u->bridge);
 		return VB_EXIT_FAIL;
 	}
 	if (list[0])
-		step(c, "%s also %s %s, below the same bridge%s%s%s", c->sbr ? "--sbr" : "--bridge",
-		     c->sbr ? "resets" : "removes", list, busy[0] ? "; --force: " : "", busy,
+		step(c, "%s also %s %s, below the same bridge%s%s%s", u->sbr ? "--sbr" : "--bridge",
+		     u->sbr ? "resets" : "removes", list, busy[0] ? "; --force: " : "", busy,
 		     busy[0] ? " not told" : "");
 	return VB_EXIT_OK;
 }
@@ -700,6 +707,45 @@ static int power_cycle(const struct ctx *c, const struct unit *u)
 	return VB_EXIT_OK;
 }
 
+/* Without --sbr, --power-cycle, --bridge or --no-reset: the reset a VM
+ * reboot would rely on, where it can reach nothing else (lib/pci/reset). */
+static void default_reset(const struct ctx *c, struct unit *u)
+{
+	char **mine = NULL, others[512];
+	size_t nmine = 0, i;
+	const struct fn *g = NULL;
+	int r;
+
+	for (i = 0; i < u->nf; i++) {
+		vb_pciops_addr_add(&mine, &nmine, u->f[i].addr);
+		if (!g && u->f[i].have_id)
+			g = &u->f[i];
+	}
+	r = vb_reset_pick_recover(u->bridge, g ? g->id.vendor : VB_ANY, g ? g->id.device : VB_ANY,
+				  mine, nmine, others, sizeof(others));
+	vb_sysfs_list_free(mine, nmine);
+	switch (r) {
+	case VB_PICK_SBR:
+		u->sbr = 1;
+		step(c, "reset: a secondary bus reset of %s after the removal (nothing else is "
+		     "below it; --no-reset leaves it out)", u->bridge);
+		break;
+	case VB_PICK_OTHERS:
+		step(c, "reset: none (a bus reset of %s would also reset %s; --sbr does it "
+		     "anyway)", u->bridge, others);
+		break;
+	case VB_PICK_QUIRK:
+		step(c, "reset: none (%04x:%04x is on vendor-reset's list: a bus reset leaves it "
+		     "unable to start; --sbr does it anyway)", g->id.vendor, g->id.device);
+		break;
+	case VB_PICK_ROOT:
+		break;	/* describe() said it is on a root bus */
+	default:
+		step(c, "reset: none (%s: cannot list the devices below it: %s)", u->bridge,
+		     vb_sysfs_strerror(r, NULL));
+	}
+}
+
 static int recover_unit(struct ctx *c, struct unit *u)
 {
 	struct vb_power_save bridge_pw;
@@ -716,6 +762,9 @@ static int recover_unit(struct ctx *c, struct unit *u)
 		vb_err("%s: where to rescan: %s", u->name, vb_sysfs_strerror(r, NULL));
 		return VB_EXIT_FAIL;
 	}
+	u->sbr = c->sbr;
+	if (!c->sbr && !c->bridge && !c->cycle && !c->no_reset)
+		default_reset(c, u);
 	if ((c->sbr || c->bridge || c->cycle) && !u->bridge[0]) {
 		vb_err("%s: --sbr, --power-cycle and --bridge need its parent bridge, and there is "
 		       "none (a root bus, or the bridge is gone too)", u->name);
@@ -779,7 +828,7 @@ static int recover_unit(struct ctx *c, struct unit *u)
 		did(c, "removed %s%s%s%s", f->addr, f->start.driver[0] ? " (was on " : "",
 		     f->start.driver, f->start.driver[0] ? ")" : "");
 	}
-	if (c->sbr) {
+	if (u->sbr) {
 		struct vb_sbr s;
 		char **gone = NULL;
 		size_t ngone = 0;
@@ -1063,12 +1112,13 @@ static void select_broken(struct ctx *c, char ***sel, size_t *nsel)
 
 int recover_main(int argc, char **argv)
 {
-	enum { O_SBR = 256, O_BRIDGE, O_CYCLE };
+	enum { O_SBR = 256, O_BRIDGE, O_CYCLE, O_NORESET };
 	static const struct option lo[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "sbr", no_argument, NULL, O_SBR },
 		{ "bridge", no_argument, NULL, O_BRIDGE },
 		{ "power-cycle", no_argument, NULL, O_CYCLE },
+		{ "no-reset", no_argument, NULL, O_NORESET },
 		{ "force", no_argument, NULL, 'f' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
@@ -1091,6 +1141,7 @@ int recover_main(int argc, char **argv)
 		case O_SBR: c.sbr = 1; break;
 		case O_BRIDGE: c.bridge = 1; break;
 		case O_CYCLE: c.cycle = 1; break;
+		case O_NORESET: c.no_reset = 1; break;
 		case 'f': c.force = 1; break;
 		case 't':
 			if (vb_parse_seconds(optarg, &c.timeout_ms) < 0)
@@ -1103,6 +1154,8 @@ int recover_main(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		return vb_usage_err("one GPU at a time: BDF or ids=LIST");
+	if (c.sbr && c.no_reset)
+		return vb_usage_err("--sbr and --no-reset do not go together");
 	if (optind < argc) {
 		/* The operand reads as vfio-claim reads its operands. */
 		struct vb_select op;

@@ -56,7 +56,9 @@ const char vfio_claim_usage[] =
 	"      --hda=MODE     a GPU's HDA audio function: vfio (default) claims it,\n"
 	"                     none parks it (driver_override none, no driver),\n"
 	"                     host leaves it on its driver\n"
-	"      --force        claim even the boot VGA device, a bridge, or a\n"
+	"      --force        claim even the boot VGA device, a bridge, a device\n"
+	"                     processes hold open (its /dev/dri, /dev/nvidia*,\n"
+	"                     /dev/snd or /dev/fb nodes: refused otherwise), or a\n"
 	"                     storage controller the group pulls in\n"
 	"      --timeout=SEC  wait at most SEC (default 10) for the lock, for\n"
 	"                     each unbind (a driver in use can block it), each\n"
@@ -551,6 +553,8 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 	vb_rebind_ctx_init(&ctx, &act);
 	ctx.unbind_timeout_ms = o->timeout_ms;
 	ctx.module_ready = loaded;
+	ctx.holders = 1;	/* who holds a device: refused before any write */
+	ctx.force = o->force;
 	for (i = 0; i < n; i++) {
 		if (it[i].work)
 			continue;

@@ -54,7 +54,18 @@ static void device_nodes(const char *addr, const char *driver, struct nodes *s)
 		}
 		vb_sysfs_list_free(names, n);
 	}
-	if (vb_pcidev_path(p, sizeof(p), addr, "sound") == 0 && vb_sysfs_list(p, &names, &n) == 0) {
+	/* fbdev on the device (a DRM driver's fbdev emulation): graphics/fbN */
+	if (vb_pcidev_path(p, sizeof(p), addr, "graphics") == 0 && vb_sysfs_list(p, &names, &n) == 0) {
+		for (i = 0; i < n; i++) {
+			unsigned long k;
+			if (strncmp(names[i], "fb", 2) || vb_parse_ulong(names[i] + 2, 10, 31, &k) < 0)
+				continue;
+			snprintf(node, sizeof(node), "/dev/fb%lu", k);
+			node_add(s, node, 1);
+		}
+		vb_sysfs_list_free(names, n);
+	}
+		if (vb_pcidev_path(p, sizeof(p), addr, "sound") == 0 && vb_sysfs_list(p, &names, &n) == 0) {
 		for (i = 0; i < n; i++) {
 			unsigned long k;
 			if (strncmp(names[i], "card", 4) || vb_parse_ulong(names[i] + 4, 10, 255, &k) < 0)

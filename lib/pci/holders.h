@@ -1,9 +1,10 @@
 /* holders: who keeps a driver busy with a device, as far as /proc shows:
  * processes with one of its device nodes open (/dev/nvidia* for nvidia, the
- * device's /dev/dri and /dev/snd nodes, /dev/vfio/GROUP for vfio drivers),
+ * device's /dev/dri and /dev/snd nodes, its framebuffer /dev/fbN, /dev/vfio/GROUP
+ * for vfio drivers),
  * and the module's use count.
  *
- * Kernel ABI: /sys/bus/pci/devices/ADDR/{drm,sound}, /proc/PID/fd,
+ * Kernel ABI: /sys/bus/pci/devices/ADDR/{drm,sound,graphics}, /proc/PID/fd,
  * /proc/PID/comm, /sys/module/NAME/refcnt. */
 #ifndef VB_HOLDERS_H
 #define VB_HOLDERS_H

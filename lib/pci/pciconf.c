@@ -280,3 +280,17 @@ int vb_pciconf_acs_isolates(uint16_t cap, uint16_t ctl)
 {
 	return vb_pciconf_acs_missing(cap, ctl) == 0;
 }
+
+void vb_pciconf_acs_flags(unsigned miss, char *buf, size_t n)
+{
+	static const char *const flag[] = { "SrcValid", "TransBlk", "ReqRedir", "CmpltRedir",
+					    "UpstreamFwd", "EgressCtrl", "DirectTrans" };
+	size_t i;
+
+	if (!n)
+		return;
+	buf[0] = 0;
+	for (i = 0; i < VB_ARRAY_SIZE(flag); i++)
+		if (miss & 1u << i)
+			vb_appendf(buf, n, "%s%s-", buf[0] ? " " : "", flag[i]);
+}

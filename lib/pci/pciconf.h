@@ -62,6 +62,10 @@ int vb_pciconf_acs_isolates(uint16_t cap, uint16_t ctl);
 /* ACS flags that isolation needs and ctl lacks (0 when it isolates). */
 unsigned vb_pciconf_acs_missing(uint16_t cap, uint16_t ctl);
 
+/* The ACS controls in miss, as lspci names them with '-' after each:
+ * "SrcValid- ReqRedir- CmpltRedir- UpstreamFwd-". */
+void vb_pciconf_acs_flags(unsigned miss, char *buf, size_t n);
+
 /* The last libpci warning or error text ("" if none). */
 const char *vb_pciconf_last_error(struct vb_pci *p);
 

@@ -634,6 +634,29 @@ stuck:
 	return -EIO;
 }
 
+/* Who holds the devices about to be unbound, before anything is written. */
+static int holders_check(struct vb_rebind_ctx *c, const struct vb_rebind *v, size_t n)
+{
+	char who[VB_TEXT_LEN / 2];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!v[i].unbind[0] || vb_holders_find(v[i].addr, v[i].unbind, who, sizeof(who)) <= 0)
+			continue;
+		vb_act_note(c->act, "%s: held by %s", v[i].addr, who);
+		if (c->force || dry(c))
+			continue;
+		vb_strlcpy(c->fail_addr, v[i].addr, sizeof(c->fail_addr));
+		vb_strlcpy(c->fail_step, "holders", sizeof(c->fail_step));
+		snprintf(c->fail_detail, sizeof(c->fail_detail), "held by %s: stop them first, or "
+			 "--force (the unbind then waits at most %.1f s); nothing changed", who,
+			 (double)c->unbind_timeout_ms / 1000.0);
+		c->fail_err = -EBUSY;
+		return -EBUSY;
+	}
+	return 0;
+}
+
 /* ---- what a VM needs beyond the driver link ------------------------------ */
 
 int vb_rebind_backend(struct vb_rebind_ctx *c, const char *addr)
@@ -823,6 +846,8 @@ int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 		     (!vb_pcidev_exists(v[i].addr) && vb_iommu_on())))
 			need_backend = 1;
 	}
+	if (c->holders && (r = holders_check(c, v, n)) < 0)
+		return r;
 	/* 0. The IOMMU backend a VM needs: vfio declares vfio_iommu_type1 only
 	 * as a soft dependency, which busybox's modprobe does not follow.
 	 * Before any write: a failure here changes nothing. */

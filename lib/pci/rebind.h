@@ -124,6 +124,11 @@ struct vb_rebind_ctx {
 	long unbind_timeout_ms;		/* bounded wait on each unbind */
 	long probe_wait_ms;		/* poll of the driver links after drivers_probe */
 	int module_ready;		/* vfio-pci known loaded (checked once per context) */
+	int holders;			/* before any write, refuse (-EBUSY, fail_step
+					 * "holders") when processes hold a device
+					 * to unbind (lib/pci/holders); a dry run
+					 * notes them and goes on */
+	int force;			/* with holders: note them and go on */
 	int backend_ready;		/* the IOMMU backend known loaded (same) */
 	/* The failure, when vb_rebind_run fails. */
 	char fail_addr[VB_BDF_LEN];

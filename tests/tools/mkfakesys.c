@@ -26,6 +26,13 @@
  *     boot_vga=0|1   (VGA class only; default 0 there)
  *     power=D0       power_state          control=on|auto    runtime=active|...
  *     d3cold=0|1     reset=flr,bus|none   (reset_method; default none)
+ *     flr=0|1        PCIe DevCap FLR bit (default: 1 when reset= has flr)
+ *     nosoftrst=0|1  PM control/status NoSoftRst (default 1: D3hot->D0 does
+ *                    not reset, as on most GPUs)
+ *     resetsub       a bridge's reset_subordinate (Linux 6.13+)
+ *     rebar=N:MASK:CUR  a resizable BAR N (1-5): resourceN_resize reads MASK
+ *                    (hex, bit n = 2^(n+20) bytes) and the BAR's current size
+ *                    is 2^(CUR+20) bytes, 64-bit prefetchable memory
  *     link=8.0,16    current link GT/s and width   maxlink=16.0,16
  *     mf             multifunction bit in the header type
  *     cfg=256|4096   config space size (default 4096 with pcie, else 256)
@@ -64,6 +71,9 @@ struct dev {
 	char driver[64], override[64], power[16], control[16], runtime[16];
 	int boot_vga, d3cold, mf, cfgsize, caps_pm, caps_pcie, caps_acs, porttype;
 	int hda, off, vfio;
+	int flrcap, nosoftrst, resetsub;	/* flrcap -1: from reset= */
+	int rebar, rebar_cur;			/* rebar: BAR index, 0 none */
+	unsigned long long rebar_mask;
 	unsigned acs_cap, acs_ctl;
 	char reset[128];
 	char link[32], maxlink[32];
@@ -218,6 +228,8 @@ static void parse_dev(char *args)
 	d->boot_vga = -1;
 	d->d3cold = 1;
 	d->caps_pm = d->caps_pcie = 1;
+	d->flrcap = -1;
+	d->nosoftrst = 1;
 	strcpy(d->power, "D0");
 	strcpy(d->control, "on");
 	strcpy(d->runtime, "active");
@@ -282,6 +294,14 @@ static void parse_dev(char *args)
 				snprintf(d->rom, sizeof(d->rom), "%s/%s", descdir, v);
 		}
 		else if (!strcmp(tok, "vfio")) d->vfio = 1;
+		else if (!strcmp(tok, "flr")) d->flrcap = atoi(v);
+		else if (!strcmp(tok, "nosoftrst")) d->nosoftrst = atoi(v);
+		else if (!strcmp(tok, "resetsub")) d->resetsub = 1;
+		else if (!strcmp(tok, "rebar")) {
+			if (!v || sscanf(v, "%d:%llx:%d", &d->rebar, &d->rebar_mask, &d->rebar_cur) != 3 ||
+			    d->rebar < 1 || d->rebar > 5 || d->rebar_cur < 0 || d->rebar_cur > 43)
+				die("dev %s: rebar=N:MASK:CUR (N 1-5, MASK hex, CUR 0-43)", d->addr);
+		}
 		else die("dev %s: unknown key '%s'", d->addr, tok);
 	}
 	(void)have_caps;
@@ -380,7 +400,7 @@ static void make_config(const struct dev *d, uint8_t *c)
 		c[0x34] = (uint8_t)cap;
 		c[cap] = 0x01;			/* PM */
 		put16(c, cap + 2, 0x0003);	/* version 3 */
-		put16(c, cap + 4, 0x0008);	/* PMCSR: no soft reset, D0 */
+		put16(c, cap + 4, d->nosoftrst ? 0x0008 : 0x0000);	/* PMCSR: NoSoftRst, D0 */
 		prev = cap;
 		cap += 0x08;
 	}
@@ -390,7 +410,7 @@ static void make_config(const struct dev *d, uint8_t *c)
 		const char *w = strchr(d->link, ',');
 		const char *mw = strchr(d->maxlink, ',');
 		unsigned wid = w ? (unsigned)atoi(w + 1) : 1, mwid = mw ? (unsigned)atoi(mw + 1) : wid;
-		int flr = strstr(d->reset, "flr") != NULL;
+		int flr = d->flrcap >= 0 ? d->flrcap : strstr(d->reset, "flr") != NULL;
 
 		if (prev < 0)
 			c[0x34] = (uint8_t)cap;
@@ -460,7 +480,13 @@ static void write_dev(const struct dev *d)
 		for (i = 0; i < 13; i++) {
 			if (i == 0 && (d->class >> 8) != 0x0604)
 				strcat(res, "0x00000000a2000000 0x00000000a2ffffff 0x0000000000040200\n");
-			else
+			else if (d->rebar && i == d->rebar) {
+				char l[128];
+				unsigned long long sz = 1ull << (d->rebar_cur + 20), st = 0x4000000000ull;
+				snprintf(l, sizeof(l), "0x%016llx 0x%016llx 0x000000000014220c\n", st,
+					 st + sz - 1);
+				strcat(res, l);
+			} else
 				strcat(res, "0x0000000000000000 0x0000000000000000 0x0000000000000000\n");
 		}
 		putfile(res, "%s/resource", base);
@@ -473,6 +499,16 @@ static void write_dev(const struct dev *d)
 	}
 	if (d->boot_vga >= 0)
 		ATTR("boot_vga", "%d\n", d->boot_vga);
+	if (d->resetsub)
+		ATTR("reset_subordinate", "%s", "");
+	if (d->rebar) {
+		snprintf(buf, sizeof(buf), "%016llx\n", d->rebar_mask);
+		{
+			char name[64];
+			snprintf(name, sizeof(name), "%%s/resource%d_resize", d->rebar);
+			putfile(buf, name, base);
+		}
+	}
 	if (d->caps_pcie && d->link[0]) {
 		int w;
 		speed_text(d->link, buf, sizeof(buf), &w);

@@ -398,6 +398,14 @@ static void test_holders(void **state)
 	unit_link(root, "proc/4242/fd/20", "/dev/vfio/1");
 	assert_int_equal(vb_holders_find("0000:01:00.0", "vfio-pci", buf, sizeof(buf)), 1);
 	assert_string_equal(buf, "qemu-system-x86 (pid 4242: /dev/vfio/1)");
+	/* its framebuffer (fbdev emulation of its DRM driver) */
+	unit_puts(root, "sys/devices/pci0000:00/0000:01:00.0/graphics/fb1/dev", "29:1\n");
+	unit_puts(root, "proc/900/comm", "plymouthd\n");
+	unit_link(root, "proc/900/fd/7", "/dev/fb1");
+	unit_link(root, "proc/900/fd/8", "/dev/fb0");
+	assert_int_equal(vb_holders_find("0000:01:00.0", "nvidia", buf, sizeof(buf)), 2);
+	assert_string_equal(buf, "Xorg (pid 812: /dev/nvidia0, /dev/nvidiactl); plymouthd (pid 900: "
+			    "/dev/fb1); module nvidia use count 3");
 }
 
 /* ---- the bounded unbind ---- */
