@@ -30,46 +30,6 @@ static const char *next_param(const char *s, const char **end)
 	return s;
 }
 
-static int append(char *val, size_t n, const char *v, size_t len)
-{
-	size_t cur = strlen(val);
-
-	if (cur && len) {
-		if (cur + 1 >= n)
-			return -EOVERFLOW;
-		val[cur++] = ',';
-	}
-	if (cur + len >= n)
-		return -EOVERFLOW;
-	memcpy(val + cur, v, len);
-	val[cur + len] = 0;
-	return 0;
-}
-
-int vb_cmdline_get(const char *cmdline, const char *key, char *val, size_t n)
-{
-	const char *s = cmdline, *e;
-	size_t kl = strlen(key);
-	int found = 0;
-
-	val[0] = 0;
-	while ((s = next_param(s, &e))) {
-		if ((size_t)(e - s) > kl && !strncmp(s, key, kl) && s[kl] == '=') {
-			const char *v = s + kl + 1;
-			size_t len = (size_t)(e - v);
-			if (len >= 2 && v[0] == '"' && v[len - 1] == '"') {
-				v++;
-				len -= 2;
-			}
-			if (append(val, n, v, len) < 0)
-				return -EOVERFLOW;
-			found = 1;
-		}
-		s = e;
-	}
-	return found;
-}
-
 int vb_cmdline_has(const char *cmdline, const char *word)
 {
 	const char *s = cmdline, *e;
@@ -147,6 +107,20 @@ static int cmdline_all(const char *cmdline, const char *key, char **val, int las
 		}
 		s = e;
 	}
+	return found;
+}
+
+int vb_cmdline_get(const char *cmdline, const char *key, char *val, size_t n)
+{
+	char *all = NULL;
+	int found = cmdline_all(cmdline, key, &all, 0);
+
+	val[0] = 0;
+	if (found && vb_strlcpy(val, all, n) < 0) {
+		val[0] = 0;
+		found = -EOVERFLOW;
+	}
+	free(all);
 	return found;
 }
 

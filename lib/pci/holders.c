@@ -65,7 +65,7 @@ static void device_nodes(const char *addr, const char *driver, struct nodes *s)
 		}
 		vb_sysfs_list_free(names, n);
 	}
-		if (vb_pcidev_path(p, sizeof(p), addr, "sound") == 0 && vb_sysfs_list(p, &names, &n) == 0) {
+	if (vb_pcidev_path(p, sizeof(p), addr, "sound") == 0 && vb_sysfs_list(p, &names, &n) == 0) {
 		for (i = 0; i < n; i++) {
 			unsigned long k;
 			if (strncmp(names[i], "card", 4) || vb_parse_ulong(names[i] + 4, 10, 255, &k) < 0)

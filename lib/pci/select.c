@@ -157,10 +157,8 @@ static int from_conf(struct vb_select *s, const struct vb_conf *c, int r, int li
 			return -EINVAL;
 		}
 		for (a = strtok_r(list, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
-			if (*key && is_off(a)) {
-				s->off = 1;	/* the off switch, not an address */
-				continue;
-			}
+			if (*key && is_off(a))
+				continue;	/* the off switch (vb_select_off), not an address */
 			if (add_addr(s, a) < 0) {
 				snprintf(err, errlen, "%sclaim=%s%s: '%s' is not a PCI address "
 					 "(DDDD:BB:DD.F or BB:DD.F)", key, c->claim, src, a);

@@ -28,7 +28,6 @@ struct vb_select {
 	size_t naddrs;
 	char hda[16];			/* vfiobox.hda= / hda= of the source, "" unset */
 	const char *source;		/* "arguments", "kernel command line", "/etc/vfiobox.conf" */
-	int off;			/* vfiobox.claim=off was on the kernel command line */
 };
 
 /* The one-boot off switch: 1 when an item of vfiobox.claim= on the kernel
