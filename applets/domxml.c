@@ -419,17 +419,10 @@ struct tee {
 static ssize_t tee_read(void *ctx, void *buf, size_t n)
 {
 	struct tee *t = ctx;
-	ssize_t r = vb_xml_fd_read(&t->in, buf, n), w = 0;
+	ssize_t r = vb_xml_fd_read(&t->in, buf, n);
 
-	while (r > 0 && w < r) {
-		ssize_t k = write(t->spool, (char *)buf + w, (size_t)(r - w));
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		w += k;
-	}
+	if (r > 0 && vb_blob_write_fd(t->spool, buf, (size_t)r) < 0)
+		return -1;
 	return r;
 }
 
