@@ -30,6 +30,22 @@ static void test_strings(void **state)
 	assert_int_equal(vb_parse_ulong("99999999999999999999999", 10, (unsigned long)-1, &v), -ERANGE);
 }
 
+static void test_join(void **state)
+{
+	char *w[] = { "0000:01:00.0", "0000:01:00.1", "0000:01:00.2" };
+	char b[30];
+
+	(void)state;
+	vb_join_words(w, 0, b, sizeof(b));
+	assert_string_equal(b, "");
+	vb_join_words(w, 2, b, sizeof(b));
+	assert_string_equal(b, "0000:01:00.0 0000:01:00.1");
+	vb_join_words(w, 3, b, sizeof(b));	/* the third does not fit: left out whole */
+	assert_string_equal(b, "0000:01:00.0 0000:01:00.1");
+	vb_join_words(w, 3, b, 10);
+	assert_string_equal(b, "");
+}
+
 static void test_hex(void **state)
 {
 	unsigned long v = 7;
@@ -136,6 +152,7 @@ int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_bytes),
