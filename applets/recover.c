@@ -22,6 +22,7 @@
 #include "base/conf.h"
 #include "pci/select.h"
 #include "pci/hda.h"
+#include "pci/holders.h"
 #include "pci/ids.h"
 #include "pci/pciconf.h"
 #include "pci/pcidev.h"
@@ -72,8 +73,13 @@ const char recover_usage[] =
 	"                     now) runtime-suspend to D3cold, which cuts the GPU's\n"
 	"                     power as bbswitch OFF did, then power it up again\n"
 	"      --bridge       remove the parent bridge too, and rescan above it\n"
-	"  -f, --force        --sbr/--bridge although other devices below the bridge\n"
-	"                     are bound to drivers other than vfio-pci or pci-stub\n"
+	"  -f, --force        go on although processes hold a function open (its\n"
+	"                     /dev/dri, /dev/nvidia*, /dev/snd, /dev/fb or /dev/vfio\n"
+	"                     nodes: refused otherwise, before the first write; the\n"
+	"                     removal then waits in the kernel until the driver lets\n"
+	"                     go), and --sbr/--bridge although other devices below\n"
+	"                     the bridge are bound to drivers other than vfio-pci or\n"
+	"                     pci-stub\n"
 	"  -t, --timeout=SEC  how long to wait for it to come back (default 10)\n"
 	"  -n, --dry-run      print the plan, change nothing\n"
 	"  -h, --help         this text\n"
@@ -733,6 +739,31 @@ static void default_reset(const struct ctx *c, struct unit *u)
 	}
 }
 
+/* The functions still there are removed, which unbinds their drivers: who
+ * holds them, before the first write (lib/pci/holders). */
+static int holders(const struct ctx *c, const struct unit *u)
+{
+	char who[VB_TEXT_LEN / 2];
+	size_t i;
+	int r;
+
+	for (i = 0; i < u->nf; i++) {
+		const struct fn *f = &u->f[i];
+		if (!f->present || !f->start.driver[0])
+			continue;
+		r = vb_holders_check(&c->act, f->addr, f->start.driver, c->force, who, sizeof(who));
+		if (r < 0) {
+			vb_err("%s: held by %s: stop them first, or --force (removing it unbinds %s, "
+			       "which may then wait until they let go); nothing changed", f->addr, who,
+			       f->start.driver);
+			return VB_EXIT_FAIL;
+		}
+		if (r > 0 && !c->act.dry_run)
+			vb_warn("%s: held by %s; removing it anyway (--force)", f->addr, who);
+	}
+	return VB_EXIT_OK;
+}
+
 static int recover_unit(struct ctx *c, struct unit *u)
 {
 	struct vb_power_save bridge_pw;
@@ -764,6 +795,8 @@ static int recover_unit(struct ctx *c, struct unit *u)
 		return VB_EXIT_FAIL;
 	}
 
+	if (holders(c, u) != VB_EXIT_OK)
+		return VB_EXIT_FAIL;
 	/* bbswitch holding the GPU off defeats every rescan; and the guides
 	 * warn that removing the GPU with bbswitch loaded leaves it unusable. */
 	if (g && (r = vb_pciops_bbswitch(g->addr)) >= 0) {

@@ -387,10 +387,7 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 		return VB_EXIT_OK;
 	}
 	vb_err("%s: %s: %s", ctx->fail_addr, ctx->fail_step, ctx->fail_detail);
-	for (i = 0; i < n && !it[i].rb.done_override && !it[i].rb.done_unbind &&
-		    !it[i].rb.done_probe; i++)
-		;
-	if (i == n && !ctx->stuck) {
+	if (!vb_rebind_touched(v, k) && !ctx->stuck) {
 		vb_err("%s: nothing was changed (%s)", group >= 0 ? "IOMMU group" : "device", plan);
 		rc = VB_EXIT_FAIL;
 	} else if (!ctx->stuck) {

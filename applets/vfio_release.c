@@ -26,7 +26,8 @@
 #include "base/util.h"
 
 const char vfio_release_usage[] =
-	"usage: vfio-release [-n] [--no-group] [--timeout=SEC] [ids=LIST] [BDF...]\n"
+	"usage: vfio-release [-n] [--no-group] [--force] [--timeout=SEC] [ids=LIST]\n"
+	"                    [BDF...]\n"
 	"\n"
 	"Give devices back to their host drivers: clear driver_override, unbind\n"
 	"from vfio-pci, write the address to drivers_probe, then report which\n"
@@ -34,6 +35,9 @@ const char vfio_release_usage[] =
 	"other members of the selected devices' IOMMU groups that vfio-pci holds\n"
 	"(or that vfio-claim --hda=none parked) are released too. A failure\n"
 	"undoes the whole group. A device not held by vfio-pci is left as is.\n"
+	"Processes that hold a device open (a VM with /dev/vfio/GROUP or\n"
+	"/dev/vfio/devices/vfioN): refused before the first write, exit 1, with\n"
+	"their pids and names.\n"
 	"\n"
 	"Selectors as for vfio-claim: ids=LIST and addresses; without any, the\n"
 	"kernel command line (vfiobox.ids=, vfiobox.claim=), else\n"
@@ -41,6 +45,8 @@ const char vfio_release_usage[] =
 	"\n"
 	"  -n, --dry-run      print every write as a shell line, change nothing\n"
 	"      --no-group     release only the selected devices\n"
+	"      --force        release although processes hold a device open (the\n"
+	"                     unbind then waits for them at most --timeout)\n"
 	"      --timeout=SEC  wait at most SEC (default 10) for the lock, for\n"
 	"                     each unbind (a running VM blocks it), each driver_override\n"
 	"                     read and modprobe\n"
@@ -51,7 +57,7 @@ const char vfio_release_usage[] =
 	"failed and the undo failed too (the message says what state is left).\n";
 
 struct release_opts {
-	int dry_run, no_group;
+	int dry_run, no_group, force;
 	long timeout_ms;
 };
 
@@ -135,7 +141,7 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 	struct vb_rebind *v = vb_xcalloc(n, sizeof(*v));
 	char plan[VB_TEXT_LEN] = "";
 	size_t i;
-	int r, rc;
+	int r, rc, touched;
 
 	for (i = 0; i < n; i++) {
 		size_t l = strlen(plan);
@@ -150,6 +156,7 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 	r = vb_rebind_run(ctx, v, n);
 	for (i = 0; i < n; i++)
 		it[i].rb = v[i];
+	touched = vb_rebind_touched(v, n);
 	free(v);
 	if (r == 0) {
 		if (ctx->act->dry_run) {
@@ -166,6 +173,10 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 		return VB_EXIT_OK;
 	}
 	vb_err("%s: %s: %s", ctx->fail_addr, ctx->fail_step, ctx->fail_detail);
+	if (!ctx->stuck && !touched) {
+		vb_err("%s: nothing was changed (%s)", group >= 0 ? "IOMMU group" : "device", plan);
+		return VB_EXIT_FAIL;
+	}
 	if (!ctx->stuck) {
 		vb_err("%s: undone, every device is back as it was (%s)",
 		       group >= 0 ? "IOMMU group" : "device", plan);
@@ -265,6 +276,8 @@ static int release(const struct release_opts *o, struct vb_select *sel)
 	}
 	vb_rebind_ctx_init(&ctx, &act);
 	ctx.unbind_timeout_ms = o->timeout_ms;
+	ctx.holders = 1;	/* who holds a device: refused before any write */
+	ctx.force = o->force;
 	for (i = 0; i < n; i = j) {
 		int g = it[i].dev->d.group;
 		struct item *grp;
@@ -292,11 +305,12 @@ int vfio_release_main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "no-group", no_argument, NULL, 'G' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct release_opts o = { 0, 0, 10000 };
+	struct release_opts o = { 0, 0, 0, 10000 };
 	struct vb_select sel;
 	int c, r, rc;
 
@@ -309,6 +323,9 @@ int vfio_release_main(int argc, char **argv)
 			break;
 		case 'G':
 			o.no_group = 1;
+			break;
+		case 'F':
+			o.force = 1;
 			break;
 		case 'T':
 			if (vb_parse_seconds(optarg, &o.timeout_ms) < 0)

@@ -378,7 +378,7 @@ static int unbind_failed(struct vb_rebind_ctx *c, struct vb_rebind *v, int r)
 
 	if (r != -ETIMEDOUT)
 		return write_failed(c, v, "unbind", "unbind", r);
-	vb_holders_find(v->addr, v->unbind, who, sizeof(who));
+	vb_holders_find(v->addr, v->unbind, who, sizeof(who), NULL);
 	return fail(c, v, "unbind", r, "%s did not let go within %ld.%03ld s: the driver is in use%s%s%s",
 		    v->unbind, c->unbind_timeout_ms / 1000, c->unbind_timeout_ms % 1000,
 		    who[0] ? " (" : " (nothing visible in /proc holds it", who[0] ? who : "", ")");
@@ -641,10 +641,8 @@ static int holders_check(struct vb_rebind_ctx *c, const struct vb_rebind *v, siz
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (!v[i].unbind[0] || vb_holders_find(v[i].addr, v[i].unbind, who, sizeof(who)) <= 0)
-			continue;
-		vb_act_note(c->act, "%s: held by %s", v[i].addr, who);
-		if (c->force || dry(c))
+		if (!v[i].unbind[0] ||
+		    vb_holders_check(c->act, v[i].addr, v[i].unbind, c->force, who, sizeof(who)) >= 0)
 			continue;
 		vb_strlcpy(c->fail_addr, v[i].addr, sizeof(c->fail_addr));
 		vb_strlcpy(c->fail_step, "holders", sizeof(c->fail_step));
@@ -818,6 +816,16 @@ static int open_groups(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 				vb_strlcpy(v[j].iommu, v[i].iommu, sizeof(v[j].iommu));
 			}
 	}
+	return 0;
+}
+
+int vb_rebind_touched(const struct vb_rebind *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].done_override || v[i].done_unbind || v[i].done_probe)
+			return 1;
 	return 0;
 }
 

@@ -145,6 +145,9 @@ void vb_rebind_ctx_init(struct vb_rebind_ctx *c, const struct vb_act *a);
  * v[i].state say what is left. In a dry run the writes are printed and
  * nothing is verified. */
 int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n);
+/* After vb_rebind_run: 1 when it wrote anything to one of v[0..n) (an
+ * override, an unbind, a probe), 0 when it failed before its first write. */
+int vb_rebind_touched(const struct vb_rebind *v, size_t n);
 
 /* Make sure the IOMMU backend a VM needs is loaded (vb_vfio_backend_ready),
  * once per context; a dry run shows the modprobe or says it is there. 0, or
