@@ -42,18 +42,24 @@ fi
 # mkinitcpio_image OUT DESTDIR "HOOKS" ["MODULES"] [EXTRA_HOOK_DIR]: builds OUT
 # (uncompressed) with HOOKS=(HOOKS) MODULES=(MODULES); EXTRA_HOOK_DIR holds
 # install/ and hooks/ of test-only hooks. mkinitcpio's output in OUT.log, its
-# exit status is returned. VFIOBOX_CONF from the environment.
+# exit status is returned. VFIOBOX_CONF from the environment;
+# MKINITCPIO_MODPROBE_CONF=FILE puts FILE alone in a private /etc/modprobe.d
+# (a tmpfs in the namespace), which the modconf hook copies into the image.
 mkinitcpio_image() {
 	_out=$1 _dest=$2 _hooks=$3 _mods=${4:-} _extra=${5:-}
 	printf 'MODULES=(%s)\nBINARIES=()\nFILES=()\nHOOKS=(%s)\nCOMPRESSION=cat\n' "$_mods" "$_hooks" >"$_out.conf"
 	unshare -m --propagation private sh -c '
-		MK=$1 X=$2 DEST=$3 KDIR=$4 KVER=$5 OUT=$6 EXTRA=$7
+		MK=$1 X=$2 DEST=$3 KDIR=$4 KVER=$5 OUT=$6 EXTRA=$7 MPC=$8
 		mount -t overlay overlay -o "lowerdir=$X/usr:$DEST/usr:/usr" /usr || exit 125
 		mount -t overlay overlay -o "lowerdir=$X/etc/udev:/etc/udev" /etc/udev || exit 125
+		if [ -n "$MPC" ]; then
+			[ -d /etc/modprobe.d ] || { echo "mkinitcpio.sh: no /etc/modprobe.d here to mount over" >&2; exit 125; }
+			mount -t tmpfs tmpfs /etc/modprobe.d && cp "$MPC" /etc/modprobe.d/ || exit 125
+		fi
 		set -- -D "$MK" -D /usr/lib/initcpio
 		[ -n "$EXTRA" ] && set -- "$@" -D "$EXTRA"
 		MKINITCPIO_LIBRARY=$MK "$MK/mkinitcpio" -c "$OUT.conf" -k "$KVER" -r "$KDIR/root" "$@" -g "$OUT"
-	' mk "$MK" "$WORK/mkx" "$_dest" "$KDIR" "$KVER" "$_out" "$_extra" >"$_out.log" 2>&1
+	' mk "$MK" "$WORK/mkx" "$_dest" "$KDIR" "$KVER" "$_out" "$_extra" "${MKINITCPIO_MODPROBE_CONF:-}" >"$_out.log" 2>&1
 }
 
 # mkinitcpio_list IMG: unpack IMG into IMG.d; IMG.list has every path,
