@@ -11,14 +11,14 @@
 #include "pci/pcidev.h"
 
 struct nodes {
-	char prefix[8][64];	/* a /dev path matches if it starts with one */
-	int exact[8];		/* ... or equals it, when exact */
+	char prefix[16][64];	/* a /dev path matches if it starts with one */
+	int exact[16];		/* ... or equals it, when exact */
 	int n;
 };
 
 static void node_add(struct nodes *s, const char *path, int exact)
 {
-	if (s->n < 8) {
+	if (s->n < (int)VB_ARRAY_SIZE(s->prefix)) {
 		vb_strlcpy(s->prefix[s->n], path, sizeof(s->prefix[0]));
 		s->exact[s->n++] = exact;
 	}
@@ -84,7 +84,19 @@ static void device_nodes(const char *addr, const char *driver, struct nodes *s)
 		node_add(s, node, 1);
 		snprintf(node, sizeof(node), "/dev/vfio/noiommu-%d", g);
 		node_add(s, node, 1);
-		node_add(s, "/dev/vfio/devices/", 0);
+	}
+	/* the device's own cdev (CONFIG_VFIO_DEVICE_CDEV: vfio-dev/vfioN has a
+	 * dev number), not every device's */
+	if (vb_driver_is_vfio(driver) && vb_pcidev_path(p, sizeof(p), addr, "vfio-dev") == 0 &&
+	    vb_sysfs_list(p, &names, &n) == 0) {
+		char a[VB_PATH_MAX];
+
+		for (i = 0; i < n; i++)
+			if (vb_fmt(a, sizeof(a), "%s/%s/dev", p, names[i]) == 0 && vb_sysfs_exists(a)) {
+				snprintf(node, sizeof(node), "/dev/vfio/devices/%s", names[i]);
+				node_add(s, node, 1);
+			}
+		vb_sysfs_list_free(names, n);
 	}
 }
 

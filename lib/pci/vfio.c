@@ -61,10 +61,26 @@ static int rooted_exists(const char *abs)
 	return vb_sysfs_path(p, sizeof(p), "%s", abs) == 0 && vb_sysfs_exists(p);
 }
 
+/* /sys/class/vfio-dev/vfioN exists for every vfio device since 6.1; only a
+ * kernel with CONFIG_VFIO_DEVICE_CDEV gives it a dev number (the cdev). */
+static int have_cdev(void)
+{
+	char p[VB_PATH_MAX], a[VB_PATH_MAX], **v;
+	size_t n, i;
+	int any = 0;
+
+	if (vb_sysfs_path(p, sizeof(p), "/sys/class/vfio-dev") < 0 || vb_sysfs_list(p, &v, &n) < 0)
+		return 0;
+	for (i = 0; i < n && !any; i++)
+		any = vb_fmt(a, sizeof(a), "%s/%s/dev", p, v[i]) == 0 && vb_sysfs_exists(a);
+	vb_sysfs_list_free(v, n);
+	return any;
+}
+
 int vb_vfio_interfaces(void)
 {
 	return (rooted_exists("/dev/vfio/vfio") ? VB_VFIO_IF_GROUP : 0) |
-	       (rooted_exists("/sys/class/vfio-dev") ? VB_VFIO_IF_CDEV : 0) |
+	       (have_cdev() ? VB_VFIO_IF_CDEV : 0) |
 	       (rooted_exists("/dev/iommu") ? VB_VFIO_IF_IOMMUFD : 0);
 }
 

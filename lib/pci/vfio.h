@@ -41,7 +41,8 @@ int vb_vfio_backend_ready(const struct vb_act *a, const char **name, int *status
 /* Which userspace interfaces the running kernel's vfio offers, as far as the
  * nodes show (vfio loaded): VB_VFIO_IF_GROUP, the container and group nodes
  * every QEMU uses (/dev/vfio/vfio); VB_VFIO_IF_CDEV, the device cdev
- * (CONFIG_VFIO_DEVICE_CDEV, 6.6+: /sys/class/vfio-dev, /dev/vfio/devices/vfioN);
+ * (CONFIG_VFIO_DEVICE_CDEV, 6.6+: a dev number in /sys/class/vfio-dev/vfioN,
+ * /dev/vfio/devices/vfioN);
  * VB_VFIO_IF_IOMMUFD, /dev/iommu (6.2+). 0 when none is seen. */
 enum { VB_VFIO_IF_GROUP = 1, VB_VFIO_IF_CDEV = 2, VB_VFIO_IF_IOMMUFD = 4 };
 int vb_vfio_interfaces(void);

@@ -398,6 +398,16 @@ static void test_holders(void **state)
 	unit_link(root, "proc/4242/fd/20", "/dev/vfio/1");
 	assert_int_equal(vb_holders_find("0000:01:00.0", "vfio-pci", buf, sizeof(buf), NULL), 1);
 	assert_string_equal(buf, "qemu-system-x86 (pid 4242: /dev/vfio/1)");
+	/* the device cdev: another device's does not hold this one, its own does */
+	unit_puts(root, "proc/4300/comm", "qemu-iommufd\n");
+	unit_link(root, "proc/4300/fd/5", "/dev/vfio/devices/vfio3");
+	unit_puts(root, "sys/devices/pci0000:00/0000:01:00.0/vfio-dev/vfio2/dev", "511:2\n");
+	assert_int_equal(vb_holders_find("0000:01:00.0", "vfio-pci", buf, sizeof(buf), NULL), 1);
+	assert_string_equal(buf, "qemu-system-x86 (pid 4242: /dev/vfio/1)");
+	unit_link(root, "proc/4300/fd/6", "/dev/vfio/devices/vfio2");
+	assert_int_equal(vb_holders_find("0000:01:00.0", "vfio-pci", buf, sizeof(buf), NULL), 2);
+	assert_string_equal(buf, "qemu-system-x86 (pid 4242: /dev/vfio/1); qemu-iommufd (pid 4300: "
+			    "/dev/vfio/devices/vfio2)");
 	/* its framebuffer (fbdev emulation of its DRM driver) */
 	unit_puts(root, "sys/devices/pci0000:00/0000:01:00.0/graphics/fb1/dev", "29:1\n");
 	unit_puts(root, "proc/900/comm", "plymouthd\n");
