@@ -6,6 +6,7 @@
 #define VB_APPLET_H
 
 #include "base/msg.h"
+#include "pci/select.h"
 
 #define APPLET(id, name, summary) \
 	extern const char id##_usage[]; \
@@ -23,5 +24,12 @@ int vb_lock_rebind(long timeout_ms, const char *nothing);
 /* Say why vb_select_devices failed (r, the device it names in bad), ending
  * with the applet's `nothing` ("nothing claimed"). */
 void vb_select_err(int r, const char *bad, const char *nothing);
+/* vb_select_load for an applet that acts on the selection (vfio-claim,
+ * vfio-release), saying what it found: a bad operand is a usage error, a bad
+ * command line or conf ends "; nothing VERB" (e.g. "claimed"), nothing selected
+ * says where it looked, and a selection from the command line or conf is named.
+ * Returns 1 when something is selected, else the exit code (0 or VB_EXIT_USAGE)
+ * negated; s is freed unless 1 is returned. */
+int vb_select_load_act(struct vb_select *s, char *const *operands, int n, const char *verb);
 
 #endif
