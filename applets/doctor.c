@@ -517,9 +517,10 @@ static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 	if (!g->driver[0])
 		line(d, OK, NULL, "gpu %s (%04x:%04x): no driver bound", g->addr, g->id.vendor,
 		     g->id.device);
-	else if (!strcmp(g->driver, "vfio-pci"))
-		line(d, OK, NULL, "gpu %s (%04x:%04x): held by vfio-pci%s", g->addr, g->id.vendor,
-		     g->id.device, g->override[0] ? " (driver_override set)" : "");
+	else if (vb_driver_is_vfio(g->driver))
+		line(d, OK, NULL, "gpu %s (%04x:%04x): held by %s%s%s", g->addr, g->id.vendor,
+		     g->id.device, g->driver, strcmp(g->driver, "vfio-pci") ?
+		     ", a vfio-pci variant driver" : "", g->override[0] ? " (driver_override set)" : "");
 	else if (sel)
 		line(d, WARN, "claim it before that driver loads: the vfiobox initramfs hook "
 		     "(README \"Early boot\") runs vfio-claim", "gpu %s (%04x:%04x): selected for "

@@ -46,7 +46,8 @@ const char recover_usage[] =
 	"     those, the ones that are missing or read all-ones. The other functions\n"
 	"     of its slot (the HDA) go with it.\n"
 	"  2. the driver each function should end on: its claim record\n"
-	"     (/run/vfiobox/BDF), else vfio-pci when the command line or conf file\n"
+	"     (/run/vfiobox/BDF), else vfio-pci (or the variant driver vfio-claim\n"
+	"     picks) when the command line or conf file\n"
 	"     selects it, else the driver it has now.\n"
 	"  3. wake the parent bridge (power/control=on); remove the functions, HDA\n"
 	"     first; with --sbr reset the bridge's secondary bus (without --sbr,\n"
@@ -238,11 +239,15 @@ static void fill_fn(const struct ctx *c, struct unit *u, struct fn *f)
 		snprintf(f->why, sizeof(f->why), "claim record /run/vfiobox/%s", f->addr);
 		return;
 	}
-	if (f->present && f->start.driver[0] && strcmp(f->start.driver, "vfio-pci"))
+	if (f->present && f->start.driver[0] && !vb_driver_is_vfio(f->start.driver))
 		vb_strlcpy(f->host_guess, f->start.driver, sizeof(f->host_guess));
 	if (conf_selects(c, f)) {
-		vb_strlcpy(f->want.override, "vfio-pci", sizeof(f->want.override));
-		vb_strlcpy(f->want.driver, "vfio-pci", sizeof(f->want.driver));
+		/* vfio-pci or the variant driver vfio-claim would pick. */
+		char v[VB_DRV_LEN] = "vfio-pci";
+		if (f->have_id)
+			vb_vfio_driver_for(&f->id, NULL, v, sizeof(v), NULL, 0);
+		vb_strlcpy(f->want.override, v, sizeof(f->want.override));
+		vb_strlcpy(f->want.driver, v, sizeof(f->want.driver));
 		snprintf(f->why, sizeof(f->why), "selected by %s", c->conf.source);
 		return;
 	}
@@ -251,7 +256,10 @@ static void fill_fn(const struct ctx *c, struct unit *u, struct fn *f)
 	    conf_selects(c, fn0(u))) {
 		const char *mode = c->conf.hda[0] ? c->conf.hda : "vfio";
 		if (!strcmp(mode, "vfio") || !strcmp(mode, "none")) {
-			const char *t = !strcmp(mode, "vfio") ? "vfio-pci" : "none";
+			char v[VB_DRV_LEN] = "vfio-pci";
+			const char *t = !strcmp(mode, "vfio") ? v : "none";
+			if (!strcmp(mode, "vfio") && f->have_id)
+				vb_vfio_driver_for(&f->id, NULL, v, sizeof(v), NULL, 0);
 			vb_strlcpy(f->want.override, t, sizeof(f->want.override));
 			vb_strlcpy(f->want.driver, strcmp(t, "none") ? t : "", sizeof(f->want.driver));
 			snprintf(f->why, sizeof(f->why), "its GPU is selected by %s, hda=%s",

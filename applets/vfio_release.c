@@ -93,7 +93,7 @@ static int has_record(const char *addr)
 /* Held: on vfio-pci, waiting for it, parked by --hda=none, or recorded. */
 static int held(const struct vb_seldev *e)
 {
-	return vb_driver_is_vfio(e->d.driver) || !strcmp(e->d.override, "vfio-pci") ||
+	return vb_driver_is_vfio(e->d.driver) || vb_driver_is_vfio(e->d.override) ||
 	       !strcmp(e->d.override, VB_TARGET_NONE) || has_record(e->d.addr);
 }
 

@@ -829,6 +829,42 @@ int vb_rebind_touched(const struct vb_rebind *v, size_t n)
 	return 0;
 }
 
+/* Step 3 for v->target, a vfio driver: registered (loaded or built in), else
+ * modprobe it. vfio-pci is looked at once per context (c->module_ready). */
+static int load_driver(struct vb_rebind_ctx *c, struct vb_rebind *v)
+{
+	char p[VB_PATH_MAX], step[40];
+	int vfio_pci = !strcmp(v->target, VFIO_DRIVER), status = 0, r;
+
+	if (vfio_pci && c->module_ready)
+		return 0;
+	if (vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers/%s", v->target) == 0 &&
+	    vb_sysfs_exists(p)) {
+		c->module_ready |= vfio_pci;	/* registered: loaded or built in */
+		return 0;
+	}
+	snprintf(step, sizeof(step), "modprobe %s", v->target);
+	r = vb_kmod_load(c->act, v->target, &status);
+	if (r < 0 && dry(c)) {
+		/* No modprobe here: still show the step of the plan. */
+		char *argv[] = { "modprobe", v->target, NULL };
+		r = vb_act_run(c->act, argv);
+	}
+	if (r == -ENOENT)
+		return fail(c, v, step, r, "no modprobe found (looked in /sbin, /usr/sbin, "
+			    "/usr/bin, /bin and /proc/sys/kernel/modprobe)");
+	if (r == -ETIMEDOUT)
+		return fail(c, v, step, r, "modprobe did not finish within %ld.%03ld s (left "
+			    "running)", vb_sysfs_wait() / 1000, vb_sysfs_wait() % 1000);
+	if (r == -ENOPKG)
+		return fail(c, v, step, r, "modprobe exited with status %d and %s is not loaded",
+			    status, v->target);
+	if (r < 0)
+		return fail(c, v, step, r, "%s", strerror(-r));
+	c->module_ready |= vfio_pci;
+	return 0;
+}
+
 int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 {
 	char p[VB_PATH_MAX];
@@ -919,36 +955,20 @@ int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 		if (r < 0)
 			goto undo;
 	}
-	/* 3. vfio-pci loaded (modprobe by execve; built in counts as loaded).
-	 * Loading it binds every unbound device whose override names it. */
-	if (need_vfio && !c->module_ready &&
-	    vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers/" VFIO_DRIVER) == 0 &&
-	    vb_sysfs_exists(p))
-		c->module_ready = 1;	/* registered: loaded or built in */
-	if (need_vfio && !c->module_ready) {
-		int status = 0;
-		r = vb_kmod_load(c->act, VFIO_DRIVER, &status);
-		if (r < 0 && dry(c)) {
-			/* No modprobe here: still show the step of the plan. */
-			char *argv[] = { "modprobe", VFIO_DRIVER, NULL };
-			r = vb_act_run(c->act, argv);
-		}
-		if (r < 0) {
-			if (r == -ENOENT)
-				fail(c, &v[0], "modprobe vfio-pci", r, "no modprobe found (looked in "
-				     "/sbin, /usr/sbin, /usr/bin, /bin and /proc/sys/kernel/modprobe)");
-			else if (r == -ETIMEDOUT)
-				fail(c, &v[0], "modprobe vfio-pci", r, "modprobe did not finish within "
-				     "%ld.%03ld s (left running)", vb_sysfs_wait() / 1000,
-				     vb_sysfs_wait() % 1000);
-			else if (r == -ENOPKG)
-				fail(c, &v[0], "modprobe vfio-pci", r, "modprobe exited with status %d "
-				     "and vfio-pci is not loaded", status);
-			else
-				fail(c, &v[0], "modprobe vfio-pci", r, "%s", strerror(-r));
+	/* 3. The vfio drivers loaded (modprobe by execve; built in counts as
+	 * loaded): vfio-pci, or a variant driver (its module has the driver's
+	 * name). Loading one binds every unbound device whose override names it. */
+	for (i = 0; need_vfio && i < n; i++) {
+		size_t j;
+
+		if (!v[i].probe || !vb_driver_is_vfio(v[i].target))
+			continue;
+		for (j = 0; j < i && !(v[j].probe && !strcmp(v[j].target, v[i].target)); j++)
+			;
+		if (j < i)
+			continue;	/* loaded for an earlier device */
+		if ((r = load_driver(c, &v[i])) < 0)
 			goto undo;
-		}
-		c->module_ready = 1;
 	}
 	/* 4. drivers_probe: the override's driver takes it (or, with the
 	 * override cleared, the host driver). */

@@ -38,7 +38,9 @@
  *   directory, then attaches the driver to every unbound device it may drive
  *   (so loading vfio-pci claims the devices whose override names it, and
  *   loading nvidia does not take a device whose override is vfio-pci).
- *   The driver of module vfio_pci is "vfio-pci"; vfio_iommu_type1 and
+ *   The driver of module vfio_pci is "vfio-pci"; a variant driver (a module
+ *   with vfio_pci: lines in modules.alias) is a vfio driver like it, with
+ *   the same hard dependencies; vfio_iommu_type1 and
  *   iommufd are IOMMU backends (no driver); any other module's driver has
  *   the module's name. Loading vfio_pci loads vfio and vfio_pci_core but not
  *   the soft dependency vfio_iommu_type1, as busybox's modprobe does.
@@ -420,9 +422,36 @@ static int in_list(char (*l)[64], int n, const char *s)
 	return -1;
 }
 
+/* A vfio-pci variant driver: its module has "alias vfio_pci:..." lines in
+ * modules.alias (PCI_DRIVER_OVERRIDE_DEVICE_VFIO); the driver has the
+ * module's name. */
+static int is_variant(const char *d)
+{
+	char rel[128], p[PATH_MAX], line[1024];
+	FILE *f;
+	int found = 0;
+
+	snprintf(p, sizeof(p), "%s/proc/sys/kernel/osrelease", root);
+	if (readfile(p, rel, sizeof(rel)) < 0)
+		return 0;
+	chomp(rel);
+	snprintf(p, sizeof(p), "%s/lib/modules/%s/modules.alias", root, rel);
+	if (!(f = fopen(p, "r")))
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *m;
+		chomp(line);
+		if (strncmp(line, "alias vfio_pci:", 15) || !(m = strrchr(line, ' ')))
+			continue;
+		found = !strcmp(m + 1, d);
+	}
+	fclose(f);
+	return found;
+}
+
 static int is_vfio(const char *d)
 {
-	return !strncmp(d, "vfio", 4);
+	return !strncmp(d, "vfio", 4) || is_variant(d);
 }
 
 /* ---- watches ---- */
@@ -924,12 +953,12 @@ static int load_module(const char *name, char *err, size_t n)
 		logmsg("modprobe %s: loaded (IOMMU backend)", name);
 		return 0;
 	}
-	if (!strcmp(norm, "vfio_pci")) {
+	if (!strcmp(norm, "vfio_pci") || is_variant(norm)) {
 		/* Its hard dependencies only: vfio_iommu_type1 is a soft one,
 		 * which busybox's modprobe does not follow. */
 		mark_loaded("vfio");
 		mark_loaded("vfio_pci_core");
-		snprintf(drv, sizeof(drv), "vfio-pci");
+		snprintf(drv, sizeof(drv), "%s", strcmp(norm, "vfio_pci") ? norm : "vfio-pci");
 		snprintf(p, sizeof(p), "%s/dev/vfio", root);
 		mkdirs(p);
 		snprintf(p, sizeof(p), "%s/dev/vfio/vfio", root);

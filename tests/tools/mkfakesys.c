@@ -16,6 +16,9 @@
  *                               interrupt remapping; none: groups are not written
  *   module NAME STATE           STATE: loaded, builtin, available (modules.dep
  *                               of the kernel above, /sys/module/NAME)
+ *   alias PATTERN MODULE        a line "alias PATTERN MODULE" in modules.alias of
+ *                               the kernel above (a vfio-pci variant driver:
+ *                               alias vfio_pci:v000010DEd00002342sv*sd*bc*sc*i* M)
  *   driver NAME                 /sys/bus/pci/drivers/NAME (made by dev driver= too)
  *   file PATH TEXT...           a file with TEXT ("\n" and "\t" escapes) at ROOT/PATH
  *   dev ADDR KEY=VAL...         a PCI function; keys:
@@ -613,8 +616,8 @@ int main(int argc, char **argv)
 {
 	FILE *in;
 	char line[8192];
-	char *mods[256];
-	int nmods = 0, i;
+	char *mods[256], *aliases[256];
+	int nmods = 0, naliases = 0, i;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: mkfakesys DESC ROOT\n");
@@ -669,6 +672,13 @@ int main(int argc, char **argv)
 				die("too many modules");
 			mods[nmods] = malloc(strlen(rest) + strlen(st) + 2);
 			sprintf(mods[nmods++], "%s %s", rest, st);
+		} else if (!strcmp(kw, "alias")) {
+			if (!strchr(rest, ' ') && !strchr(rest, '\t'))
+				die("alias PATTERN MODULE");
+			if (naliases == 256)
+				die("too many aliases");
+			aliases[naliases] = malloc(strlen(rest) + 16);
+			sprintf(aliases[naliases++], "alias %s\n", rest);
 		} else if (!strcmp(kw, "driver")) {
 			make_driver(rest);
 		} else if (!strcmp(kw, "file")) {
@@ -692,6 +702,10 @@ int main(int argc, char **argv)
 		putfile(b, "proc/sys/kernel/osrelease");
 		putfile("", "lib/modules/%s/modules.dep", kernel);
 		putfile("", "lib/modules/%s/modules.builtin", kernel);
+	}
+	for (i = 0; i < naliases; i++) {
+		appendfile(aliases[i], "lib/modules/%s/modules.alias", kernel);
+		free(aliases[i]);
 	}
 	for (i = 0; i < nmods; i++) {
 		char *sp = strchr(mods[i], ' ');
