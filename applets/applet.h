@@ -5,6 +5,8 @@
 #ifndef VB_APPLET_H
 #define VB_APPLET_H
 
+#include <stddef.h>
+
 #include "base/msg.h"
 
 #define APPLET(id, name, summary) \
@@ -23,5 +25,9 @@ int vb_lock_rebind(long timeout_ms, const char *nothing);
 /* Say why vb_select_devices failed (r, the device it names in bad), ending
  * with the applet's `nothing` ("nothing claimed"). */
 void vb_select_err(int r, const char *bad, const char *nothing);
+/* How IOMMU group g opened as a VM opens it (VB_OPENED_* of lib/pci/rebind,
+ * iommu its type), in the words vfio-claim and recover print, into buf.
+ * Returns 0 when there is nothing to say for that state. */
+int vb_opened_words(int g, int opened, const char *iommu, char *buf, size_t n);
 
 #endif

@@ -7,6 +7,7 @@
 #include "base/util.h"
 #include "pci/holders.h"
 #include "pci/pcidev.h"
+#include "pci/vfio.h"
 
 struct nodes {
 	char prefix[8][64];	/* a /dev path matches if it starts with one */
@@ -82,7 +83,12 @@ static void device_nodes(const char *addr, const char *driver, struct nodes *s)
 		node_add(s, node, 1);
 		snprintf(node, sizeof(node), "/dev/vfio/noiommu-%d", g);
 		node_add(s, node, 1);
-		node_add(s, "/dev/vfio/devices/", 0);
+	}
+	if (vb_driver_is_vfio(driver)) {
+		char gn[64], cn[64];
+		/* The device's own cdev, not its neighbours' (lib/pci/vfio). */
+		if (vb_vfio_nodes(addr, gn, sizeof(gn), cn, sizeof(cn)) && cn[0])
+			node_add(s, cn, 1);
 	}
 }
 
