@@ -5,6 +5,8 @@
 #ifndef VB_APPLET_H
 #define VB_APPLET_H
 
+#include <stddef.h>
+
 #include "base/msg.h"
 #include "pci/select.h"
 
@@ -31,5 +33,9 @@ void vb_select_err(int r, const char *bad, const char *nothing);
  * Returns 1 when something is selected, else the exit code (0 or VB_EXIT_USAGE)
  * negated; s is freed unless 1 is returned. */
 int vb_select_load_act(struct vb_select *s, char *const *operands, int n, const char *verb);
+/* How IOMMU group g opened as a VM opens it (VB_OPENED_* of lib/pci/rebind,
+ * iommu its type), in the words vfio-claim and recover print, into buf.
+ * Returns 0 when there is nothing to say for that state. */
+int vb_opened_words(int g, int opened, const char *iommu, char *buf, size_t n);
 
 #endif

@@ -366,15 +366,20 @@ static void check_modules(struct doctor *d)
 	}
 }
 
-/* Which vfio interface the kernel offers (seen once vfio is loaded), and
- * what libvirt needs for the device cdev (FACTS.md: libvirt 12.2+). */
+/* Which vfio interface the kernel offers (lib/pci/vfio: the nodes once vfio
+ * is loaded, else the kernel's config), and what libvirt needs for the
+ * device cdev: libvirt's NEWS.rst, v12.2.0, "qemu: Add support to configure
+ * IOMMUFD backend for whole VM" (in addition to per-device, whose crash fix
+ * is in the same release), <driver iommufd='yes'/> on the hostdev; also
+ * FACTS.md. */
 static void check_interfaces(struct doctor *d)
 {
 	int f = vb_vfio_interfaces();
+	const char *from = f & VB_VFIO_IF_FROM_CONFIG ? " (from the kernel's config)" : "";
 	char what[VB_TEXT_LEN] = "";
 
 	if (!(f & (VB_VFIO_IF_GROUP | VB_VFIO_IF_CDEV)))
-		return;	/* vfio not loaded: nothing to tell from */
+		return;	/* vfio not loaded and no config: nothing to tell from */
 	if (f & VB_VFIO_IF_GROUP)
 		vb_appendf(what, sizeof(what), "groups (/dev/vfio/vfio, /dev/vfio/GROUP: every QEMU "
 			   "and libvirt)");
@@ -382,13 +387,14 @@ static void check_interfaces(struct doctor *d)
 		vb_appendf(what, sizeof(what), "%sdevice cdev (/dev/vfio/devices/vfioN%s: libvirt "
 			   "12.2 or later with <driver iommufd='yes'/> on the hostdev)",
 			   what[0] ? ", " : "", f & VB_VFIO_IF_IOMMUFD ? " with /dev/iommu" :
-			   ", but no /dev/iommu: load iommufd");
+			   (f & VB_VFIO_IF_FROM_CONFIG) ? "" : ", but no /dev/iommu: load iommufd");
 	if (f & VB_VFIO_IF_GROUP)
-		line(d, OK, NULL, "vfio interfaces: %s", what);
+		line(d, OK, NULL, "vfio interfaces%s: %s", from, what);
 	else
 		line(d, WARN, "use libvirt 12.2 or later with <driver iommufd='yes'/> on each "
 		     "hostdev (QEMU with iommufd), or a kernel with CONFIG_VFIO_GROUP=y",
-		     "vfio interfaces: no group interface (CONFIG_VFIO_GROUP=n), only %s", what);
+		     "vfio interfaces%s: no group interface (CONFIG_VFIO_GROUP=n), only %s", from,
+		     what);
 }
 
 static int selected(const struct doctor *d, const char *addr, const struct vb_pciids *id)

@@ -14,7 +14,10 @@
 #include <unistd.h>
 
 #include "applet.h"
+#include "pci/pcidev.h"
+#include "pci/rebind.h"
 #include "pci/record.h"
+#include "pci/vfio.h"
 #include "base/sysfs.h"
 #include "base/util.h"
 
@@ -54,6 +57,50 @@ static const char vfiobox_usage[] =
 void vb_print_usage(const char *usage)
 {
 	fputs(usage, stdout);
+}
+
+int vb_opened_words(int g, int opened, const char *iommu, char *buf, size_t n)
+{
+	char nodes[256] = "", name[32];
+	char **m;
+	size_t nm, i;
+	unsigned a, b;
+
+	buf[0] = 0;
+	switch (opened) {
+	case VB_OPENED_OK:
+		snprintf(buf, n, "IOMMU group %d: opened as QEMU opens it: viable, container set, "
+			 "IOMMU %s; closed again", g, iommu);
+		return 1;
+	case VB_OPENED_BUSY:
+		snprintf(buf, n, "IOMMU group %d: in use: /dev/vfio/%d is open already (a running "
+			 "VM?); not opened again", g, g);
+		return 1;
+	case VB_OPENED_UNCHECKED:
+		snprintf(buf, n, "IOMMU group %d: /dev/vfio/%d is not a character device (a fake "
+			 "tree): there, but the vfio ioctls were not tried", g, g);
+		return 1;
+	case VB_OPENED_CDEV:
+	case VB_OPENED_CDEV_UNCHECKED:
+		if (vb_pcidev_group_members(g, &m, &nm) == 0) {
+			for (i = 0; i < nm; i++)
+				if (vb_vfio_cdev(m[i], name, sizeof(name), &a, &b) == 0)
+					vb_appendf(nodes, sizeof(nodes), "%s/dev/vfio/devices/%s",
+						   nodes[0] ? ", " : "", name);
+			vb_sysfs_list_free(m, nm);
+		}
+		if (opened == VB_OPENED_CDEV)
+			snprintf(buf, n, "IOMMU group %d: no group interface (/dev/vfio/vfio): "
+				 "verified through the device cdev: viable, %s opened, /dev/iommu "
+				 "gave an IO address space; closed again, not bound (a bind opens "
+				 "the device; a VM does that)", g, nodes);
+		else
+			snprintf(buf, n, "IOMMU group %d: no group interface (/dev/vfio/vfio): "
+				 "%s and /dev/iommu are not character devices (a fake tree): "
+				 "there, but not opened", g, nodes);
+		return 1;
+	}
+	return 0;
 }
 
 int vb_lock_rebind(long timeout_ms, const char *nothing)

@@ -437,6 +437,7 @@ static int bind_fn(const struct ctx *c, struct fn *f, const struct vb_rebind_kee
 	const char *want = vb_rebind_keep_driver(to);
 	struct vb_rebind_ctx *rc = c->rb;
 	struct vb_rebind v;
+	char words[VB_TEXT_LEN];
 	int r, tries;
 
 	if (c->act.dry_run) {
@@ -481,14 +482,8 @@ static int bind_fn(const struct ctx *c, struct fn *f, const struct vb_rebind_kee
 	f->bound_ok = 1;
 	vb_strlcpy(f->final, v.driver, sizeof(f->final));
 	step(c, "%s: on %s (verified)", f->addr, drv(v.driver));
-	if (v.opened == VB_OPENED_OK)
-		step(c, "IOMMU group %d: opened as QEMU opens it: viable, container set, IOMMU %s; "
-		     "closed again", v.group, v.iommu);
-	else if (v.opened == VB_OPENED_BUSY)
-		step(c, "IOMMU group %d: in use: /dev/vfio/%d is open already", v.group, v.group);
-	else if (v.opened == VB_OPENED_UNCHECKED)
-		step(c, "IOMMU group %d: /dev/vfio/%d is not a character device (a fake tree): there, "
-		     "but the vfio ioctls were not tried", v.group, v.group);
+	if (vb_opened_words(v.group, v.opened, v.iommu, words, sizeof(words)))
+		step(c, "%s", words);
 	/* Claimed for a VM again: the record vfio-claim writes, so that
 	 * vfio-release and the next recover know its host driver. */
 	if (to->override[0] && (vb_driver_is_vfio(to->override) ||

@@ -408,23 +408,23 @@ static void record(const struct vb_act *a, const struct item *x, const char *hda
 			x->rb.addr, strerror(-r));
 }
 
+/* The kernel has no group interface, as far as can be told before vfio is
+ * loaded (lib/pci/vfio: the nodes, else the kernel's config): the claim is
+ * verified through the device cdevs. */
+static int cdev_only(void)
+{
+	int f = vb_vfio_interfaces();
+
+	return (f & VB_VFIO_IF_CDEV) && !(f & VB_VFIO_IF_GROUP);
+}
+
 /* How the group opened as a VM opens it (lib/pci/rebind: vb_rebind_group_open). */
 static void report_open(int group, int opened, const char *iommu)
 {
-	switch (opened) {
-	case VB_OPENED_OK:
-		result("IOMMU group %d: opened as QEMU opens it: viable, container set, IOMMU %s; "
-		       "closed again", group, iommu);
-		break;
-	case VB_OPENED_BUSY:
-		result("IOMMU group %d: in use: /dev/vfio/%d is open already (a running VM?); not "
-		       "opened again", group, group);
-		break;
-	case VB_OPENED_UNCHECKED:
-		result("IOMMU group %d: /dev/vfio/%d is not a character device (a fake tree): "
-		       "there, but the vfio ioctls were not tried", group, group);
-		break;
-	}
+	char words[VB_TEXT_LEN];
+
+	if (vb_opened_words(group, opened, iommu, words, sizeof(words)))
+		result("%s", words);
 }
 
 /* Run one IOMMU group's items (those with work) as a transaction. */
@@ -453,8 +453,10 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 	if (r == 0) {
 		if (ctx->act->dry_run) {
 			vb_act_note(ctx->act, "then: verify the driver links%s, record in /run/vfiobox/",
-				    group >= 0 ? " and /dev/vfio/GROUP, open the group as QEMU "
-				    "does (up to VFIO_SET_IOMMU) and close it" : "");
+				    group < 0 ? "" : cdev_only() ? " and each /dev/vfio/devices/vfioN "
+				    "(no group interface), open the cdevs (no bind) and /dev/iommu "
+				    "(an IO address space) and close them" : " and /dev/vfio/GROUP, open "
+				    "the group as QEMU does (up to VFIO_SET_IOMMU) and close it");
 		} else {
 			for (i = 0; i < n; i++) {
 				record(ctx->act, &it[i], hda);
@@ -511,7 +513,9 @@ static int already_open(struct vb_rebind_ctx *ctx, struct item *it, size_t n)
 			continue;
 		}
 		if (ctx->act->dry_run) {
-			vb_act_note(ctx->act, "then: open IOMMU group %d as QEMU does and close it", g);
+			vb_act_note(ctx->act, cdev_only() ? "then: open the device cdevs of IOMMU "
+				    "group %d (no bind) and /dev/iommu and close them" : "then: open IOMMU "
+				    "group %d as QEMU does and close it", g);
 			continue;
 		}
 		if (vb_iommu_group_viable(g, why, sizeof(why)) == 0)
@@ -649,11 +653,10 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 		}
 		else {
 			struct vb_rebind *v = &it[i].rb;
-			char p[VB_PATH_MAX];
 			if (v->group >= 0 || (v->group = vb_pcidev_group(v->addr)) >= 0) {
-				snprintf(v->node, sizeof(v->node), "/dev/vfio/%d", v->group);
-				if (vb_sysfs_path(p, sizeof(p), "%s", v->node) < 0 || !vb_sysfs_exists(p))
-					v->node[0] = 0;
+				char gn[sizeof(v->node)], cn[sizeof(v->node)];
+				vb_vfio_nodes(v->addr, gn, sizeof(gn), cn, sizeof(cn));
+				vb_strlcpy(v->node, gn[0] ? gn : cn, sizeof(v->node));
 			}
 			report_done(&it[i], 1);
 		}

@@ -32,7 +32,7 @@ check-extra: e2e-selftest
 # release, recover, the QEMU-style open after each, the vfio interfaces
 # against the kernel's config. Logs in $(BUILD)/e2e-k2/logs.
 E2E_K2_SUITE ?= bookworm-backports
-E2E_K2       ?= claim-before-driver claim-bound-release pciops-recover
+E2E_K2       ?= claim-before-driver claim-bound-release pciops-recover vfio-interfaces
 e2e-k2: vfiobox $(E2E_VFIO_OPEN) | need-e2e
 	@E2E_SUITE=$(E2E_K2_SUITE) E2E_OUT=$(BUILD)/e2e-k2 E2E="$(E2E_K2)" tests/e2e/run.sh ./vfiobox
 

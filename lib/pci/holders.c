@@ -9,6 +9,7 @@
 #include "base/util.h"
 #include "pci/holders.h"
 #include "pci/pcidev.h"
+#include "pci/vfio.h"
 
 struct nodes {
 	char prefix[16][64];	/* a /dev path matches if it starts with one */
@@ -85,18 +86,11 @@ static void device_nodes(const char *addr, const char *driver, struct nodes *s)
 		snprintf(node, sizeof(node), "/dev/vfio/noiommu-%d", g);
 		node_add(s, node, 1);
 	}
-	/* the device's own cdev (CONFIG_VFIO_DEVICE_CDEV: vfio-dev/vfioN has a
-	 * dev number), not every device's */
-	if (vb_driver_is_vfio(driver) && vb_pcidev_path(p, sizeof(p), addr, "vfio-dev") == 0 &&
-	    vb_sysfs_list(p, &names, &n) == 0) {
-		char a[VB_PATH_MAX];
-
-		for (i = 0; i < n; i++)
-			if (vb_fmt(a, sizeof(a), "%s/%s/dev", p, names[i]) == 0 && vb_sysfs_exists(a)) {
-				snprintf(node, sizeof(node), "/dev/vfio/devices/%s", names[i]);
-				node_add(s, node, 1);
-			}
-		vb_sysfs_list_free(names, n);
+	if (vb_driver_is_vfio(driver)) {
+		char gn[64], cn[64];
+		/* The device's own cdev, not its neighbours' (lib/pci/vfio). */
+		if (vb_vfio_nodes(addr, gn, sizeof(gn), cn, sizeof(cn)) && cn[0])
+			node_add(s, cn, 1);
 	}
 }
 

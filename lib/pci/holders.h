@@ -1,7 +1,7 @@
 /* holders: who keeps a driver busy with a device, as far as /proc shows:
  * processes with one of its device nodes open (/dev/nvidia* for nvidia, the
  * device's /dev/dri and /dev/snd nodes, its framebuffer /dev/fbN, /dev/vfio/GROUP
- * for vfio drivers),
+ * and its cdev /dev/vfio/devices/vfioN for vfio drivers),
  * and the module's use count. The check every applet runs before its first
  * write that takes a device off its driver (vfio-claim, vfio-release, recover).
  *

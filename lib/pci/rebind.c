@@ -388,8 +388,6 @@ static int unbind_failed(struct vb_rebind_ctx *c, struct vb_rebind *v, int r)
  * set, the last look: VB_TARGET_BACK then accepts "no driver". */
 static int check(struct vb_rebind *v, int final)
 {
-	char p[VB_PATH_MAX];
-
 	/* A driver link says the device is there; without one, look. */
 	if (vb_pcidev_driver(v->addr, v->driver, sizeof(v->driver)) < 0)
 		v->driver[0] = 0;
@@ -414,14 +412,14 @@ static int check(struct vb_rebind *v, int final)
 		return 1;
 	if (v->group < 0)
 		return 0;
-	snprintf(v->node, sizeof(v->node), "/dev/vfio/%d", v->group);
-	if (vb_sysfs_path(p, sizeof(p), "%s", v->node) == 0 && vb_sysfs_exists(p))
-		return 1;
-	snprintf(v->node, sizeof(v->node), "/dev/vfio/noiommu-%d", v->group);
-	if (vb_sysfs_path(p, sizeof(p), "%s", v->node) == 0 && vb_sysfs_exists(p))
-		return 1;
-	v->node[0] = 0;
-	return 0;
+	/* The group's node, else (a kernel without the group interface) the
+	 * device's cdev: a VM opens one of them (lib/pci/vfio). */
+	{
+		char gn[sizeof(v->node)], cn[sizeof(v->node)];
+		vb_vfio_nodes(v->addr, gn, sizeof(gn), cn, sizeof(cn));
+		vb_strlcpy(v->node, gn[0] ? gn : cn, sizeof(v->node));
+	}
+	return v->node[0] != 0;
 }
 
 static int verify_failed(struct vb_rebind_ctx *c, struct vb_rebind *v)
@@ -742,6 +740,87 @@ static void open_reason(const struct vb_vfio_open *o, int g, char *buf, size_t n
 	snprintf(buf, n, "%s", e);
 }
 
+/* A step of the cdev verification failed, in words. */
+static void cdev_reason(const struct vb_vfio_open *o, char *buf, size_t n)
+{
+	const char *e = strerror(-o->err);
+
+	switch (o->step) {
+	case VB_VFIO_STEP_CDEV:
+		snprintf(buf, n, "%s has no vfio-dev/vfioN/dev and there is no /dev/vfio/vfio: "
+			 "the kernel offers neither the group interface nor the device cdev for it",
+			 o->dev);
+		return;
+	case VB_VFIO_STEP_CDEV_OPEN:
+		if (o->err == -ENOENT)
+			snprintf(buf, n, "%s is missing (no devtmpfs on /dev?)", o->node);
+		else if (o->err == -ENOTTY)
+			snprintf(buf, n, "%s is not a character device", o->node);
+		else if (o->err == -ENXIO)
+			snprintf(buf, n, "%s is not the device's node: vfio-dev says %u:%u (a stale "
+				 "node)", o->node, o->want_maj, o->want_min);
+		else if (o->err == -ENODEV)
+			snprintf(buf, n, "%s: the kernel says the device is not registered with vfio",
+				 o->node);
+		else
+			snprintf(buf, n, "%s: %s", o->node, e);
+		return;
+	case VB_VFIO_STEP_IOMMUFD:
+		if (o->err == -ENOENT)
+			snprintf(buf, n, "/dev/iommu is missing: iommufd (which a VM binds the cdev "
+				 "to) is not loaded");
+		else if (o->err == -ENOTTY)
+			snprintf(buf, n, "/dev/iommu is not a character device");
+		else
+			snprintf(buf, n, "/dev/iommu: %s", e);
+		return;
+	}
+	snprintf(buf, n, "%s", e);
+}
+
+/* The group through the device cdevs of its vfio members (vb_rebind_group_open). */
+static int cdev_verify(struct vb_rebind_ctx *c, struct vb_rebind *who, int g, int *opened,
+		       char *iommu, size_t iommu_n)
+{
+	struct vb_vfio_open o;
+	char why[VB_TEXT_LEN - 200], step[48];
+	char **m;
+	size_t nm, i;
+	int r, checked = 1;
+
+	if ((r = vb_iommu_group_viable(g, why, sizeof(why))) == 0)
+		return fail(c, who, vb_vfio_step_name(VB_VFIO_STEP_VIABLE), -EPERM, "IOMMU group %d "
+			    "is not viable: %s keeps it (every member must be on a vfio driver or "
+			    "no driver; the kernel refuses a VM's bind of the cdev then)", g, why);
+	if (r < 0 || (r = vb_pcidev_group_members(g, &m, &nm)) < 0)
+		return fail(c, who, "iommu_group", r, "IOMMU group %d: its members are unreadable: "
+			    "%s", g, strerror(-r));
+	for (i = 0, r = 0; i < nm && r == 0; i++) {
+		char drv[VB_DRV_LEN];
+
+		if (vb_pcidev_driver(m[i], drv, sizeof(drv)) < 0 || !vb_driver_is_vfio(drv))
+			continue;
+		if ((r = vb_vfio_cdev_open(m[i], &o)) < 0) {
+			struct vb_rebind at = *who;
+			vb_strlcpy(at.addr, o.dev[0] ? o.dev : m[i], sizeof(at.addr));
+			snprintf(step, sizeof(step), "%s", o.step == VB_VFIO_STEP_CDEV_OPEN ?
+				 "open /dev/vfio/devices/vfioN" : vb_vfio_step_name(o.step));
+			if (o.step == VB_VFIO_STEP_CDEV_OPEN && o.node[0])
+				snprintf(step, sizeof(step), "open %.40s", o.node);
+			cdev_reason(&o, why, sizeof(why));
+			fail(c, &at, step, r, "IOMMU group %d, verified through the device cdev "
+			     "(no group interface): %s", g, why);
+		}
+		checked &= o.checked;
+	}
+	vb_sysfs_list_free(m, nm);
+	if (r < 0)
+		return r;
+	*opened = checked ? VB_OPENED_CDEV : VB_OPENED_CDEV_UNCHECKED;
+	vb_strlcpy(iommu, "iommufd", iommu_n);
+	return 0;
+}
+
 int vb_rebind_group_open(struct vb_rebind_ctx *c, int g, const char *addr, int *opened,
 			 char *iommu, size_t iommu_n)
 {
@@ -755,6 +834,12 @@ int vb_rebind_group_open(struct vb_rebind_ctx *c, int g, const char *addr, int *
 		iommu[0] = 0;
 	memset(&who, 0, sizeof(who));
 	vb_strlcpy(who.addr, addr, sizeof(who.addr));
+	if (!vb_vfio_has_groups()) {
+		char name[32];
+		unsigned a, b;
+		if (vb_vfio_cdev(addr, name, sizeof(name), &a, &b) == 0)
+			return cdev_verify(c, &who, g, opened, iommu, iommu_n);
+	}
 	r = vb_vfio_group_open(g, &o);
 	if (r == -EBUSY && o.step == VB_VFIO_STEP_GROUP) {
 		*opened = VB_OPENED_BUSY;
