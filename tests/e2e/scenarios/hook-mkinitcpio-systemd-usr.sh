@@ -7,3 +7,6 @@
 # e2e-timeout: 150
 . /e2e/hookcheck.sh
 hook_checks "Starting vfiobox-claim.service" "vfiobox-claim.service: Deactivated successfully|vfiobox-claim.service: Main process exited|Finished vfiobox-claim.service"
+check_match "the unit runs /usr/bin/vfiobox (PREFIX=/usr)" '^ExecStart=/usr/bin/vfiobox vfio-claim$' \
+	"$(grep '^ExecStart=' /usr/lib/systemd/system/vfiobox-claim.service)"
+check "nothing in /usr/local/bin" test ! -e /usr/local/bin/vfiobox

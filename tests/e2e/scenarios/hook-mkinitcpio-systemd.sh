@@ -9,3 +9,7 @@
 # e2e-timeout: 150
 . /e2e/hookcheck.sh
 hook_checks "Starting vfiobox-claim.service" "vfiobox-claim.service: Deactivated successfully|vfiobox-claim.service: Main process exited|Finished vfiobox-claim.service"
+# The unit add_systemd_unit found runs PREFIX/bin/vfiobox, which it added.
+check_match "the unit runs /usr/local/bin/vfiobox (the default PREFIX)" '^ExecStart=/usr/local/bin/vfiobox vfio-claim$' \
+	"$(grep '^ExecStart=' /usr/lib/systemd/system/vfiobox-claim.service)"
+check "/usr/local/bin/vfiobox is in the image" test -x /usr/local/bin/vfiobox
