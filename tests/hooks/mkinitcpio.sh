@@ -53,6 +53,20 @@ fi
 MKROOT_SUITE=trixie
 MKROOT_PKGS="systemd udev kmod busybox mawk libarchive-tools"
 
+# The files v41's systemd hook adds that the root's systemd 257 has not
+# (systemd 258's): mkinitcpio counts an error for each and exits 1, and prints
+# only the first (add_systemd_unit and add_udev_rule fail without a word).
+MKROOT_MISSING='/usr/lib/systemd/systemd-validatefs
+/usr/lib/systemd/system/systemd-validatefs@.service
+/usr/lib/udev/rules.d/90-image-dissect.rules
+/usr/lib/systemd/system/breakpoint-pre-udev.service'
+
+# mkinitcpio_errors LOG: the ERROR lines of mkinitcpio's LOG but the one
+# MKROOT_MISSING accounts for.
+mkinitcpio_errors() {
+	grep '^==> ERROR' "$1" | grep -Fvx "==> ERROR: file not found: '/usr/lib/systemd/systemd-validatefs'"
+}
+
 # mkinitcpio_sdroot: prints the root's directory, making it first if needed
 # (its log in the cache, next to it). Several callers at once wait for one.
 mkinitcpio_sdroot() {
