@@ -132,12 +132,20 @@ static void line(struct doctor *d, int level, const char *fix, const char *fmt, 
 	if (d->quiet && level == OK)
 		return;
 	if (d->json) {
-		char text[2048];
+		char *text;
+		int len;
 
 		va_start(ap, fmt);
-		vsnprintf(text, sizeof(text), fmt, ap);
+		len = vsnprintf(NULL, 0, fmt, ap);
+		va_end(ap);
+		text = vb_xmalloc(len > 0 ? (size_t)len + 1 : 1);
+		text[0] = 0;
+		va_start(ap, fmt);
+		if (len > 0)
+			vsnprintf(text, (size_t)len + 1, fmt, ap);
 		va_end(ap);
 		json_check(d, level, text, fix);
+		free(text);
 		return;
 	}
 	printf("%s  ", tag[level]);
@@ -782,7 +790,7 @@ static void check_selectors(struct doctor *d)
 
 static void check_cmdline(struct doctor *d)
 {
-	char v[1024];
+	char v[1024], *long_v;
 
 	if (vb_cmdline_has(d->cmdline, "pcie_acs_override"))
 		line(d, WARN, NULL, "cmdline: pcie_acs_override is set: IOMMU groups are split "
@@ -791,18 +799,20 @@ static void check_cmdline(struct doctor *d)
 	    (v[0] == '1' || v[0] == 'Y' || v[0] == 'y'))
 		line(d, WARN, NULL, "cmdline: vfio no-IOMMU mode is on: no DMA isolation, the "
 		     "kernel is tainted");
-	if (vb_cmdline_get(d->cmdline, "vfio-pci.ids", v, sizeof(v)) > 0 ||
-	    vb_cmdline_get(d->cmdline, "vfio_pci.ids", v, sizeof(v)) > 0)
+	if ((long_v = vb_cmdline_dup(d->cmdline, "vfio-pci.ids")) ||
+	    (long_v = vb_cmdline_dup(d->cmdline, "vfio_pci.ids")))
 		line(d, OK, NULL, "cmdline: vfio-pci.ids=%s also set: vfio-pci binds those ids "
-		     "when it loads", v);
+		     "when it loads", long_v);
+	free(long_v);
 	if (cmdline_opt(d, "amd_iommu", "on"))
 		line(d, OK, NULL, "cmdline: amd_iommu=on is not a kernel option (the kernel "
 		     "ignores it): AMD-Vi is on whenever the firmware enables it");
 	if (cmdline_opt(d, "iommu", "pt"))
 		line(d, OK, NULL, "cmdline: iommu=pt (host devices bypass translation; "
 		     "passthrough unaffected)");
-	if (vb_cmdline_get(d->cmdline, "modprobe.blacklist", v, sizeof(v)) > 0)
-		line(d, OK, NULL, "cmdline: modprobe.blacklist=%s", v);
+	if ((long_v = vb_cmdline_dup(d->cmdline, "modprobe.blacklist")))
+		line(d, OK, NULL, "cmdline: modprobe.blacklist=%s", long_v);
+	free(long_v);
 }
 
 int doctor_main(int argc, char **argv)

@@ -555,19 +555,6 @@ static int undo(struct ctx *c, struct unit *u, struct vb_power_save *bridge_pw)
 	return rc;
 }
 
-static void join(char **v, size_t n, char *buf, size_t len)
-{
-	size_t i, used = 0;
-
-	buf[0] = 0;
-	for (i = 0; i < n; i++) {
-		int w = snprintf(buf + used, len - used, "%s%s", i ? " " : "", v[i]);
-		if (w < 0 || (size_t)w >= len - used)
-			break;
-		used += (size_t)w;
-	}
-}
-
 static int in_unit(const struct unit *u, const char *addr)
 {
 	size_t i;
@@ -602,7 +589,7 @@ static int check_others(const struct ctx *c, const struct unit *u)
 			used += (size_t)w;
 	}
 	vb_sysfs_list_free(below, nb);
-	join(others, no, list, sizeof(list));
+	vb_join_words(others, no, list, sizeof(list));
 	vb_sysfs_list_free(others, no);
 	if (c->cycle && list[0]) {
 		vb_err("%s: --power-cycle: %s below %s keep%s it powered; the bridge can power "

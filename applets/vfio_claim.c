@@ -631,7 +631,6 @@ int vfio_claim_main(int argc, char **argv)
 	};
 	struct claim_opts o = { 0, 0, 0, 0, NULL, 10000 };
 	struct vb_select sel;
-	char err[VB_TEXT_LEN];
 	int c, r, rc;
 
 	opterr = 0;
@@ -679,25 +678,9 @@ int vfio_claim_main(int argc, char **argv)
 		return VB_EXIT_OK;
 	}
 	vb_sysfs_set_wait(o.timeout_ms);
-	r = vb_select_load(&sel, argv + optind, argc - optind, err, sizeof(err));
-	if (r < 0) {
-		vb_select_free(&sel);
-		if (optind < argc)
-			return vb_usage_err("%s", err);
-		vb_err("%s; nothing claimed", err);
-		return VB_EXIT_USAGE;
-	}
-	if (r == 0) {
-		vb_info("nothing selected: no ids= or addresses given, none on the kernel command "
-			"line (vfiobox.ids=, vfiobox.claim=), none in /etc/vfiobox.conf");
-		vb_select_free(&sel);
-		return VB_EXIT_OK;
-	}
-	if (strcmp(sel.source, "the arguments")) {
-		char what[VB_TEXT_LEN];
-		vb_select_describe(&sel, what, sizeof(what));
-		vb_info("from %s: %s", sel.source, what);
-	}
+	r = vb_select_load_act(&sel, argv + optind, argc - optind, "claimed");
+	if (r <= 0)
+		return -r;
 	rc = claim(&o, &sel);
 	vb_select_free(&sel);
 	return rc;

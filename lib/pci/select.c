@@ -6,6 +6,7 @@
 
 #include "base/blob.h"
 #include "base/conf.h"
+#include "base/msg.h"
 #include "base/sysfs.h"
 #include "base/util.h"
 #include "pci/ids.h"
@@ -411,4 +412,31 @@ void vb_select_describe(const struct vb_select *s, char *buf, size_t n)
 	}
 	if (s->hda[0])
 		vb_appendf(buf, n, "%shda=%s", buf[0] ? " " : "", s->hda);
+}
+
+int vb_select_load_act(struct vb_select *s, char *const *operands, int n, const char *verb)
+{
+	char err[VB_TEXT_LEN];
+	int r = vb_select_load(s, operands, n, err, sizeof(err));
+
+	if (r < 0) {
+		vb_select_free(s);
+		if (n > 0)
+			return -vb_usage_err("%s", err);
+		vb_err("%s; nothing %s", err, verb);
+		return -VB_EXIT_USAGE;
+	}
+	if (r == 0) {
+		vb_info("nothing selected: no ids= or addresses given, none on the kernel command "
+			"line (vfiobox.ids=, vfiobox.claim=), none in /etc/vfiobox.conf");
+		vb_select_free(s);
+		return -VB_EXIT_OK;
+	}
+	if (strcmp(s->source, "the arguments")) {
+		char what[VB_TEXT_LEN];
+
+		vb_select_describe(s, what, sizeof(what));
+		vb_info("from %s: %s", s->source, what);
+	}
+	return 1;
 }

@@ -51,6 +51,13 @@ int vb_select_hda_ok(const char *mode);
  * vb_select_free() whatever the result. */
 int vb_select_load(struct vb_select *s, char *const *operands, int n, char *err, size_t errlen);
 void vb_select_free(struct vb_select *s);
+/* vb_select_load for an applet that acts on the selection (vfio-claim,
+ * vfio-release), saying what it found: a bad operand is a usage error, a bad
+ * command line or conf ends "; nothing VERB" (e.g. "claimed"), nothing selected
+ * says where it looked, and a selection from the command line or conf is named.
+ * Returns 1 when something is selected, else the exit code (0 or VB_EXIT_USAGE)
+ * negated; s is freed unless 1 is returned. */
+int vb_select_load_act(struct vb_select *s, char *const *operands, int n, const char *verb);
 /* 1 if the device ids match the selectors' ids= list. */
 int vb_select_match_ids(const struct vb_select *s, const struct vb_pciids *id);
 /* 1 if addr is one of the selected addresses. */
