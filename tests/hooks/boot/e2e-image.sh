@@ -26,10 +26,18 @@
 #   mkinitcpio-plain  MODULES=(vfio_pci vfio vfio_iommu_type1 DRIVERS...),
 #                     HOOKS=(base e2emisorder modconf udev e2erun), the file
 #                     as /etc/modprobe.d/vfio.conf (modconf copies it)
+#   mkinitcpio-systemd  the real mkinitcpio v41, a systemd image built in a
+#                     Debian 13 root (MKROOT, tests/hooks/mkinitcpio.sh: v41's
+#                     systemd hook wants a newer systemd than Debian 12's),
+#                     HOOKS=(base systemd vfiobox e2esdrun): vfiobox-claim.service
+#                     before systemd-udevd, the coldplug trigger and
+#                     systemd-modules-load (MODULES, the drivers); e2esdrun adds
+#                     the boot test's unit (dracut-test/vfiobox-e2e.service)
 # FLAVOUR-nobin: the same image with vfiobox removed after the build (unpacked,
 # the binary deleted, packed again uncompressed): the negative control.
 # vfiobox is installed with the default PREFIX (/usr/local), as a user who
-# runs `make install` without arguments has it.
+# runs `make install` without arguments has it; HOOK_PREFIX=DIR installs with
+# PREFIX=DIR instead (PREFIX=/usr: the packages).
 # Each image carries the host drivers of the e2e guest's devices (bochs,
 # snd_hda_intel, e1000e) and a test-only step that runs /e2e/run once coldplug
 # and module loading are done. Appended to it, uncompressed: /e2e/run,
@@ -51,7 +59,7 @@ WORK=$E2E_TMP/hookimg
 rm -rf "$WORK"
 mkdir -p "$WORK"
 STAGE=$WORK/stage
-${MAKE:-make} -s -C "$top" install install-hooks DESTDIR="$STAGE" >"$WORK/install.log" 2>&1 ||
+${MAKE:-make} -s -C "$top" install install-hooks ${HOOK_PREFIX:+PREFIX="$HOOK_PREFIX"} DESTDIR="$STAGE" >"$WORK/install.log" 2>&1 ||
 	{ cat "$WORK/install.log"; exit 1; }
 # The generators want the kernel's config too (the e2e cache drops /boot):
 # the same package through tests/hooks/kernel.sh.
@@ -105,6 +113,18 @@ mkinitcpio)
 	mkinitcpio_image "$WORK/img" "$STAGE" "$hooks" "$drivers" "$here/mkinitcpio" ||
 		{ cat "$WORK/img.log"; exit 1; }
 	;;
+mkinitcpio-systemd)
+	TOP=$top
+	. "$top/tests/hooks/mkinitcpio.sh"
+	MKROOT=$(mkinitcpio_sdroot) || exit 1
+	cp -r "$here/mkinitcpio" "$WORK/mkhooks"
+	cp "$here/dracut-test/vfiobox-e2e.service" "$WORK/mkhooks/"
+	# Exit 1 for systemd 258's files that Debian 13's 257 has not
+	# (MKROOT_MISSING; mkinitcpio.test checks them); no other ERROR.
+	rc=0
+	MKROOT=$MKROOT mkinitcpio_image "$WORK/img" "$STAGE" "base systemd vfiobox e2esdrun" "$drivers" "$WORK/mkhooks" || rc=$?
+	[ $rc -le 1 ] && ! mkinitcpio_errors "$WORK/img.log" >/dev/null || { cat "$WORK/img.log"; exit 1; }
+	;;
 *)
 	echo "e2e-image.sh: unknown flavour '$flavour'" >&2
 	exit 2
@@ -121,7 +141,7 @@ if [ -n "$nobin" ]; then
 		if [ -d "$u.x/main" ]; then cp -a "$u.x/early/." "$u/" && cp -a "$u.x/main/." "$u/"
 		else cp -a "$u.x/." "$u/"; fi
 		;;
-	mkinitcpio) (cd "$u" && MKINITCPIO_LIBRARY=$MK "$MK/lsinitcpio" -x "$WORK/img") ;;
+	mkinitcpio*) (cd "$u" && MKINITCPIO_LIBRARY=$MK "$MK/lsinitcpio" -x "$WORK/img") ;;
 	esac
 	[ -x "$u/usr/bin/vfiobox" ] || { echo "e2e-image.sh: no usr/bin/vfiobox in the unpacked $flavour image"; exit 1; }
 	rm -f "$u/usr/bin/vfiobox" "$u/usr/local/bin/vfiobox"
