@@ -91,6 +91,7 @@ struct item {
 	char drv[VB_DRV_LEN];
 	struct vb_rebind rb;
 	int work;		/* 1: writes needed, 0: already there */
+	struct vb_fb_rel fb;	/* its firmware framebuffer (lib/pci/fb) */
 };
 
 /* A result line: stdout, or in early boot stderr and /dev/kmsg. */
@@ -173,32 +174,168 @@ static int refusals(struct item *it, size_t n, const struct claim_opts *o)
 
 /* Firmware framebuffers in the BARs of the devices going to vfio-pci
  * (lib/pci/fb): vfio-pci removes them only for VGA-class devices; for any
- * other (a 3D controller) the BAR cannot be reserved when a VM maps it. */
-static void fb_check(const struct item *it, size_t n, const struct vb_act *a)
+ * other (a 3D controller) and for the boot GPU taken with --force, the
+ * framebuffer's platform device (and the vtconsoles on fbcon) is released
+ * before the claim (run_group). Where no unbind can free the range, the
+ * kernel parameter that does is said, and the claim goes on (vfio-pci
+ * reserves the BAR only when a VM maps it). Run after plan_all. */
+static void fb_check(struct item *it, size_t n, const struct vb_act *a)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		const struct vb_pcidev *d = &it[i].dev->d;
-		struct vb_fb fb[4];
-		int k, m;
+		struct vb_fb_rel *f = &it[i].fb;
+		int k;
 
-		if (!strcmp(it[i].target, VB_TARGET_NONE) || (d->id.class >> 16) != 0x03)
+		if (!strcmp(it[i].target, VB_TARGET_NONE) || vb_fb_plan(f, d->addr, d->id.class,
+									 d->boot_vga) < 0) {
+			f->mode = VB_FB_NONE;
 			continue;
-		m = vb_fb_find(d->addr, fb, 4);
-		for (k = 0; k < m; k++) {
-			if (vb_fb_vfio_removes(d->id.class))
+		}
+		if (f->mode == VB_FB_RELEASE && !it[i].work) {
+			vb_warn("%s: %s is bound to %s over this device's BAR %d although the device "
+				"is on %s already: vfio-claim releases it only when it moves the "
+				"device (vfio-release, then vfio-claim), or boot with %s", d->addr,
+				f->pdev, f->driver, f->fb[0].bar, it[i].target,
+				vb_fb_param(f->fb[0].name));
+			f->mode = VB_FB_NONE;
+			continue;
+		}
+		for (k = 0; k < f->nfb; k++) {
+			const struct vb_fb *b = &f->fb[k];
+			char why[200] = "";
+
+			if (f->mode == VB_FB_VFIO) {
 				vb_act_note(a, "%s: %s (%#llx-%#llx) is in BAR %d: vfio-pci removes it "
-					    "when it takes the device (VGA class)", d->addr, fb[k].name,
-					    fb[k].start, fb[k].end, fb[k].bar);
+					    "when it takes the device (VGA class)", d->addr, b->name,
+					    b->start, b->end, b->bar);
+				continue;
+			}
+			if (f->mode == VB_FB_RELEASE) {
+				vb_act_note(a, "%s: %s (%#llx-%#llx) is in BAR %d of this %s%s: released "
+					    "first (vfio-release puts it back)", d->addr, b->name,
+					    b->start, b->end, b->bar, vb_class_name(d->id.class),
+					    d->boot_vga == 1 ? ", the boot GPU" : ", which vfio-pci does "
+					    "not free");
+				continue;
+			}
+			if (f->mode == VB_FB_STAYS && k != f->stays)
+				continue;	/* inside the BOOTFB range, said with it */
+			if (f->mode == VB_FB_STAYS)
+				snprintf(why, sizeof(why), " (BOOTFB is sysfb's own range, which goes only "
+					 "with its platform device%s%s%s: no unbind frees it)",
+					 f->pdev[0] ? " " : "", f->pdev, f->pdev[0] ? ", kept by the kernel" : "");
 			else
-				vb_warn("%s: %s (%#llx-%#llx) is in BAR %d of this %s: vfio-pci removes "
-					"firmware framebuffers only for VGA-class devices, so a VM cannot "
-					"map that BAR (\"BAR %d: can't reserve\"); boot with %s",
-					d->addr, fb[k].name, fb[k].start, fb[k].end, fb[k].bar,
-					vb_class_name(d->id.class), fb[k].bar, vb_fb_param(fb[k].name));
+				snprintf(why, sizeof(why), " (no sysfb platform device on a driver here "
+					 "that vfio-claim could release)");
+			vb_warn("%s: %s (%#llx-%#llx) is in BAR %d of this %s: vfio-pci removes "
+				"firmware framebuffers only for VGA-class devices, so a VM cannot "
+				"map that BAR (\"BAR %d: can't reserve\"); boot with %s%s",
+				d->addr, b->name, b->start, b->end, b->bar,
+				vb_class_name(d->id.class), b->bar, vb_fb_param(b->name), why);
 		}
 	}
+}
+
+/* Release the framebuffers of the group's devices before their claim (one
+ * line each in a real run). A failure puts back what was released: the
+ * exit code, or 0. */
+static int fb_release(const struct vb_act *act, struct item *it, size_t n)
+{
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		struct vb_fb_rel *f = &it[i].fb;
+		char vt[64];
+
+		if (f->mode != VB_FB_RELEASE)
+			continue;
+		if (vb_fb_release(act, f) < 0) {
+			vb_err("%s: %s: %s", f->addr, f->fail_step, f->fail_detail);
+			rc = VB_EXIT_FAIL;
+			if (f->done_unbind || f->done_vtcon)
+				rc = VB_EXIT_STUCK;
+			for (j = 0; j < i; j++)
+				if (it[j].fb.mode == VB_FB_RELEASE && vb_fb_restore(act, &it[j].fb) < 0)
+					rc = VB_EXIT_STUCK;
+			if (rc == VB_EXIT_STUCK) {
+				for (j = 0; j <= i; j++)
+					if (it[j].fb.done_unbind || it[j].fb.done_vtcon)
+						vb_err("%s: undo failed, state left: %s%s%s%s", it[j].fb.addr,
+						       it[j].fb.done_unbind ? it[j].fb.pdev : "",
+						       it[j].fb.done_unbind ? " unbound from " : "",
+						       it[j].fb.done_unbind ? it[j].fb.driver : "",
+						       it[j].fb.done_vtcon ? " (vtconsoles off fbcon)" : "");
+			} else {
+				vb_err("%s: nothing claimed, the framebuffers are back as they were",
+				       f->addr);
+			}
+			return rc;
+		}
+		vb_fb_vtcons_text(f, vt, sizeof(vt));
+		if (!act->dry_run)
+			vb_info("%s: %s released for the claim: unbound from %s%s%s%s (vfio-release "
+				"binds it again)", f->addr, f->pdev, f->driver, vt[0] ? ", vtcon " : "",
+				vt, vt[0] ? " off the framebuffer console" : "");
+	}
+	return 0;
+}
+
+/* Put back what fb_release released, after a failed claim: 0, or
+ * VB_EXIT_STUCK after saying what is left. *any: something was released. */
+static int fb_undo(const struct vb_act *act, struct item *it, size_t n, int *any)
+{
+	size_t i;
+	int rc = 0;
+
+	*any = 0;
+	for (i = 0; i < n; i++) {
+		struct vb_fb_rel *f = &it[i].fb;
+
+		if (f->mode != VB_FB_RELEASE || (!f->done_unbind && !f->done_vtcon))
+			continue;
+		*any = 1;
+		if (vb_fb_restore(act, f) == 0) {
+			vb_err("%s: undone: %s on %s again%s", f->addr, f->pdev, f->driver,
+			       f->nvtcon ? ", fbcon on its vtconsoles again" : "");
+			continue;
+		}
+		rc = VB_EXIT_STUCK;
+		if (f->gone)
+			vb_err("%s: undo failed, state left: %s is gone (the kernel removed it): the "
+			       "firmware console comes back at the next boot", f->addr, f->pdev);
+		else
+			vb_err("%s: undo failed, state left: %s: %s", f->addr, f->fail_step,
+			       f->fail_detail);
+	}
+	return rc;
+}
+
+/* After the claim: a framebuffer still in a released device's BAR is one
+ * the kernel keeps (said with the parameter); the record keeps what to put
+ * back. */
+static void fb_after(const struct vb_act *act, struct item *x)
+{
+	struct vb_fb_rel *f = &x->fb;
+	struct vb_fb left[VB_FB_MAX];
+	char vt[64];
+	int k, m, r;
+
+	if (f->mode != VB_FB_RELEASE || act->dry_run)
+		return;
+	vb_fb_vtcons_text(f, vt, sizeof(vt));
+	if ((r = vb_record_set_fb(act, f->addr, f->done_unbind ? f->pdev : "",
+				  f->done_unbind ? f->driver : "", vt)) < 0)
+		vb_warn("%s: claim record /run/vfiobox/%s: the released framebuffer not recorded "
+			"(%s): vfio-release cannot put it back", f->addr, f->addr, strerror(-r));
+	m = vb_fb_find(f->addr, left, VB_FB_MAX);
+	for (k = 0; k < m; k++)
+		vb_warn("%s: %s (%#llx-%#llx) is still in BAR %d after the release: the kernel "
+			"keeps that range, so a VM cannot map the BAR; boot with %s", f->addr,
+			left[k].name, left[k].start, left[k].end, left[k].bar,
+			vb_fb_param(left[k].name));
 }
 
 /* Devices without an IOMMU group: fine only in no-IOMMU mode. */
@@ -434,7 +571,7 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 	struct vb_rebind *v = vb_xcalloc(n, sizeof(*v));
 	char plan[VB_TEXT_LEN] = "";
 	size_t i, k = 0;
-	int r, rc = VB_EXIT_OK;
+	int r, rc = VB_EXIT_OK, fbrc, fbany;
 
 	for (i = 0; i < n; i++) {
 		size_t l = strlen(plan);
@@ -447,6 +584,10 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 		vb_act_note(ctx->act, "IOMMU group %d: %s", group, plan);
 	else
 		vb_act_note(ctx->act, "no IOMMU group: %s", plan);
+	if ((rc = fb_release(ctx->act, it, n)) != 0) {
+		free(v);
+		return rc;
+	}
 	r = vb_rebind_run(ctx, v, k);
 	for (i = 0; i < n; i++)
 		it[i].rb = v[i];
@@ -461,6 +602,7 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 			for (i = 0; i < n; i++) {
 				record(ctx->act, &it[i], hda);
 				report_done(&it[i], 0);
+				fb_after(ctx->act, &it[i]);
 			}
 			report_open(group, it[0].rb.opened, it[0].rb.iommu);
 		}
@@ -468,10 +610,11 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 		return VB_EXIT_OK;
 	}
 	vb_err("%s: %s: %s", ctx->fail_addr, ctx->fail_step, ctx->fail_detail);
-	if (!vb_rebind_touched(v, k) && !ctx->stuck) {
+	fbrc = fb_undo(ctx->act, it, n, &fbany);
+	if (!vb_rebind_touched(v, k) && !ctx->stuck && !fbany) {
 		vb_err("%s: nothing was changed (%s)", group >= 0 ? "IOMMU group" : "device", plan);
 		rc = VB_EXIT_FAIL;
-	} else if (!ctx->stuck) {
+	} else if (!ctx->stuck && !fbrc) {
 		vb_err("%s: undone, every device is back as it was (%s)",
 		       group >= 0 ? "IOMMU group" : "device", plan);
 		rc = VB_EXIT_FAIL;
@@ -623,13 +766,13 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 		if ((rc = choose_drivers(it, n, o, &show)) != 0)
 			goto out;
 	}
-	{
-		struct vb_act show = { o->dry_run, 0, stdout };
-		fb_check(it, n, &show);
-	}
 	if (iommu_check(it, n) < 0 || plan_all(it, n) < 0 || module_check(it, n, o->dry_run, &loaded) < 0) {
 		rc = VB_EXIT_FAIL;
 		goto out;
+	}
+	{
+		struct vb_act show = { o->dry_run, 0, stdout };
+		fb_check(it, n, &show);
 	}
 
 	/* Already there: no writes, but the backend and the group open as for

@@ -16,6 +16,7 @@
 
 #include "base/act.h"
 #include "applet.h"
+#include "pci/fb.h"
 #include "pci/holders.h"
 #include "pci/iommu.h"
 #include "pci/rebind.h"
@@ -136,6 +137,44 @@ static void report(const struct item *x)
 		       ov, x->dev->d.id.vendor, x->dev->d.id.device);
 }
 
+/* What the claim released of a firmware framebuffer in the device's BARs
+ * (its record's fbdev=, fbdrv=, vtcon=; lib/pci/fb): bound again, where the
+ * kernel still has the platform device. A dry run shows the writes. A
+ * failure here is a warning: the device itself is released. */
+static void fb_back(const struct vb_act *act, const char *addr)
+{
+	struct vb_record rec;
+	struct vb_fb_rel f;
+	char vt[64], what[200];
+	int r;
+
+	if (vb_record_read(addr, &rec) < 0 || (!rec.fbdev[0] && !rec.vtcon[0]))
+		return;
+	if (vb_fb_from_record(&f, addr, rec.fbdev, rec.fbdrv, rec.vtcon) < 0) {
+		vb_warn("%s: claim record /run/vfiobox/%s: damaged framebuffer fields (fbdev=%s "
+			"fbdrv=%s vtcon=%s): the framebuffer is not put back", addr, addr, rec.fbdev,
+			rec.fbdrv, rec.vtcon);
+		return;
+	}
+	vb_fb_vtcons_text(&f, vt, sizeof(vt));
+	snprintf(what, sizeof(what), "%s%s%s%s%s%s", f.pdev, f.pdev[0] ? " on " : "", f.driver,
+		 vt[0] && f.pdev[0] ? ", " : "", vt[0] ? "fbcon on vtcon " : "", vt);
+	vb_act_note(act, "%s: put back what the claim released: %s", addr, what);
+	r = vb_fb_restore(act, &f);
+	if (act->dry_run)
+		return;
+	if (r == 0)
+		result("%s: %s again", addr, what);
+	else if (f.gone)
+		vb_warn("%s: %s is gone (the kernel removed it when a driver took the GPU, as "
+			"vfio-pci does for a VGA device and a GPU driver does for its own): the "
+			"firmware console comes back at the next boot%s", addr, f.pdev,
+			vt[0] ? "; the vtconsoles are bound to fbcon again" : "");
+	else
+		vb_warn("%s: %s: %s; the framebuffer is not put back", addr, f.fail_step,
+			f.fail_detail);
+}
+
 static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int group)
 {
 	struct vb_rebind *v = vb_xcalloc(n, sizeof(*v));
@@ -162,10 +201,13 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 		if (ctx->act->dry_run) {
 			vb_act_note(ctx->act, "then: see which driver took each, remove the records "
 				    "in /run/vfiobox/");
+			for (i = 0; i < n; i++)
+				fb_back(ctx->act, it[i].rb.addr);
 			return VB_EXIT_OK;
 		}
 		for (i = 0; i < n; i++) {
 			report(&it[i]);
+			fb_back(ctx->act, it[i].rb.addr);
 			if ((r = vb_record_remove(ctx->act, it[i].rb.addr)) < 0)
 				vb_warn("%s: claim record /run/vfiobox/%s not removed: %s",
 					it[i].rb.addr, it[i].rb.addr, strerror(-r));

@@ -57,7 +57,7 @@ static int mkdirs(void)
  * rename over NAME: a reader sees the old record or the new one. */
 int vb_record_write(const struct vb_act *a, const struct vb_record *rec)
 {
-	char p[VB_PATH_MAX], tmp[VB_PATH_MAX + 8], buf[512];
+	char p[VB_PATH_MAX], tmp[VB_PATH_MAX + 8], buf[768];
 	int r, fd, len;
 
 	if (a && a->dry_run)
@@ -68,6 +68,9 @@ int vb_record_write(const struct vb_act *a, const struct vb_record *rec)
 		       "addr=%s\nids=%04x:%04x:%04x:%04x\nclass=%06x\ndriver=%s\ntarget=%s\nhda=%s\n",
 		       rec->addr, rec->id.vendor, rec->id.device, rec->id.subvendor,
 		       rec->id.subdevice, rec->id.class, rec->driver, rec->target, rec->hda);
+	if (len >= 0 && (size_t)len < sizeof(buf) && (rec->fbdev[0] || rec->vtcon[0]))
+		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "fbdev=%s\nfbdrv=%s\nvtcon=%s\n",
+				rec->fbdev, rec->fbdrv, rec->vtcon);
 	if (len < 0 || (size_t)len >= sizeof(buf))
 		return -ENAMETOOLONG;
 	if ((r = vb_fmt(tmp, sizeof(tmp), "%s.tmp", p)) < 0)
@@ -123,6 +126,12 @@ int vb_record_read(const char *addr, struct vb_record *rec)
 			vb_strlcpy(rec->target, eq, sizeof(rec->target));
 		} else if (!strcmp(line, "hda")) {
 			vb_strlcpy(rec->hda, eq, sizeof(rec->hda));
+		} else if (!strcmp(line, "fbdev")) {
+			vb_strlcpy(rec->fbdev, eq, sizeof(rec->fbdev));
+		} else if (!strcmp(line, "fbdrv")) {
+			vb_strlcpy(rec->fbdrv, eq, sizeof(rec->fbdrv));
+		} else if (!strcmp(line, "vtcon")) {
+			vb_strlcpy(rec->vtcon, eq, sizeof(rec->vtcon));
 		}
 	}
 	fclose(f);
@@ -221,10 +230,32 @@ int vb_record_claimed(const struct vb_act *a, const char *addr, const struct vb_
 	    vb_strlcpy(rec.hda, hda, sizeof(rec.hda)) < 0)
 		return -EINVAL;
 	rec.id = *id;
-	if ((!rec.driver[0] || vb_driver_is_vfio(rec.driver)) &&
-	    vb_record_read(rec.addr, &old) == 0 && old.driver[0] &&
-	    !vb_driver_is_vfio(old.driver) && old.id.vendor == rec.id.vendor &&
-	    old.id.device == rec.id.device)
-		vb_strlcpy(rec.driver, old.driver, sizeof(rec.driver));
+	if (vb_record_read(rec.addr, &old) == 0 && old.id.vendor == rec.id.vendor &&
+	    old.id.device == rec.id.device) {
+		if ((!rec.driver[0] || vb_driver_is_vfio(rec.driver)) && old.driver[0] &&
+		    !vb_driver_is_vfio(old.driver))
+			vb_strlcpy(rec.driver, old.driver, sizeof(rec.driver));
+		/* What an earlier claim released is still to be put back. */
+		memcpy(rec.fbdev, old.fbdev, sizeof(rec.fbdev));
+		memcpy(rec.fbdrv, old.fbdrv, sizeof(rec.fbdrv));
+		memcpy(rec.vtcon, old.vtcon, sizeof(rec.vtcon));
+	}
+	return vb_record_write(a, &rec);
+}
+
+int vb_record_set_fb(const struct vb_act *a, const char *addr, const char *fbdev,
+		     const char *fbdrv, const char *vtcon)
+{
+	struct vb_record rec;
+	int r;
+
+	if (a && a->dry_run)
+		return 0;
+	if ((r = vb_record_read(addr, &rec)) < 0)
+		return r;
+	if (vb_strlcpy(rec.fbdev, fbdev, sizeof(rec.fbdev)) < 0 ||
+	    vb_strlcpy(rec.fbdrv, fbdrv, sizeof(rec.fbdrv)) < 0 ||
+	    vb_strlcpy(rec.vtcon, vtcon, sizeof(rec.vtcon)) < 0)
+		return -EINVAL;
 	return vb_record_write(a, &rec);
 }

@@ -54,6 +54,14 @@
  *   the soft dependency vfio_iommu_type1, as busybox's modprobe does.
  * The native driver of a device is the driver it is bound to when the daemon
  * starts (never vfio-pci), or what `native ADDR DRIVER` says.
+ * - Platform devices (the sysfb framebuffer, mkfakesys `platform`):
+ *   /sys/bus/platform/drivers/DRV/unbind NAME unbinds NAME if bound to DRV
+ *   and takes the range the driver requested out of /proc/iomem (efifb's
+ *   "efifb", vesafb's "vesafb", simple-framebuffer's the device's name, as
+ *   simpledrm requests it), as remove() releases it; BOOTFB, the device's own
+ *   resource, stays. bind NAME binds an unbound NAME to DRV and puts the
+ *   range back where it was. `refuse DRV NAME` makes both do nothing (a
+ *   test fault: a bind whose probe fails, an unbind that did not happen).
  *
  * How writes are seen: driver_override files stay regular files (inotify
  * IN_CLOSE_WRITE); bind, unbind and drivers_probe become FIFOs that the
@@ -117,7 +125,7 @@
  * take hundreds of us to wake). */
 #define SPIN_US 500
 
-enum kind { K_NONE, K_PROBE, K_BIND, K_UNBIND, K_OVERRIDE, K_CTL, K_ROOT };
+enum kind { K_NONE, K_PROBE, K_BIND, K_UNBIND, K_OVERRIDE, K_CTL, K_ROOT, K_PBIND, K_PUNBIND };
 
 struct watch {
 	int wd;
@@ -1137,6 +1145,160 @@ static int unload_module(const char *name, char *err, size_t n)
 	return 0;
 }
 
+/* ---- platform devices (the sysfb framebuffer) ---- */
+
+static struct pstash {
+	char name[64];
+	int line[4];
+	char text[4][256];
+	int n;
+} pstash[8];
+static int npstash;
+
+static const char *region_of(const char *drv, const char *name)
+{
+	if (!strcmp(drv, "efi-framebuffer"))
+		return "efifb";
+	if (!strcmp(drv, "vesa-framebuffer"))
+		return "vesafb";
+	return name;
+}
+
+static void pdev_driver(const char *name, char *out, size_t n)
+{
+	char p[PATH_MAX];
+
+	sp(p, sizeof(p), "bus/platform/devices/%s/driver", name);
+	link_name(p, out, n);
+}
+
+static struct pstash *stash_of(const char *name)
+{
+	int i;
+
+	for (i = 0; i < npstash; i++)
+		if (!strcmp(pstash[i].name, name))
+			return &pstash[i];
+	if (npstash == 8)
+		return NULL;
+	snprintf(pstash[npstash].name, sizeof(pstash[0].name), "%s", name);
+	pstash[npstash].n = 0;
+	return &pstash[npstash++];
+}
+
+/* /proc/iomem without the lines named label (kept in st), or with st's
+ * lines put back at their places. */
+static void iomem_edit(struct pstash *st, const char *label)
+{
+	char p[PATH_MAX], *buf, *out, *line, *save = NULL;
+	size_t cap = 1 << 16, o = 0;
+	int k = 0, idx = 0;
+
+	snprintf(p, sizeof(p), "%s/proc/iomem", root);
+	buf = calloc(1, cap);
+	out = calloc(1, cap + 4 * 256);
+	if (!buf || !out || readfile(p, buf, cap) < 0) {
+		free(buf);
+		free(out);
+		return;
+	}
+	if (label)
+		st->n = 0;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save), idx++) {
+		const char *nm = strstr(line, " : ");
+		while (!label && k < st->n && st->line[k] == idx) {
+			o += (size_t)snprintf(out + o, cap + 1024 - o, "%s\n", st->text[k++]);
+			idx++;
+		}
+		if (label && nm && !strcmp(nm + 3, label) && st->n < 4) {
+			st->line[st->n] = idx;
+			snprintf(st->text[st->n++], sizeof(st->text[0]), "%s", line);
+			continue;
+		}
+		o += (size_t)snprintf(out + o, cap + 1024 - o, "%s\n", line);
+	}
+	while (!label && k < st->n)
+		o += (size_t)snprintf(out + o, cap + 1024 - o, "%s\n", st->text[k++]);
+	if (!label)
+		st->n = 0;
+	writefile(p, out);
+	free(buf);
+	free(out);
+}
+
+static void do_punbind(const char *name, const char *drv)
+{
+	char cur[64], p[PATH_MAX];
+	struct pstash *st;
+
+	pdev_driver(name, cur, sizeof(cur));
+	if (strcmp(cur, drv)) {
+		logmsg("platform unbind %s %s: not bound to it (ENODEV)", name, drv);
+		return;
+	}
+	if (refused(drv, name)) {
+		logmsg("platform unbind %s %s: refused (test fault)", name, drv);
+		return;
+	}
+	sp(p, sizeof(p), "devices/platform/%s/driver", name);
+	unlink(p);
+	sp(p, sizeof(p), "bus/platform/drivers/%s/%s", drv, name);
+	unlink(p);
+	if ((st = stash_of(name)))
+		iomem_edit(st, region_of(drv, name));
+	logmsg("platform unbind %s %s", name, drv);
+}
+
+static void do_pbind(const char *name, const char *drv)
+{
+	char cur[64], p[PATH_MAX], to[PATH_MAX];
+	struct pstash *st;
+
+	sp(p, sizeof(p), "bus/platform/devices/%s", name);
+	if (!exists(p)) {
+		logmsg("platform bind %s %s: no such device (ENODEV)", name, drv);
+		return;
+	}
+	pdev_driver(name, cur, sizeof(cur));
+	if (cur[0]) {
+		logmsg("platform bind %s %s: already bound to %s (EBUSY)", name, drv, cur);
+		return;
+	}
+	if (refused(drv, name)) {
+		logmsg("platform bind %s %s: probe failed (refused)", name, drv);
+		return;
+	}
+	if ((st = stash_of(name)))
+		iomem_edit(st, NULL);
+	snprintf(p, sizeof(p), "bus/platform/drivers/%s/%s", drv, name);
+	snprintf(to, sizeof(to), "devices/platform/%s", name);
+	syslink(p, to);
+	snprintf(p, sizeof(p), "devices/platform/%s/driver", name);
+	snprintf(to, sizeof(to), "bus/platform/drivers/%s", drv);
+	syslink(p, to);
+	logmsg("platform bind %s %s", name, drv);
+}
+
+static void setup_platform(void)
+{
+	char p[PATH_MAX], q[PATH_MAX];
+	DIR *d;
+	struct dirent *e;
+
+	sp(p, sizeof(p), "bus/platform/drivers");
+	if (!(d = opendir(p)))
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		sp(q, sizeof(q), "bus/platform/drivers/%s/bind", e->d_name);
+		fifo_watch(q, K_PBIND, e->d_name);
+		sp(q, sizeof(q), "bus/platform/drivers/%s/unbind", e->d_name);
+		fifo_watch(q, K_PUNBIND, e->d_name);
+	}
+	closedir(d);
+}
+
 /* ---- reading what was written ---- */
 
 /* One byte of what was written to a FIFO: from what an earlier read() took
@@ -1190,6 +1352,10 @@ static void on_fifo_close(struct watch *x)
 		do_probe(a);
 	else if (x->kind == K_BIND)
 		do_bind(a, x->name);
+	else if (x->kind == K_PBIND)
+		do_pbind(a, x->name);
+	else if (x->kind == K_PUNBIND)
+		do_punbind(a, x->name);
 	else
 		do_unbind(a, x->name);
 }
@@ -1207,6 +1373,10 @@ static void drain_fifo(struct watch *x)
 			do_probe(a);
 		else if (x->kind == K_BIND)
 			do_bind(a, x->name);
+		else if (x->kind == K_PBIND)
+			do_pbind(a, x->name);
+		else if (x->kind == K_PUNBIND)
+			do_punbind(a, x->name);
 		else
 			do_unbind(a, x->name);
 	}
@@ -1265,7 +1435,8 @@ static void restore_files(void)
 	int i;
 
 	for (i = 0; i < nw; i++) {
-		if (w[i].kind != K_PROBE && w[i].kind != K_BIND && w[i].kind != K_UNBIND)
+		if (w[i].kind != K_PROBE && w[i].kind != K_BIND && w[i].kind != K_UNBIND &&
+		    w[i].kind != K_PBIND && w[i].kind != K_PUNBIND)
 			continue;
 		if (w[i].fd >= 0)
 			close(w[i].fd);
@@ -1430,6 +1601,7 @@ static int setup(void)
 				setup_driver(e->d_name);
 		closedir(d);
 	}
+	setup_platform();
 	read_kconfig();
 	/* vfio-pci loaded: so are vfio and its container node (iommufd and
 	 * its node with the cdev). */
@@ -1537,6 +1709,8 @@ static void loop(void)
 			case K_PROBE:
 			case K_BIND:
 			case K_UNBIND:
+			case K_PBIND:
+			case K_PUNBIND:
 				if (ev->mask & IN_CLOSE_WRITE)
 					on_fifo_close(x);
 				break;
@@ -1561,7 +1735,8 @@ static void loop(void)
 		for (i = nhung - 1; i >= 0; i--)
 			set_hang(hung[i], 0);
 		for (i = 0; i < nw; i++)
-			if (w[i].kind == K_UNBIND || w[i].kind == K_BIND || w[i].kind == K_PROBE) {
+			if (w[i].kind == K_UNBIND || w[i].kind == K_BIND || w[i].kind == K_PROBE ||
+			    w[i].kind == K_PBIND || w[i].kind == K_PUNBIND) {
 				struct timespec ts = { 0, 1000000 };
 				nanosleep(&ts, NULL);
 				drain_fifo(&w[i]);

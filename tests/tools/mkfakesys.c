@@ -26,6 +26,14 @@
  *                               CONFIG_VFIO_DEVICE_CDEV, CONFIG_IOMMUFD; fakekernel
  *                               reads it): cdev alone is a kernel built with
  *                               CONFIG_VFIO_GROUP=n. Default: no config, groups
+ *   platform NAME [DRIVER]      a platform device (the sysfb framebuffer:
+ *                               efi-framebuffer.0, simple-framebuffer.0, ...)
+ *                               in /sys/devices/platform/NAME, linked from
+ *                               /sys/bus/platform/devices, bound to DRIVER
+ *                               (/sys/bus/platform/drivers/DRIVER/{bind,unbind});
+ *                               its ranges are lines of /proc/iomem (file)
+ *   vtcon N BIND NAME...        /sys/class/vtconsole/vtconN: name NAME
+ *                               ("(M) frame buffer device"), bind 0|1
  *   dev ADDR KEY=VAL...         a PCI function; keys:
  *     id=VVVV:DDDD (required)   sub=VVVV:DDDD   class=CCCCCC (required)   rev=RR
  *     parent=ADDR    the upstream bridge, declared earlier (default: root bus)
@@ -709,6 +717,42 @@ int main(int argc, char **argv)
 				*text++ = 0;
 			unescape(text);
 			putfile(text, "%s", rest[0] == '/' ? rest + 1 : rest);
+		} else if (!strcmp(kw, "platform")) {
+			char *drv = rest + strcspn(rest, " \t"), t[600];
+			if (*drv)
+				*drv++ = 0;
+			if (!*rest || strchr(rest, '/') || strchr(drv, '/'))
+				die("platform NAME [DRIVER]");
+			snprintf(t, sizeof(t), "DRIVER=%s\nOF_NAME=\n", drv);
+			putfile(*drv ? t : "", "sys/devices/platform/%s/uevent", rest);
+			putfile("(null)\n", "sys/devices/platform/%s/driver_override", rest);
+			snprintf(t, sizeof(t), "bus/platform/devices/%s", rest);
+			{
+				char to[300];
+				snprintf(to, sizeof(to), "devices/platform/%s", rest);
+				syslink(t, to);
+				if (*drv) {
+					putfile("", "sys/bus/platform/drivers/%s/bind", drv);
+					putfile("", "sys/bus/platform/drivers/%s/unbind", drv);
+					snprintf(t, sizeof(t), "devices/platform/%s/driver", rest);
+					snprintf(to, sizeof(to), "bus/platform/drivers/%s", drv);
+					syslink(t, to);
+					snprintf(t, sizeof(t), "bus/platform/drivers/%s/%s", drv, rest);
+					snprintf(to, sizeof(to), "devices/platform/%s", rest);
+					syslink(t, to);
+				}
+			}
+		} else if (!strcmp(kw, "vtcon")) {
+			unsigned num;
+			int bind, off = 0;
+			char t[300];
+			if (sscanf(rest, "%u %d %n", &num, &bind, &off) != 2 || !off || (bind != 0 && bind != 1))
+				die("vtcon N 0|1 NAME...");
+			snprintf(t, sizeof(t), "%s\n", rest + off);
+			putfile(t, "sys/class/vtconsole/vtcon%u/name", num);
+			/* No newline: the form a write leaves, so that a state put
+			 * back by writes compares equal (the kernel shows "1\n"). */
+			putfile(bind ? "1" : "0", "sys/class/vtconsole/vtcon%u/bind", num);
 		} else if (!strcmp(kw, "vfio")) {
 			vfio_if = !strcmp(rest, "group") ? 1 : !strcmp(rest, "cdev") ? 2 :
 				  !strcmp(rest, "both") ? 3 : -1;

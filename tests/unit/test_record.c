@@ -87,6 +87,27 @@ static void test_claimed(void **state)
 	assert_string_equal(rd.driver, "");
 	assert_int_equal(rd.id.vendor, 0x1002);
 	assert_int_equal(vb_record_claimed(NULL, "0000:01:00.0", &gpu, "nvidia", "vfio-pci", "a-mode-far-too-long"), -EINVAL);
+	/* The released framebuffer: recorded, kept by a new claim of the same
+	 * device, dropped for another device, cleared with "". */
+	assert_int_equal(vb_record_set_fb(NULL, "0000:02:00.0", "efi-framebuffer.0", "efi-framebuffer", "1"), -ENOENT);
+	assert_int_equal(vb_record_claimed(NULL, "0000:01:00.0", &gpu, "nvidia", "vfio-pci", "vfio"), 0);
+	assert_int_equal(vb_record_set_fb(NULL, "0000:01:00.0", "efi-framebuffer.0", "efi-framebuffer", "1,2"), 0);
+	assert_int_equal(vb_record_read("0000:01:00.0", &rd), 0);
+	assert_string_equal(rd.fbdev, "efi-framebuffer.0");
+	assert_string_equal(rd.fbdrv, "efi-framebuffer");
+	assert_string_equal(rd.vtcon, "1,2");
+	assert_string_equal(rd.driver, "nvidia");
+	assert_int_equal(vb_record_claimed(NULL, "0000:01:00.0", &gpu, "vfio-pci", "vfio-pci", "vfio"), 0);
+	assert_int_equal(vb_record_read("0000:01:00.0", &rd), 0);
+	assert_string_equal(rd.fbdev, "efi-framebuffer.0");
+	assert_string_equal(rd.vtcon, "1,2");
+	assert_int_equal(vb_record_set_fb(NULL, "0000:01:00.0", "", "", ""), 0);
+	assert_int_equal(vb_record_read("0000:01:00.0", &rd), 0);
+	assert_string_equal(rd.fbdev, "");
+	assert_int_equal(vb_record_set_fb(NULL, "0000:01:00.0", "efi-framebuffer.0", "efi-framebuffer", "1"), 0);
+	assert_int_equal(vb_record_claimed(NULL, "0000:01:00.0", &other, "", "vfio-pci", "vfio"), 0);
+	assert_int_equal(vb_record_read("0000:01:00.0", &rd), 0);
+	assert_string_equal(rd.fbdev, "");
 	unit_rmtree(r);
 	vb_sysfs_set_root(NULL);
 }
