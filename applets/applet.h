@@ -5,7 +5,10 @@
 #ifndef VB_APPLET_H
 #define VB_APPLET_H
 
+#include <stddef.h>
+
 #include "base/msg.h"
+#include "pci/select.h"
 
 #define APPLET(id, name, summary) \
 	extern const char id##_usage[]; \
@@ -23,5 +26,16 @@ int vb_lock_rebind(long timeout_ms, const char *nothing);
 /* Say why vb_select_devices failed (r, the device it names in bad), ending
  * with the applet's `nothing` ("nothing claimed"). */
 void vb_select_err(int r, const char *bad, const char *nothing);
+/* vb_select_load for an applet that acts on the selection (vfio-claim,
+ * vfio-release), saying what it found: a bad operand is a usage error, a bad
+ * command line or conf ends "; nothing VERB" (e.g. "claimed"), nothing selected
+ * says where it looked, and a selection from the command line or conf is named.
+ * Returns 1 when something is selected, else the exit code (0 or VB_EXIT_USAGE)
+ * negated; s is freed unless 1 is returned. */
+int vb_select_load_act(struct vb_select *s, char *const *operands, int n, const char *verb);
+/* How IOMMU group g opened as a VM opens it (VB_OPENED_* of lib/pci/rebind,
+ * iommu its type), in the words vfio-claim and recover print, into buf.
+ * Returns 0 when there is nothing to say for that state. */
+int vb_opened_words(int g, int opened, const char *iommu, char *buf, size_t n);
 
 #endif

@@ -135,12 +135,20 @@ static void line(struct doctor *d, int level, const char *fix, const char *fmt, 
 	if (d->quiet && level == OK)
 		return;
 	if (d->json) {
-		char text[2048];
+		char *text;
+		int len;
 
 		va_start(ap, fmt);
-		vsnprintf(text, sizeof(text), fmt, ap);
+		len = vsnprintf(NULL, 0, fmt, ap);
+		va_end(ap);
+		text = vb_xmalloc(len > 0 ? (size_t)len + 1 : 1);
+		text[0] = 0;
+		va_start(ap, fmt);
+		if (len > 0)
+			vsnprintf(text, (size_t)len + 1, fmt, ap);
 		va_end(ap);
 		json_check(d, level, text, fix);
+		free(text);
 		return;
 	}
 	printf("%s  ", tag[level]);
@@ -361,15 +369,20 @@ static void check_modules(struct doctor *d)
 	}
 }
 
-/* Which vfio interface the kernel offers (seen once vfio is loaded), and
- * what libvirt needs for the device cdev (FACTS.md: libvirt 12.2+). */
+/* Which vfio interface the kernel offers (lib/pci/vfio: the nodes once vfio
+ * is loaded, else the kernel's config), and what libvirt needs for the
+ * device cdev: libvirt's NEWS.rst, v12.2.0, "qemu: Add support to configure
+ * IOMMUFD backend for whole VM" (in addition to per-device, whose crash fix
+ * is in the same release), <driver iommufd='yes'/> on the hostdev; also
+ * FACTS.md. */
 static void check_interfaces(struct doctor *d)
 {
 	int f = vb_vfio_interfaces();
+	const char *from = f & VB_VFIO_IF_FROM_CONFIG ? " (from the kernel's config)" : "";
 	char what[VB_TEXT_LEN] = "";
 
 	if (!(f & (VB_VFIO_IF_GROUP | VB_VFIO_IF_CDEV)))
-		return;	/* vfio not loaded: nothing to tell from */
+		return;	/* vfio not loaded and no config: nothing to tell from */
 	if (f & VB_VFIO_IF_GROUP)
 		vb_appendf(what, sizeof(what), "groups (/dev/vfio/vfio, /dev/vfio/GROUP: every QEMU "
 			   "and libvirt)");
@@ -377,13 +390,14 @@ static void check_interfaces(struct doctor *d)
 		vb_appendf(what, sizeof(what), "%sdevice cdev (/dev/vfio/devices/vfioN%s: libvirt "
 			   "12.2 or later with <driver iommufd='yes'/> on the hostdev)",
 			   what[0] ? ", " : "", f & VB_VFIO_IF_IOMMUFD ? " with /dev/iommu" :
-			   ", but no /dev/iommu: load iommufd");
+			   (f & VB_VFIO_IF_FROM_CONFIG) ? "" : ", but no /dev/iommu: load iommufd");
 	if (f & VB_VFIO_IF_GROUP)
-		line(d, OK, NULL, "vfio interfaces: %s", what);
+		line(d, OK, NULL, "vfio interfaces%s: %s", from, what);
 	else
 		line(d, WARN, "use libvirt 12.2 or later with <driver iommufd='yes'/> on each "
 		     "hostdev (QEMU with iommufd), or a kernel with CONFIG_VFIO_GROUP=y",
-		     "vfio interfaces: no group interface (CONFIG_VFIO_GROUP=n), only %s", what);
+		     "vfio interfaces%s: no group interface (CONFIG_VFIO_GROUP=n), only %s", from,
+		     what);
 }
 
 static int selected(const struct doctor *d, const char *addr, const struct vb_pciids *id)
@@ -512,9 +526,10 @@ static void check_gpu(struct doctor *d, const struct vb_pcidev *g)
 	if (!g->driver[0])
 		line(d, OK, NULL, "gpu %s (%04x:%04x): no driver bound", g->addr, g->id.vendor,
 		     g->id.device);
-	else if (!strcmp(g->driver, "vfio-pci"))
-		line(d, OK, NULL, "gpu %s (%04x:%04x): held by vfio-pci%s", g->addr, g->id.vendor,
-		     g->id.device, g->override[0] ? " (driver_override set)" : "");
+	else if (vb_driver_is_vfio(g->driver))
+		line(d, OK, NULL, "gpu %s (%04x:%04x): held by %s%s%s", g->addr, g->id.vendor,
+		     g->id.device, g->driver, strcmp(g->driver, "vfio-pci") ?
+		     ", a vfio-pci variant driver" : "", g->override[0] ? " (driver_override set)" : "");
 	else if (sel)
 		line(d, WARN, "claim it before that driver loads: the vfiobox initramfs hook "
 		     "(README \"Early boot\") runs vfio-claim", "gpu %s (%04x:%04x): selected for "
@@ -826,7 +841,7 @@ out:
 
 static void check_cmdline(struct doctor *d)
 {
-	char v[1024];
+	char v[1024], *long_v;
 
 	if (vb_cmdline_has(d->cmdline, "pcie_acs_override"))
 		line(d, WARN, NULL, "cmdline: pcie_acs_override is set: IOMMU groups are split "
@@ -835,18 +850,20 @@ static void check_cmdline(struct doctor *d)
 	    (v[0] == '1' || v[0] == 'Y' || v[0] == 'y'))
 		line(d, WARN, NULL, "cmdline: vfio no-IOMMU mode is on: no DMA isolation, the "
 		     "kernel is tainted");
-	if (vb_cmdline_get(d->cmdline, "vfio-pci.ids", v, sizeof(v)) > 0 ||
-	    vb_cmdline_get(d->cmdline, "vfio_pci.ids", v, sizeof(v)) > 0)
+	if ((long_v = vb_cmdline_dup(d->cmdline, "vfio-pci.ids")) ||
+	    (long_v = vb_cmdline_dup(d->cmdline, "vfio_pci.ids")))
 		line(d, OK, NULL, "cmdline: vfio-pci.ids=%s also set: vfio-pci binds those ids "
-		     "when it loads", v);
+		     "when it loads", long_v);
+	free(long_v);
 	if (cmdline_opt(d, "amd_iommu", "on"))
 		line(d, OK, NULL, "cmdline: amd_iommu=on is not a kernel option (the kernel "
 		     "ignores it): AMD-Vi is on whenever the firmware enables it");
 	if (cmdline_opt(d, "iommu", "pt"))
 		line(d, OK, NULL, "cmdline: iommu=pt (host devices bypass translation; "
 		     "passthrough unaffected)");
-	if (vb_cmdline_get(d->cmdline, "modprobe.blacklist", v, sizeof(v)) > 0)
-		line(d, OK, NULL, "cmdline: modprobe.blacklist=%s", v);
+	if ((long_v = vb_cmdline_dup(d->cmdline, "modprobe.blacklist")))
+		line(d, OK, NULL, "cmdline: modprobe.blacklist=%s", long_v);
+	free(long_v);
 }
 
 int doctor_main(int argc, char **argv)

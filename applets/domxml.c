@@ -419,17 +419,10 @@ struct tee {
 static ssize_t tee_read(void *ctx, void *buf, size_t n)
 {
 	struct tee *t = ctx;
-	ssize_t r = vb_xml_fd_read(&t->in, buf, n), w = 0;
+	ssize_t r = vb_xml_fd_read(&t->in, buf, n);
 
-	while (r > 0 && w < r) {
-		ssize_t k = write(t->spool, (char *)buf + w, (size_t)(r - w));
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		w += k;
-	}
+	if (r > 0 && vb_blob_write_fd(t->spool, buf, (size_t)r) < 0)
+		return -1;
 	return r;
 }
 
@@ -544,45 +537,14 @@ static int target_path(const char *f, char *out)
 	return vb_strlcpy(out, f, PATH_MAX);
 }
 
-/* Keep the original as path+suf: a hard link (no copy), else (a filesystem
- * without hard links) a copy. */
-static int make_backup(const char *path, const char *suf, char *buf)
+/* Keep the original as path+suf (vb_blob_backup: a hard link, else a copy). */
+static int make_backup(const char *path, const char *suf)
 {
-	char bak[PATH_MAX], tmp[PATH_MAX];
-	int in, out, r = 0;
-	ssize_t k;
+	char bak[PATH_MAX];
 
 	if (vb_fmt(bak, sizeof(bak), "%s%s", path, suf) < 0)
 		return -ENAMETOOLONG;
-	r = vb_blob_backup(path, bak);
-	if (r != -EPERM && r != -EOPNOTSUPP && r != -EMLINK)
-		return r;
-	if ((out = vb_blob_tmpfile(bak, tmp, sizeof(tmp))) < 0)
-		return out;
-	close(out);
-	unlink(tmp);
-	r = 0;
-	if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -errno;
-	if ((out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
-		r = -errno;
-		close(in);
-		return r;
-	}
-	while ((k = read(in, buf, BUF_SIZE)) > 0)
-		if ((r = vb_blob_write_fd(out, buf, (size_t)k)) < 0)
-			break;
-	if (k < 0)
-		r = -errno;
-	if (r == 0 && fsync(out) < 0)
-		r = -errno;
-	close(in);
-	close(out);
-	if (r == 0 && rename(tmp, bak) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
+	return vb_blob_backup(path, bak);
 }
 
 /* The replacement being written, for the signal handler. */
@@ -783,7 +745,7 @@ static int write_file(struct domxml_opts *o, const char *file, int in, const str
 		r = VB_EXIT_FAIL;
 		goto fail;
 	}
-	if (o->backup && have && (r = make_backup(path, o->backup, buf)) < 0) {
+	if (o->backup && have && (r = make_backup(path, o->backup)) < 0) {
 		vb_err("%s%s: cannot make the backup: %s", file, o->backup, strerror(-r));
 		r = VB_EXIT_FAIL;
 		goto fail;

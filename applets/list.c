@@ -29,6 +29,7 @@
 #include "pci/pcidev.h"
 #include "pci/reset.h"
 #include "pci/topo.h"
+#include "pci/vfio.h"
 #include "base/sysfs.h"
 #include "base/util.h"
 
@@ -42,7 +43,8 @@ const char list_usage[] =
 	"boot_vga, reset methods, PCIe link, BARs (with the sizes a resizable\n"
 	"BAR supports), upstream bridge, SR-IOV VF, and\n"
 	"whether it survives a VM reboot (FLR, NoSoftRst, what a bus reset of its\n"
-	"bridge also resets, vendor-reset).\n"
+	"bridge also resets, vendor-reset); on a vfio driver, the interface the\n"
+	"kernel gave it: /dev/vfio/GROUP (group), /dev/vfio/devices/vfioN (cdev).\n"
 	"Names come from pci.ids (libpci's default path, /usr/share/hwdata or\n"
 	"/usr/share/misc) where there is one; without it, ids only.\n"
 	"\n"
@@ -227,6 +229,17 @@ static void print_text(const struct list_opts *o, const struct vb_pcidev *d,
 		putchar('\n');
 	}
 	bars_text(d->addr);
+	if (vb_driver_is_vfio(d->driver)) {
+		char gn[64], cn[64];
+		/* Which interface the kernel gave it: the group node, the
+		 * device cdev, both (lib/pci/vfio). */
+		if (vb_vfio_nodes(d->addr, gn, sizeof(gn), cn, sizeof(cn)))
+			printf("  vfio           %s%s%s%s%s\n", gn, gn[0] ? " (group)" : "",
+			       gn[0] && cn[0] ? ", " : "", cn, cn[0] ? " (cdev)" : "");
+		else
+			printf("  vfio           no node (neither /dev/vfio/%d nor a device cdev)\n",
+			       d->group);
+	}
 	printf("  parent         %s\n", d->parent[0] ? d->parent : "root bus");
 	if (d->is_vf)
 		printf("  sr-iov         virtual function\n");
@@ -423,6 +436,18 @@ static void print_json(const struct list_opts *o, const struct vb_pcidev *d,
 	json_reset(o, d->addr);
 	printf(",\"bars\":");
 	json_bars(d->addr);
+	printf(",\"vfio\":");
+	if (vb_driver_is_vfio(d->driver)) {
+		char gn[64], cn[64];
+		vb_vfio_nodes(d->addr, gn, sizeof(gn), cn, sizeof(cn));
+		printf("{\"group\":");
+		vb_json_str(stdout, gn, 1);
+		printf(",\"cdev\":");
+		vb_json_str(stdout, cn, 1);
+		putchar('}');
+	} else {
+		printf("null");
+	}
 	putchar('}');
 }
 

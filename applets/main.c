@@ -20,6 +20,7 @@
 #include "pci/pcidev.h"
 #include "pci/rebind.h"
 #include "pci/record.h"
+#include "pci/vfio.h"
 #include "base/sysfs.h"
 #include "base/util.h"
 
@@ -133,6 +134,50 @@ static int settle(long timeout_ms, const char *nothing)
 	return r < 0 ? -1 : 0;
 }
 
+int vb_opened_words(int g, int opened, const char *iommu, char *buf, size_t n)
+{
+	char nodes[256] = "", name[32];
+	char **m;
+	size_t nm, i;
+	unsigned a, b;
+
+	buf[0] = 0;
+	switch (opened) {
+	case VB_OPENED_OK:
+		snprintf(buf, n, "IOMMU group %d: opened as QEMU opens it: viable, container set, "
+			 "IOMMU %s; closed again", g, iommu);
+		return 1;
+	case VB_OPENED_BUSY:
+		snprintf(buf, n, "IOMMU group %d: in use: /dev/vfio/%d is open already (a running "
+			 "VM?); not opened again", g, g);
+		return 1;
+	case VB_OPENED_UNCHECKED:
+		snprintf(buf, n, "IOMMU group %d: /dev/vfio/%d is not a character device (a fake "
+			 "tree): there, but the vfio ioctls were not tried", g, g);
+		return 1;
+	case VB_OPENED_CDEV:
+	case VB_OPENED_CDEV_UNCHECKED:
+		if (vb_pcidev_group_members(g, &m, &nm) == 0) {
+			for (i = 0; i < nm; i++)
+				if (vb_vfio_cdev(m[i], name, sizeof(name), &a, &b) == 0)
+					vb_appendf(nodes, sizeof(nodes), "%s/dev/vfio/devices/%s",
+						   nodes[0] ? ", " : "", name);
+			vb_sysfs_list_free(m, nm);
+		}
+		if (opened == VB_OPENED_CDEV)
+			snprintf(buf, n, "IOMMU group %d: no group interface (/dev/vfio/vfio): "
+				 "verified through the device cdev: viable, %s opened, /dev/iommu "
+				 "gave an IO address space; closed again, not bound (a bind opens "
+				 "the device; a VM does that)", g, nodes);
+		else
+			snprintf(buf, n, "IOMMU group %d: no group interface (/dev/vfio/vfio): "
+				 "%s and /dev/iommu are not character devices (a fake tree): "
+				 "there, but not opened", g, nodes);
+		return 1;
+	}
+	return 0;
+}
+
 int vb_lock_rebind(long timeout_ms, const char *nothing)
 {
 	int fd;
@@ -170,6 +215,33 @@ void vb_select_err(int r, const char *bad, const char *nothing)
 		vb_err("%s: cannot read it: %s; %s", bad, vb_sysfs_strerror(r, NULL), nothing);
 	else
 		vb_err("cannot read the PCI devices: %s; %s", vb_sysfs_strerror(r, NULL), nothing);
+}
+
+int vb_select_load_act(struct vb_select *s, char *const *operands, int n, const char *verb)
+{
+	char err[VB_TEXT_LEN];
+	int r = vb_select_load(s, operands, n, err, sizeof(err));
+
+	if (r < 0) {
+		vb_select_free(s);
+		if (n > 0)
+			return -vb_usage_err("%s", err);
+		vb_err("%s; nothing %s", err, verb);
+		return -VB_EXIT_USAGE;
+	}
+	if (r == 0) {
+		vb_info("nothing selected: no ids= or addresses given, none on the kernel command "
+			"line (vfiobox.ids=, vfiobox.claim=), none in /etc/vfiobox.conf");
+		vb_select_free(s);
+		return -VB_EXIT_OK;
+	}
+	if (strcmp(s->source, "the arguments")) {
+		char what[VB_TEXT_LEN];
+
+		vb_select_describe(s, what, sizeof(what));
+		vb_info("from %s: %s", s->source, what);
+	}
+	return 1;
 }
 
 static const struct applet *find(const char *name)

@@ -55,19 +55,6 @@ struct opts {
 	int force;
 };
 
-static void join(char **v, size_t n, char *buf, size_t len)
-{
-	size_t i, used = 0;
-
-	buf[0] = 0;
-	for (i = 0; i < n; i++) {
-		int w = snprintf(buf + used, len - used, "%s%s", i ? " " : "", v[i]);
-		if (w < 0 || (size_t)w >= len - used)
-			break;
-		used += (size_t)w;
-	}
-}
-
 /* Why the kernel said no, in words. */
 static const char *reset_why(int err, const char *addr, const char *methods_now,
 			     char *buf, size_t n)
@@ -79,7 +66,7 @@ static const char *reset_why(int err, const char *addr, const char *methods_now,
 	    vb_pciops_bus_peers(addr, &peers, &np) == 0) {
 		if (np) {
 			char list[256];
-			join(peers, np, list, sizeof(list));
+			vb_join_words(peers, np, list, sizeof(list));
 			vb_sysfs_list_free(peers, np);
 			snprintf(buf, n, "the kernel refuses a bus reset while other functions "
 				 "share the bus (%s); -m bus resets the parent bridge's secondary "
@@ -189,7 +176,7 @@ static int bus_reset(const struct opts *o, struct vb_pci *p, const char *bridge)
 		if (w > 0 && (size_t)w < sizeof(busy) - used)
 			used += (size_t)w;
 	}
-	join(below, nbelow, list, sizeof(list));
+	vb_join_words(below, nbelow, list, sizeof(list));
 	vb_sysfs_list_free(below, nbelow);
 	if (busy[0] && !o->force) {
 		vb_err("%s: a secondary bus reset resets everything below it (%s), and %s %s "
@@ -332,7 +319,7 @@ int pci_reset_main(int argc, char **argv)
 			rc = VB_EXIT_FAIL;
 		} else {
 			char list[512];
-			join(peers, np, list, sizeof(list));
+			vb_join_words(peers, np, list, sizeof(list));
 			vb_act_note(&o.act, "%s: the kernel refuses a bus reset while %s share%s its "
 				    "bus: resetting the secondary bus of %s instead", addrs[i], list,
 				    np > 1 ? "" : "s", parent);

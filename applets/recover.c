@@ -22,6 +22,7 @@
 #include "base/conf.h"
 #include "pci/select.h"
 #include "pci/hda.h"
+#include "pci/holders.h"
 #include "pci/ids.h"
 #include "pci/pciconf.h"
 #include "pci/pcidev.h"
@@ -45,7 +46,8 @@ const char recover_usage[] =
 	"     those, the ones that are missing or read all-ones. The other functions\n"
 	"     of its slot (the HDA) go with it.\n"
 	"  2. the driver each function should end on: its claim record\n"
-	"     (/run/vfiobox/BDF), else vfio-pci when the command line or conf file\n"
+	"     (/run/vfiobox/BDF), else vfio-pci (or the variant driver vfio-claim\n"
+	"     picks) when the command line or conf file\n"
 	"     selects it, else the driver it has now.\n"
 	"  3. wake the parent bridge (power/control=on); remove the functions, HDA\n"
 	"     first; with --sbr reset the bridge's secondary bus (without --sbr,\n"
@@ -72,8 +74,13 @@ const char recover_usage[] =
 	"                     now) runtime-suspend to D3cold, which cuts the GPU's\n"
 	"                     power as bbswitch OFF did, then power it up again\n"
 	"      --bridge       remove the parent bridge too, and rescan above it\n"
-	"  -f, --force        --sbr/--bridge although other devices below the bridge\n"
-	"                     are bound to drivers other than vfio-pci or pci-stub\n"
+	"  -f, --force        go on although processes hold a function open (its\n"
+	"                     /dev/dri, /dev/nvidia*, /dev/snd, /dev/fb or /dev/vfio\n"
+	"                     nodes: refused otherwise, before the first write; the\n"
+	"                     removal then waits in the kernel until the driver lets\n"
+	"                     go), and --sbr/--bridge although other devices below\n"
+	"                     the bridge are bound to drivers other than vfio-pci or\n"
+	"                     pci-stub\n"
 	"  -t, --timeout=SEC  how long to wait for it to come back (default 10)\n"
 	"  -n, --dry-run      print the plan, change nothing\n"
 	"  -h, --help         this text\n"
@@ -232,11 +239,15 @@ static void fill_fn(const struct ctx *c, struct unit *u, struct fn *f)
 		snprintf(f->why, sizeof(f->why), "claim record /run/vfiobox/%s", f->addr);
 		return;
 	}
-	if (f->present && f->start.driver[0] && strcmp(f->start.driver, "vfio-pci"))
+	if (f->present && f->start.driver[0] && !vb_driver_is_vfio(f->start.driver))
 		vb_strlcpy(f->host_guess, f->start.driver, sizeof(f->host_guess));
 	if (conf_selects(c, f)) {
-		vb_strlcpy(f->want.override, "vfio-pci", sizeof(f->want.override));
-		vb_strlcpy(f->want.driver, "vfio-pci", sizeof(f->want.driver));
+		/* vfio-pci or the variant driver vfio-claim would pick. */
+		char v[VB_DRV_LEN] = "vfio-pci";
+		if (f->have_id)
+			vb_vfio_driver_for(&f->id, NULL, v, sizeof(v), NULL, 0);
+		vb_strlcpy(f->want.override, v, sizeof(f->want.override));
+		vb_strlcpy(f->want.driver, v, sizeof(f->want.driver));
 		snprintf(f->why, sizeof(f->why), "selected by %s", c->conf.source);
 		return;
 	}
@@ -245,7 +256,10 @@ static void fill_fn(const struct ctx *c, struct unit *u, struct fn *f)
 	    conf_selects(c, fn0(u))) {
 		const char *mode = c->conf.hda[0] ? c->conf.hda : "vfio";
 		if (!strcmp(mode, "vfio") || !strcmp(mode, "none")) {
-			const char *t = !strcmp(mode, "vfio") ? "vfio-pci" : "none";
+			char v[VB_DRV_LEN] = "vfio-pci";
+			const char *t = !strcmp(mode, "vfio") ? v : "none";
+			if (!strcmp(mode, "vfio") && f->have_id)
+				vb_vfio_driver_for(&f->id, NULL, v, sizeof(v), NULL, 0);
 			vb_strlcpy(f->want.override, t, sizeof(f->want.override));
 			vb_strlcpy(f->want.driver, strcmp(t, "none") ? t : "", sizeof(f->want.driver));
 			snprintf(f->why, sizeof(f->why), "its GPU is selected by %s, hda=%s",
@@ -423,6 +437,7 @@ static int bind_fn(const struct ctx *c, struct fn *f, const struct vb_rebind_kee
 	const char *want = vb_rebind_keep_driver(to);
 	struct vb_rebind_ctx *rc = c->rb;
 	struct vb_rebind v;
+	char words[VB_TEXT_LEN];
 	int r, tries;
 
 	if (c->act.dry_run) {
@@ -467,14 +482,8 @@ static int bind_fn(const struct ctx *c, struct fn *f, const struct vb_rebind_kee
 	f->bound_ok = 1;
 	vb_strlcpy(f->final, v.driver, sizeof(f->final));
 	step(c, "%s: on %s (verified)", f->addr, drv(v.driver));
-	if (v.opened == VB_OPENED_OK)
-		step(c, "IOMMU group %d: opened as QEMU opens it: viable, container set, IOMMU %s; "
-		     "closed again", v.group, v.iommu);
-	else if (v.opened == VB_OPENED_BUSY)
-		step(c, "IOMMU group %d: in use: /dev/vfio/%d is open already", v.group, v.group);
-	else if (v.opened == VB_OPENED_UNCHECKED)
-		step(c, "IOMMU group %d: /dev/vfio/%d is not a character device (a fake tree): there, "
-		     "but the vfio ioctls were not tried", v.group, v.group);
+	if (vb_opened_words(v.group, v.opened, v.iommu, words, sizeof(words)))
+		step(c, "%s", words);
 	/* Claimed for a VM again: the record vfio-claim writes, so that
 	 * vfio-release and the next recover know its host driver. */
 	if (to->override[0] && (vb_driver_is_vfio(to->override) ||
@@ -555,19 +564,6 @@ static int undo(struct ctx *c, struct unit *u, struct vb_power_save *bridge_pw)
 	return rc;
 }
 
-static void join(char **v, size_t n, char *buf, size_t len)
-{
-	size_t i, used = 0;
-
-	buf[0] = 0;
-	for (i = 0; i < n; i++) {
-		int w = snprintf(buf + used, len - used, "%s%s", i ? " " : "", v[i]);
-		if (w < 0 || (size_t)w >= len - used)
-			break;
-		used += (size_t)w;
-	}
-}
-
 static int in_unit(const struct unit *u, const char *addr)
 {
 	size_t i;
@@ -602,7 +598,7 @@ static int check_others(const struct ctx *c, const struct unit *u)
 			used += (size_t)w;
 	}
 	vb_sysfs_list_free(below, nb);
-	join(others, no, list, sizeof(list));
+	vb_join_words(others, no, list, sizeof(list));
 	vb_sysfs_list_free(others, no);
 	if (c->cycle && list[0]) {
 		vb_err("%s: --power-cycle: %s below %s keep%s it powered; the bridge can power "
@@ -746,6 +742,31 @@ static void default_reset(const struct ctx *c, struct unit *u)
 	}
 }
 
+/* The functions still there are removed, which unbinds their drivers: who
+ * holds them, before the first write (lib/pci/holders). */
+static int holders(const struct ctx *c, const struct unit *u)
+{
+	char who[VB_TEXT_LEN / 2];
+	size_t i;
+	int r;
+
+	for (i = 0; i < u->nf; i++) {
+		const struct fn *f = &u->f[i];
+		if (!f->present || !f->start.driver[0])
+			continue;
+		r = vb_holders_check(&c->act, f->addr, f->start.driver, c->force, who, sizeof(who));
+		if (r < 0) {
+			vb_err("%s: held by %s: stop them first, or --force (removing it unbinds %s, "
+			       "which may then wait until they let go); nothing changed", f->addr, who,
+			       f->start.driver);
+			return VB_EXIT_FAIL;
+		}
+		if (r > 0 && !c->act.dry_run)
+			vb_warn("%s: held by %s; removing it anyway (--force)", f->addr, who);
+	}
+	return VB_EXIT_OK;
+}
+
 static int recover_unit(struct ctx *c, struct unit *u)
 {
 	struct vb_power_save bridge_pw;
@@ -777,6 +798,8 @@ static int recover_unit(struct ctx *c, struct unit *u)
 		return VB_EXIT_FAIL;
 	}
 
+	if (holders(c, u) != VB_EXIT_OK)
+		return VB_EXIT_FAIL;
 	/* bbswitch holding the GPU off defeats every rescan; and the guides
 	 * warn that removing the GPU with bbswitch loaded leaves it unusable. */
 	if (g && (r = vb_pciops_bbswitch(g->addr)) >= 0) {

@@ -32,7 +32,7 @@
 
 const char vfio_claim_usage[] =
 	"usage: vfio-claim [-n] [--no-group] [--hda=vfio|none|host] [--force]\n"
-	"                  [--timeout=SEC] [--obey-off] [ids=LIST] [BDF...]\n"
+	"                  [--timeout=SEC] [--obey-off] [--driver=NAME] [ids=LIST] [BDF...]\n"
 	"\n"
 	"Hand PCI devices to vfio-pci: load the IOMMU backend a VM needs\n"
 	"(vfio_iommu_type1, else iommufd), write driver_override, unbind the\n"
@@ -64,6 +64,10 @@ const char vfio_claim_usage[] =
 	"      --timeout=SEC  wait at most SEC (default 10) for the lock, for\n"
 	"                     each unbind (a driver in use can block it), each\n"
 	"                     driver_override read and modprobe\n"
+	"      --driver=NAME  vfio-pci: no variant driver; a variant (a module with\n"
+	"                     vfio_pci: lines in modules.alias): the devices it\n"
+	"                     matches. Default: each device's best-matching variant\n"
+	"                     of the running kernel, else vfio-pci\n"
 	"      --obey-off     with selectors too, claim nothing when\n"
 	"                     vfiobox.claim=off is on the kernel command line\n"
 	"                     (the libvirt hook passes it)\n"
@@ -77,13 +81,15 @@ const char vfio_claim_usage[] =
 struct claim_opts {
 	int dry_run, no_group, force, obey_off;
 	const char *hda;
+	const char *driver;	/* --driver: NULL picks a variant from modules.alias */
 	long timeout_ms;
 };
 
 /* One device to move, and where. */
 struct item {
 	struct vb_seldev *dev;
-	const char *target;	/* "vfio-pci" or VB_TARGET_NONE */
+	const char *target;	/* "vfio-pci", a variant driver (drv) or VB_TARGET_NONE */
+	char drv[VB_DRV_LEN];
 	struct vb_rebind rb;
 	int work;		/* 1: writes needed, 0: already there */
 };
@@ -226,23 +232,19 @@ static int iommu_check(struct item *it, size_t n)
 	return 0;
 }
 
-/* Are vfio-pci and the IOMMU backend there or loadable? Said before the
- * first write; a dry run says it too and still shows the plan. *loaded: there already (loaded or
- * built in), so the run need not look again. */
+/* Are the vfio drivers (vfio-pci, a variant) and the IOMMU backend there or
+ * loadable? Said before the first write; a dry run says it too and still
+ * shows the plan. *loaded: vfio-pci is there already (loaded or built in),
+ * so the run need not look again. */
 static int module_check(struct item *it, size_t n, int dry_run, int *loaded)
 {
 	char rel[128] = "?", mp[VB_PATH_MAX], why[400] = "";
-	size_t i;
-	int st, need = 0;
+	size_t i, j;
+	int st, vm = 0, bad = 0;
 
-	int vm = 0;
-
-	for (i = 0; i < n; i++) {
-		if (it[i].work && it[i].rb.probe && strcmp(it[i].target, VB_TARGET_NONE))
-			need = 1;
+	for (i = 0; i < n; i++)
 		if (strcmp(it[i].target, VB_TARGET_NONE) && it[i].dev->d.group >= 0)
 			vm = 1;
-	}
 	/* The IOMMU backend a VM needs (the claim loads it before any write):
 	 * asked as a silent dry run, which fails only when there is none. */
 	if (vm) {
@@ -258,28 +260,105 @@ static int module_check(struct item *it, size_t n, int dry_run, int *loaded)
 			vb_warn("%s; a real run stops here", pc.fail_detail);
 		}
 	}
-	if (!need)
-		return 0;
-	st = vb_kmod_state("vfio-pci");
-	*loaded = st == VB_KMOD_LOADED || st == VB_KMOD_BUILTIN;
-	if (*loaded)
-		return 0;
 	vb_kmod_release(rel, sizeof(rel));
-	if (st < 0 || st == VB_KMOD_MISSING)
-		snprintf(why, sizeof(why), "vfio-pci is not available for kernel %s: not loaded, "
-			 "not built in, not in /lib/modules/%s/modules.dep(.bin)", rel, rel);
-	else if (vb_kmod_modprobe(mp, sizeof(mp)) < 0)
-		snprintf(why, sizeof(why), "vfio-pci is not loaded and there is no modprobe to "
-			 "load it (looked in /sbin, /usr/sbin, /usr/bin, /bin and "
-			 "/proc/sys/kernel/modprobe)");
-	if (!why[0])
-		return 0;
-	if (dry_run) {
-		vb_warn("%s; a real run stops here", why);
-		return 0;
+	for (i = 0; i < n; i++) {
+		const char *t = it[i].target;
+
+		if (!it[i].work || !it[i].rb.probe || !strcmp(t, VB_TARGET_NONE))
+			continue;
+		for (j = 0; j < i && !(it[j].work && it[j].rb.probe && !strcmp(it[j].target, t)); j++)
+			;
+		if (j < i)
+			continue;	/* said for an earlier device */
+		st = vb_kmod_state(t);
+		if (st == VB_KMOD_LOADED || st == VB_KMOD_BUILTIN) {
+			*loaded |= !strcmp(t, "vfio-pci");
+			continue;
+		}
+		if (st < 0 || st == VB_KMOD_MISSING)
+			snprintf(why, sizeof(why), "%s is not available for kernel %s: not loaded, "
+				 "not built in, not in /lib/modules/%s/modules.dep(.bin)", t, rel, rel);
+		else if (vb_kmod_modprobe(mp, sizeof(mp)) < 0)
+			snprintf(why, sizeof(why), "%s is not loaded and there is no modprobe to "
+				 "load it (looked in /sbin, /usr/sbin, /usr/bin, /bin and "
+				 "/proc/sys/kernel/modprobe)", t);
+		else
+			continue;
+		if (dry_run) {
+			vb_warn("%s; a real run stops here", why);
+			continue;
+		}
+		vb_err("%s; nothing claimed", why);
+		bad = 1;
 	}
-	vb_err("%s; nothing claimed", why);
-	return -ENOPKG;
+	return bad ? -ENOPKG : 0;
+}
+
+static int is_vfio_pci(const char *d)
+{
+	return !strcmp(d, "vfio-pci") || !strcmp(d, "vfio_pci");
+}
+
+/* Which vfio driver each device goes to: the vfio-pci variant driver of the
+ * running kernel whose modules.alias entry matches it best, as libvirt 10
+ * picks one (lib/pci/pcidev: vb_pcidev_vfio_driver), else vfio-pci;
+ * --driver=vfio-pci takes vfio-pci for all, --driver=VARIANT that variant
+ * for the devices it matches. Without --driver a device already on a vfio
+ * driver with driver_override naming it stays there. A variant is said, in a
+ * dry run as part of the plan. Returns 0, or an exit code. */
+static int choose_drivers(struct item *it, size_t n, const struct claim_opts *o,
+			  const struct vb_act *a)
+{
+	char rel[128] = "?";
+	size_t i;
+	int matched = 0;
+
+	vb_kmod_release(rel, sizeof(rel));
+	for (i = 0; i < n; i++) {
+		struct item *x = &it[i];
+		const struct vb_pcidev *d = &x->dev->d;
+		char pat[160];
+		int r;
+
+		if (!strcmp(x->target, VB_TARGET_NONE))
+			continue;
+		if (o->driver && is_vfio_pci(o->driver))
+			continue;	/* "vfio-pci" already */
+		if (!o->driver && d->driver[0] && vb_driver_is_vfio(d->driver) &&
+		    !strcmp(d->override, d->driver)) {
+			vb_strlcpy(x->drv, d->driver, sizeof(x->drv));
+			x->target = x->drv;
+			continue;
+		}
+		r = vb_pcidev_vfio_driver(d->addr, o->driver, x->drv, sizeof(x->drv), pat, sizeof(pat));
+		if (r < 0) {
+			vb_err("%s: %s; nothing claimed", d->addr, r == -ENODEV ? "gone from the bus" :
+			       vb_sysfs_strerror(r, "modules.alias"));
+			return VB_EXIT_FAIL;
+		}
+		x->target = x->drv;
+		if (r == 1) {
+			matched++;
+			if (a->dry_run)
+				vb_act_note(a, "%s: %s, a vfio-pci variant driver of kernel %s, matches it "
+					    "(%s in modules.alias)%s", d->addr, x->drv, rel, pat,
+					    o->driver ? ": --driver" : "; --driver=vfio-pci takes vfio-pci");
+			else
+				vb_info("%s: %s, a vfio-pci variant driver of kernel %s, matches it "
+					"(%s in modules.alias)%s", d->addr, x->drv, rel, pat,
+					o->driver ? ": --driver" : "; --driver=vfio-pci takes vfio-pci");
+		} else if (o->driver) {
+			vb_info("%s: --driver=%s does not drive it (none of its modules.alias entries "
+				"matches %04x:%04x): vfio-pci", d->addr, o->driver, d->id.vendor,
+				d->id.device);
+		}
+	}
+	if (o->driver && !is_vfio_pci(o->driver) && !matched) {
+		vb_err("--driver=%s: none of its modules.alias entries matches the devices; nothing "
+		       "claimed", o->driver);
+		return VB_EXIT_USAGE;
+	}
+	return 0;
 }
 
 /* Plan every device from the state the selection read (under the lock in a
@@ -315,9 +394,9 @@ static void report_done(const struct item *x, int already)
 		return;
 	}
 	if (already)
-		result("%s: vfio-pci already%s%s", v->addr, v->node[0] ? ", " : "", v->node);
+		result("%s: %s already%s%s", v->addr, x->target, v->node[0] ? ", " : "", v->node);
 	else
-		result("%s: vfio-pci (was %s)%s%s", v->addr, drv_or_none(v->old_driver),
+		result("%s: %s (was %s)%s%s", v->addr, x->target, drv_or_none(v->old_driver),
 		       v->node[0] ? ", " : "", v->node);
 }
 
@@ -329,23 +408,23 @@ static void record(const struct item *x)
 			x->rb.addr, strerror(-x->rb.record_err));
 }
 
+/* The kernel has no group interface, as far as can be told before vfio is
+ * loaded (lib/pci/vfio: the nodes, else the kernel's config): the claim is
+ * verified through the device cdevs. */
+static int cdev_only(void)
+{
+	int f = vb_vfio_interfaces();
+
+	return (f & VB_VFIO_IF_CDEV) && !(f & VB_VFIO_IF_GROUP);
+}
+
 /* How the group opened as a VM opens it (lib/pci/rebind: vb_rebind_group_open). */
 static void report_open(int group, int opened, const char *iommu)
 {
-	switch (opened) {
-	case VB_OPENED_OK:
-		result("IOMMU group %d: opened as QEMU opens it: viable, container set, IOMMU %s; "
-		       "closed again", group, iommu);
-		break;
-	case VB_OPENED_BUSY:
-		result("IOMMU group %d: in use: /dev/vfio/%d is open already (a running VM?); not "
-		       "opened again", group, group);
-		break;
-	case VB_OPENED_UNCHECKED:
-		result("IOMMU group %d: /dev/vfio/%d is not a character device (a fake tree): "
-		       "there, but the vfio ioctls were not tried", group, group);
-		break;
-	}
+	char words[VB_TEXT_LEN];
+
+	if (vb_opened_words(group, opened, iommu, words, sizeof(words)))
+		result("%s", words);
 }
 
 /* Run one IOMMU group's items (those with work) as a transaction. */
@@ -373,8 +452,10 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 	if (r == 0) {
 		if (ctx->act->dry_run) {
 			vb_act_note(ctx->act, "then: verify the driver links%s, record in /run/vfiobox/",
-				    group >= 0 ? " and /dev/vfio/GROUP, open the group as QEMU "
-				    "does (up to VFIO_SET_IOMMU) and close it" : "");
+				    group < 0 ? "" : cdev_only() ? " and each /dev/vfio/devices/vfioN "
+				    "(no group interface), open the cdevs (no bind) and /dev/iommu "
+				    "(an IO address space) and close them" : " and /dev/vfio/GROUP, open "
+				    "the group as QEMU does (up to VFIO_SET_IOMMU) and close it");
 		} else {
 			for (i = 0; i < n; i++) {
 				record(&it[i]);
@@ -386,10 +467,7 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 		return VB_EXIT_OK;
 	}
 	vb_err("%s: %s: %s", ctx->fail_addr, ctx->fail_step, ctx->fail_detail);
-	for (i = 0; i < n && !it[i].rb.done_override && !it[i].rb.done_unbind &&
-		    !it[i].rb.done_probe; i++)
-		;
-	if (i == n && !ctx->stuck) {
+	if (!vb_rebind_touched(v, k) && !ctx->stuck) {
 		vb_err("%s: nothing was changed (%s)", group >= 0 ? "IOMMU group" : "device", plan);
 		rc = VB_EXIT_FAIL;
 	} else if (!ctx->stuck) {
@@ -434,7 +512,9 @@ static int already_open(struct vb_rebind_ctx *ctx, struct item *it, size_t n)
 			continue;
 		}
 		if (ctx->act->dry_run) {
-			vb_act_note(ctx->act, "then: open IOMMU group %d as QEMU does and close it", g);
+			vb_act_note(ctx->act, cdev_only() ? "then: open the device cdevs of IOMMU "
+				    "group %d (no bind) and /dev/iommu and close them" : "then: open IOMMU "
+				    "group %d as QEMU does and close it", g);
 			continue;
 		}
 		if (vb_iommu_group_viable(g, why, sizeof(why)) == 0)
@@ -539,6 +619,11 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 	}
 	{
 		struct vb_act show = { o->dry_run, 0, stdout };
+		if ((rc = choose_drivers(it, n, o, &show)) != 0)
+			goto out;
+	}
+	{
+		struct vb_act show = { o->dry_run, 0, stdout };
 		fb_check(it, n, &show);
 	}
 	if (iommu_check(it, n) < 0 || plan_all(it, n) < 0 || module_check(it, n, o->dry_run, &loaded) < 0) {
@@ -560,17 +645,19 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 		if (it[i].work)
 			continue;
 		if (o->dry_run)
-			vb_act_note(&act, "%s: already %s, nothing to do", it[i].rb.addr,
-				    strcmp(it[i].target, VB_TARGET_NONE) ?
-				    "on vfio-pci with driver_override set" :
-				    "parked (driver_override none, no driver)");
+			{
+			int none = !strcmp(it[i].target, VB_TARGET_NONE);
+			vb_act_note(&act, "%s: already %s%s%s, nothing to do", it[i].rb.addr,
+				    none ? "parked (driver_override none, no driver)" : "on ",
+				    none ? "" : it[i].target,
+				    none ? "" : " with driver_override set");
+		}
 		else {
 			struct vb_rebind *v = &it[i].rb;
-			char p[VB_PATH_MAX];
 			if (v->group >= 0 || (v->group = vb_pcidev_group(v->addr)) >= 0) {
-				snprintf(v->node, sizeof(v->node), "/dev/vfio/%d", v->group);
-				if (vb_sysfs_path(p, sizeof(p), "%s", v->node) < 0 || !vb_sysfs_exists(p))
-					v->node[0] = 0;
+				char gn[sizeof(v->node)], cn[sizeof(v->node)];
+				vb_vfio_nodes(v->addr, gn, sizeof(gn), cn, sizeof(cn));
+				vb_strlcpy(v->node, gn[0] ? gn : cn, sizeof(v->node));
 			}
 			report_done(&it[i], 1);
 		}
@@ -629,12 +716,12 @@ int vfio_claim_main(int argc, char **argv)
 		{ "force", no_argument, NULL, 'F' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "obey-off", no_argument, NULL, 'O' },
+		{ "driver", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct claim_opts o = { 0, 0, 0, 0, NULL, 10000 };
+	struct claim_opts o = { 0, 0, 0, 0, NULL, NULL, 10000 };
 	struct vb_select sel;
-	char err[VB_TEXT_LEN];
 	int c, r, rc;
 
 	opterr = 0;
@@ -665,6 +752,19 @@ int vfio_claim_main(int argc, char **argv)
 		case 'O':
 			o.obey_off = 1;
 			break;
+		case 'D':
+			if (!is_vfio_pci(optarg) && !vb_kmod_is_vfio_variant(optarg)) {
+				char rel[128] = "?";
+				vb_kmod_release(rel, sizeof(rel));
+				return vb_usage_err("--driver=%s: not vfio-pci and not a vfio-pci variant "
+						    "driver of kernel %s (no vfio_pci: alias of it in "
+						    "/lib/modules/%s/modules.alias)", optarg, rel, rel);
+			}
+			if (o.driver && strcmp(o.driver, optarg))
+				return vb_usage_err("--driver=%s conflicts with --driver=%s", optarg,
+						    o.driver);
+			o.driver = optarg;
+			break;
 		case 'h':
 			vb_print_usage(vfio_claim_usage);
 			return VB_EXIT_OK;
@@ -682,25 +782,9 @@ int vfio_claim_main(int argc, char **argv)
 		return VB_EXIT_OK;
 	}
 	vb_sysfs_set_wait(o.timeout_ms);
-	r = vb_select_load(&sel, argv + optind, argc - optind, err, sizeof(err));
-	if (r < 0) {
-		vb_select_free(&sel);
-		if (optind < argc)
-			return vb_usage_err("%s", err);
-		vb_err("%s; nothing claimed", err);
-		return VB_EXIT_USAGE;
-	}
-	if (r == 0) {
-		vb_info("nothing selected: no ids= or addresses given, none on the kernel command "
-			"line (vfiobox.ids=, vfiobox.claim=), none in /etc/vfiobox.conf");
-		vb_select_free(&sel);
-		return VB_EXIT_OK;
-	}
-	if (strcmp(sel.source, "the arguments")) {
-		char what[VB_TEXT_LEN];
-		vb_select_describe(&sel, what, sizeof(what));
-		vb_info("from %s: %s", sel.source, what);
-	}
+	r = vb_select_load_act(&sel, argv + optind, argc - optind, "claimed");
+	if (r <= 0)
+		return -r;
 	rc = claim(&o, &sel);
 	vb_select_free(&sel);
 	return rc;

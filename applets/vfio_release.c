@@ -27,7 +27,8 @@
 #include "base/util.h"
 
 const char vfio_release_usage[] =
-	"usage: vfio-release [-n] [--no-group] [--timeout=SEC] [ids=LIST] [BDF...]\n"
+	"usage: vfio-release [-n] [--no-group] [--force] [--timeout=SEC] [ids=LIST]\n"
+	"                    [BDF...]\n"
 	"\n"
 	"Give devices back to their host drivers: clear driver_override, unbind\n"
 	"from vfio-pci, write the address to drivers_probe, then report which\n"
@@ -35,6 +36,9 @@ const char vfio_release_usage[] =
 	"other members of the selected devices' IOMMU groups that vfio-pci holds\n"
 	"(or that vfio-claim --hda=none parked) are released too. A failure\n"
 	"undoes the whole group. A device not held by vfio-pci is left as is.\n"
+	"Processes that hold a device open (a VM with /dev/vfio/GROUP or\n"
+	"/dev/vfio/devices/vfioN): refused before the first write, exit 1, with\n"
+	"their pids and names.\n"
 	"\n"
 	"Selectors as for vfio-claim: ids=LIST and addresses; without any, the\n"
 	"kernel command line (vfiobox.ids=, vfiobox.claim=), else\n"
@@ -42,6 +46,8 @@ const char vfio_release_usage[] =
 	"\n"
 	"  -n, --dry-run      print every write as a shell line, change nothing\n"
 	"      --no-group     release only the selected devices\n"
+	"      --force        release although processes hold a device open (the\n"
+	"                     unbind then waits for them at most --timeout)\n"
 	"      --timeout=SEC  wait at most SEC (default 10) for the lock, for\n"
 	"                     each unbind (a running VM blocks it), each driver_override\n"
 	"                     read and modprobe\n"
@@ -52,7 +58,7 @@ const char vfio_release_usage[] =
 	"failed and the undo failed too (the message says what state is left).\n";
 
 struct release_opts {
-	int dry_run, no_group;
+	int dry_run, no_group, force;
 	long timeout_ms;
 };
 
@@ -90,7 +96,7 @@ static int has_record(const char *addr)
 /* Held: on vfio-pci, waiting for it, parked by --hda=none, or recorded. */
 static int held(const struct vb_seldev *e)
 {
-	return vb_driver_is_vfio(e->d.driver) || !strcmp(e->d.override, "vfio-pci") ||
+	return vb_driver_is_vfio(e->d.driver) || vb_driver_is_vfio(e->d.override) ||
 	       !strcmp(e->d.override, VB_TARGET_NONE) || has_record(e->d.addr);
 }
 
@@ -142,7 +148,7 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 	struct vb_rebind *v = vb_xcalloc(n, sizeof(*v));
 	char plan[VB_TEXT_LEN] = "";
 	size_t i;
-	int r, rc;
+	int r, rc, touched;
 
 	for (i = 0; i < n; i++) {
 		size_t l = strlen(plan);
@@ -157,6 +163,7 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 	r = vb_rebind_run(ctx, v, n);
 	for (i = 0; i < n; i++)
 		it[i].rb = v[i];
+	touched = vb_rebind_touched(v, n);
 	free(v);
 	if (r == 0) {
 		if (ctx->act->dry_run) {
@@ -174,6 +181,10 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 		return VB_EXIT_OK;
 	}
 	vb_err("%s: %s: %s", ctx->fail_addr, ctx->fail_step, ctx->fail_detail);
+	if (!ctx->stuck && !touched) {
+		vb_err("%s: nothing was changed (%s)", group >= 0 ? "IOMMU group" : "device", plan);
+		return VB_EXIT_FAIL;
+	}
 	if (!ctx->stuck) {
 		vb_err("%s: undone, every device is back as it was (%s)",
 		       group >= 0 ? "IOMMU group" : "device", plan);
@@ -274,6 +285,8 @@ static int release(const struct release_opts *o, struct vb_select *sel)
 	vb_rebind_ctx_init(&ctx, &act);
 	ctx.unbind_timeout_ms = o->timeout_ms;
 	ctx.record = "remove";	/* the records go once the group is back */
+	ctx.holders = 1;	/* who holds a device: refused before any write */
+	ctx.force = o->force;
 	for (i = 0; i < n; i = j) {
 		int g = it[i].dev->d.group;
 		struct item *grp;
@@ -303,13 +316,13 @@ int vfio_release_main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "no-group", no_argument, NULL, 'G' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct release_opts o = { 0, 0, 10000 };
+	struct release_opts o = { 0, 0, 0, 10000 };
 	struct vb_select sel;
-	char err[VB_TEXT_LEN];
 	int c, r, rc;
 
 	opterr = 0;
@@ -321,6 +334,9 @@ int vfio_release_main(int argc, char **argv)
 			break;
 		case 'G':
 			o.no_group = 1;
+			break;
+		case 'F':
+			o.force = 1;
 			break;
 		case 'T':
 			if (vb_parse_seconds(optarg, &o.timeout_ms) < 0)
@@ -337,25 +353,9 @@ int vfio_release_main(int argc, char **argv)
 		}
 	}
 	vb_sysfs_set_wait(o.timeout_ms);
-	r = vb_select_load(&sel, argv + optind, argc - optind, err, sizeof(err));
-	if (r < 0) {
-		vb_select_free(&sel);
-		if (optind < argc)
-			return vb_usage_err("%s", err);
-		vb_err("%s; nothing released", err);
-		return VB_EXIT_USAGE;
-	}
-	if (r == 0) {
-		vb_info("nothing selected: no ids= or addresses given, none on the kernel command "
-			"line (vfiobox.ids=, vfiobox.claim=), none in /etc/vfiobox.conf");
-		vb_select_free(&sel);
-		return VB_EXIT_OK;
-	}
-	if (strcmp(sel.source, "the arguments")) {
-		char what[VB_TEXT_LEN];
-		vb_select_describe(&sel, what, sizeof(what));
-		vb_info("from %s: %s", sel.source, what);
-	}
+	r = vb_select_load_act(&sel, argv + optind, argc - optind, "released");
+	if (r <= 0)
+		return -r;
 	rc = release(&o, &sel);
 	vb_select_free(&sel);
 	return rc;

@@ -26,4 +26,16 @@ e2e-selftest: vfiobox $(E2E_VFIO_OPEN) | need-e2e
 
 check-extra: e2e-selftest
 
-.PHONY: e2e-selftest
+# A second, newer kernel (tests/e2e/README.md, "A second kernel"): Debian's
+# linux-image-amd64 of $(E2E_K2_SUITE), fetched through a private apt state
+# (setup.sh, E2E_SUITE), and the scenarios of $(E2E_K2) on it: claim and
+# release, recover, the QEMU-style open after each, the vfio interfaces
+# against the kernel's config. Logs in $(BUILD)/e2e-k2/logs.
+E2E_K2_SUITE ?= bookworm-backports
+E2E_K2       ?= claim-before-driver claim-bound-release pciops-recover vfio-interfaces
+e2e-k2: vfiobox $(E2E_VFIO_OPEN) | need-e2e
+	@E2E_SUITE=$(E2E_K2_SUITE) E2E_OUT=$(BUILD)/e2e-k2 E2E="$(E2E_K2)" tests/e2e/run.sh ./vfiobox
+
+check-extra: e2e-k2
+
+.PHONY: e2e-selftest e2e-k2

@@ -444,6 +444,36 @@ void vb_blob_repl_abort(struct vb_blob_repl *r)
 	r->fd = r->dfd = -1;
 }
 
+/* The copy for a filesystem without hard links: a new file beside bak,
+ * synced, renamed over it. */
+static int backup_copy(const char *path, const char *bak)
+{
+	char tmp[PATH_MAX], buf[16384];
+	int in, out, r = 0;
+	ssize_t k;
+
+	if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	if ((out = vb_blob_tmpfile(bak, tmp, sizeof(tmp))) < 0) {
+		close(in);
+		return out;
+	}
+	while ((k = read(in, buf, sizeof(buf))) > 0)
+		if ((r = vb_blob_write_fd(out, buf, (size_t)k)) < 0)
+			break;
+	if (k < 0)
+		r = -errno;
+	if (r == 0 && fsync(out) < 0)
+		r = -errno;
+	close(in);
+	close(out);
+	if (r == 0 && rename(tmp, bak) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
 int vb_blob_backup(const char *path, const char *bak)
 {
 	char tmp[PATH_MAX];
@@ -458,8 +488,12 @@ int vb_blob_backup(const char *path, const char *bak)
 		return fd;
 	close(fd);
 	unlink(tmp);
-	if (link(path, tmp) < 0)
-		return -errno;
+	if (link(path, tmp) < 0) {
+		e = -errno;
+		if (e == -EPERM || e == -EOPNOTSUPP || e == -EMLINK)
+			return backup_copy(path, bak);
+		return e;
+	}
 	if (rename(tmp, bak) < 0) {
 		e = -errno;
 		unlink(tmp);

@@ -86,8 +86,9 @@ int vb_blob_repl_commit(struct vb_blob_repl *r);
 /* Forget the new file: close it, remove its name if it has one. Only
  * unlink() and close(): safe in a signal handler. */
 void vb_blob_repl_abort(struct vb_blob_repl *r);
-/* Keep path's file also as bak (a hard link, replacing what bak was): 0
- * or -errno. No temporary is left, also when bak is a link of it already. */
+/* Keep path's file also as bak (a hard link, replacing what bak was; a
+ * synced copy where the filesystem has no hard links): 0 or -errno. No
+ * temporary is left, also when bak is a link of it already. */
 int vb_blob_backup(const char *path, const char *bak);
 
 #endif

@@ -124,6 +124,17 @@ int vb_cmdline_get(const char *cmdline, const char *key, char *val, size_t n)
 	return found;
 }
 
+char *vb_cmdline_dup(const char *cmdline, const char *key)
+{
+	char *all = NULL;
+
+	if (cmdline_all(cmdline, key, &all, 0) <= 0) {
+		free(all);
+		return NULL;
+	}
+	return all;
+}
+
 int vb_conf_from_cmdline(const char *cmdline, struct vb_conf *c)
 {
 	int any = 0;

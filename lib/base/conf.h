@@ -38,6 +38,9 @@ void vb_conf_free(struct vb_conf *c);
  * group, and are removed around a value). Repeated keys are joined with ','.
  * Returns 1 if found, 0 if not, -EOVERFLOW if the value does not fit. */
 int vb_cmdline_get(const char *cmdline, const char *key, char *val, size_t n);
+/* The same value, whatever its length, in a new string (free it), NULL when
+ * key is not there. */
+char *vb_cmdline_dup(const char *cmdline, const char *key);
 /* 1 if word appears as a bare parameter or as word=anything. */
 int vb_cmdline_has(const char *cmdline, const char *word);
 /* Read ROOT/proc/cmdline whole into *text (freed by the caller; trailing

@@ -57,37 +57,56 @@ int vb_msg_kmsg(void)
 	return kmsg;
 }
 
+/* /dev/kmsg takes records of about 1 kB (the kernel's LOG_LINE_MAX): a longer
+ * message is whole on stderr and cut there. */
+#define KMSG_REC 1024
+
 static void emit(int level, const char *tag, const char *fmt, va_list ap)
 {
-	char line[1024], out[1200];
+	char small[1024], *line = small, *out;
+	size_t olen;
+	va_list ap2;
 	int n;
 
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	if (n < 0)
+	va_copy(ap2, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n < 0) {
+		va_end(ap2);
 		return;
+	}
+	if ((size_t)n >= sizeof(small)) {
+		line = vb_xmalloc((size_t)n + 1);
+		vsnprintf(line, (size_t)n + 1, fmt, ap2);
+	}
+	va_end(ap2);
 	fflush(stdout);
 	/* One write (stderr is unbuffered: a fprintf is two). */
+	olen = strlen(applet) + strlen(tag) + (size_t)n + 16;
+	out = vb_xmalloc(olen);
 	if (strcmp(applet, "vfiobox"))
-		n = snprintf(out, sizeof(out), "vfiobox %s: %s%s\n", applet, tag, line);
+		n = snprintf(out, olen, "vfiobox %s: %s%s\n", applet, tag, line);
 	else
-		n = snprintf(out, sizeof(out), "vfiobox: %s%s\n", tag, line);
+		n = snprintf(out, olen, "vfiobox: %s%s\n", tag, line);
 	if (n > 0)
-		fwrite(out, 1, (size_t)n < sizeof(out) ? (size_t)n : sizeof(out) - 1, stderr);
+		fwrite(out, 1, (size_t)n, stderr);
+	free(out);
 	if (vb_msg_kmsg()) {
-		char path[VB_PATH_MAX], rec[1200];
+		char path[VB_PATH_MAX], rec[KMSG_REC];
 		int fd;
 
-		if (vb_sysfs_path(path, sizeof(path), "/dev/kmsg") < 0)
-			return;
-		fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-		if (fd < 0)
-			return;
-		n = snprintf(rec, sizeof(rec), "<%d>vfiobox %s: %s%s\n", level, applet, tag, line);
-		if (n > 0 && write(fd, rec, (size_t)n < sizeof(rec) ? (size_t)n : sizeof(rec) - 1) < 0) {
-			/* kmsg is a copy; stderr already has the message */
+		if (vb_sysfs_path(path, sizeof(path), "/dev/kmsg") >= 0 &&
+		    (fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) >= 0) {
+			n = snprintf(rec, sizeof(rec), "<%d>vfiobox %s: %s%s\n", level, applet, tag, line);
+			if (n > 0 && (size_t)n >= sizeof(rec))
+				rec[sizeof(rec) - 2] = '\n', n = sizeof(rec) - 1;
+			if (n > 0 && write(fd, rec, (size_t)n) < 0) {
+				/* kmsg is a copy; stderr already has the message */
+			}
+			close(fd);
 		}
-		close(fd);
 	}
+	if (line != small)
+		free(line);
 }
 
 void vb_err(const char *fmt, ...)

@@ -188,3 +188,19 @@ void vb_appendf(char *buf, size_t n, const char *fmt, ...)
 	vsnprintf(buf + l, n - l, fmt, ap);
 	va_end(ap);
 }
+
+void vb_join_words(char *const *v, size_t n, char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < n; i++) {
+		int w = snprintf(buf + used, len - used, "%s%s", i ? " " : "", v[i]);
+
+		if (w < 0 || (size_t)w >= len - used) {
+			buf[used] = 0;
+			break;
+		}
+		used += (size_t)w;
+	}
+}

@@ -28,6 +28,9 @@ int vb_parse_ulong(const char *s, int base, unsigned long max, unsigned long *ou
 int vb_parse_seconds(const char *s, long *ms);
 /* Append formatted text to the string in buf (n bytes), cut to fit. */
 void vb_appendf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* v[0..n) joined by single spaces into buf (len bytes), ending at the last
+ * word that fits whole. */
+void vb_join_words(char *const *v, size_t n, char *buf, size_t len);
 /* The value of hex digit c, -1 if it is none. */
 int vb_hexval(int c);
 /* Exactly n hex digits at s (no sign, no prefix) into *v; -EINVAL at anything

@@ -5,9 +5,11 @@
  * which needs the text modules.dep that mkinitcpio does not ship; so the
  * real modprobe is always exec'd by its path. */
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/act.h"
@@ -164,4 +166,162 @@ int vb_kmod_load(const struct vb_act *a, const char *name, int *status)
 	if (r == VB_KMOD_LOADED || r == VB_KMOD_BUILTIN)
 		return 0;
 	return -ENOPKG;
+}
+
+/* ---- vfio-pci variant drivers (modules.alias) ---------------------------- */
+
+#define VB_ALIAS_PREFIX "alias vfio_pci:"
+
+struct valias {
+	char *pat;	/* "v...d...sv*sd*bc*sc*i*" */
+	char *mod;	/* normalised: '_' for '-' */
+};
+
+/* The vfio_pci: lines of the running kernel's modules.alias, read once per
+ * file (path, inode, size and mtime: a unit test may write another). */
+static struct {
+	char path[VB_PATH_MAX];
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	struct valias *v;
+	size_t n;
+	int valid;
+} acache;
+
+static void acache_drop(void)
+{
+	size_t i;
+
+	for (i = 0; i < acache.n; i++) {
+		free(acache.v[i].pat);
+		free(acache.v[i].mod);
+	}
+	free(acache.v);
+	acache.v = NULL;
+	acache.n = 0;
+	acache.valid = 0;
+}
+
+static int aliases(const struct valias **v, size_t *n)
+{
+	char rel[128], p[VB_PATH_MAX], *line = NULL;
+	size_t cap = 0, max = 0;
+	struct stat st;
+	FILE *f;
+	int r;
+
+	*v = NULL;
+	*n = 0;
+	if ((r = vb_kmod_release(rel, sizeof(rel))) < 0)
+		return r;
+	if ((r = vb_sysfs_path(p, sizeof(p), "/lib/modules/%s/modules.alias", rel)) < 0)
+		return r;
+	if (stat(p, &st) < 0) {
+		acache_drop();
+		return errno == ENOENT ? 0 : -errno;
+	}
+	if (acache.valid && !strcmp(acache.path, p) && acache.dev == st.st_dev &&
+	    acache.ino == st.st_ino && acache.size == st.st_size &&
+	    acache.mtime.tv_sec == st.st_mtim.tv_sec && acache.mtime.tv_nsec == st.st_mtim.tv_nsec) {
+		*v = acache.v;
+		*n = acache.n;
+		return 0;
+	}
+	acache_drop();
+	if (!(f = fopen(p, "re")))
+		return -errno;
+	while (getline(&line, &cap, f) > 0) {
+		char *pat, *mod, *end;
+
+		if (strncmp(line, VB_ALIAS_PREFIX, strlen(VB_ALIAS_PREFIX)))
+			continue;
+		pat = line + strlen(VB_ALIAS_PREFIX);
+		end = pat + strcspn(pat, " \t");
+		if (!*end || end == pat)
+			continue;
+		*end++ = 0;
+		mod = end + strspn(end, " \t");
+		mod[strcspn(mod, " \t\n")] = 0;
+		if (!*mod || strlen(mod) >= VB_KMOD_NAME_LEN)
+			continue;
+		if (acache.n == max) {
+			max = max ? max * 2 : 16;
+			acache.v = vb_xrealloc(acache.v, max * sizeof(*acache.v));
+		}
+		acache.v[acache.n].pat = vb_xstrdup(pat);
+		acache.v[acache.n].mod = vb_xstrdup(mod);
+		norm(acache.v[acache.n].mod);
+		acache.n++;
+	}
+	free(line);
+	fclose(f);
+	vb_strlcpy(acache.path, p, sizeof(acache.path));
+	acache.dev = st.st_dev;
+	acache.ino = st.st_ino;
+	acache.size = st.st_size;
+	acache.mtime = st.st_mtim;
+	acache.valid = 1;
+	*v = acache.v;
+	*n = acache.n;
+	return 0;
+}
+
+int vb_kmod_vfio_variant(const char *m, const char *only, char *mod, size_t mn, char *pat,
+			 size_t pn)
+{
+	const struct valias *v;
+	char want[VB_KMOD_NAME_LEN] = "";
+	size_t n, i, best = 0;
+	int r, stars = -1;
+
+	if (strncmp(m, "pci:", 4))
+		return -EINVAL;
+	m += 4;
+	if (only && vb_strlcpy(want, only, sizeof(want)) < 0)
+		return -EINVAL;
+	norm(want);
+	if ((r = aliases(&v, &n)) < 0)
+		return r;
+	for (i = 0; i < n; i++) {
+		char dev[128];
+		const char *c;
+		int k = 0;
+
+		if (!strcmp(v[i].mod, "vfio_pci") || (*want && strcmp(v[i].mod, want)))
+			continue;
+		vb_strlcpy(dev, m, sizeof(dev));
+		dev[strcspn(dev, "\n")] = 0;
+		if (fnmatch(v[i].pat, dev, 0))
+			continue;
+		for (c = v[i].pat; *c; c++)
+			k += *c == '*';
+		if (stars < 0 || k < stars) {
+			stars = k;
+			best = i;
+		}
+	}
+	if (stars < 0)
+		return 0;
+	vb_strlcpy(mod, v[best].mod, mn);
+	snprintf(pat, pn, "vfio_pci:%s", v[best].pat);
+	return 1;
+}
+
+int vb_kmod_is_vfio_variant(const char *name)
+{
+	const struct valias *v;
+	char want[VB_KMOD_NAME_LEN];
+	size_t n, i;
+
+	if (!*name || vb_strlcpy(want, name, sizeof(want)) < 0)
+		return 0;
+	norm(want);
+	if (aliases(&v, &n) < 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i].mod, want))
+			return 1;
+	return 0;
 }

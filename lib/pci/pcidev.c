@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pci/kmod.h"
 #include "pci/pcidev.h"
 #include "base/sysfs.h"
 #include "base/util.h"
@@ -472,7 +473,36 @@ int vb_pcidev_is_hda(const char *addr, unsigned class)
 int vb_driver_is_vfio(const char *driver)
 {
 	return !strncmp(driver, "vfio", 4) || strstr(driver, "-vfio-pci") ||
-	       strstr(driver, "_vfio_pci");
+	       strstr(driver, "_vfio_pci") || vb_kmod_is_vfio_variant(driver);
+}
+
+int vb_vfio_driver_for(const struct vb_pciids *id, const char *only, char *drv, size_t n,
+		       char *why, size_t wn)
+{
+	char m[96];
+	int r;
+
+	/* The modalias as drivers/pci/pci-sysfs.c writes it. */
+	snprintf(m, sizeof(m), "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X", id->vendor,
+		 id->device, id->subvendor, id->subdevice, (id->class >> 16) & 0xff,
+		 (id->class >> 8) & 0xff, id->class & 0xff);
+	if (why && wn)
+		why[0] = 0;
+	if ((r = vb_kmod_vfio_variant(m, only, drv, n, why, wn)) != 0)
+		return r;
+	vb_strlcpy(drv, "vfio-pci", n);
+	return 0;
+}
+
+int vb_pcidev_vfio_driver(const char *addr, const char *only, char *drv, size_t n, char *why,
+			  size_t wn)
+{
+	struct vb_pciids id;
+	int r = vb_pcidev_ids(addr, &id);
+
+	if (r < 0)
+		return vb_pcidev_exists(addr) ? r : -ENODEV;
+	return vb_vfio_driver_for(&id, only, drv, n, why, wn);
 }
 
 int vb_driver_passive(const char *driver, enum vb_passive policy)

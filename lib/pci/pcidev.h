@@ -107,8 +107,20 @@ int vb_pcidev_is_bridge(const char *addr, unsigned class);
  * function: a GPU's HDA controller. */
 int vb_pcidev_is_hda(const char *addr, unsigned class);
 
-/* 1 for vfio-pci and its variant drivers (vfio-*, *-vfio-pci, *_vfio_pci). */
+/* 1 for vfio-pci and its variant drivers: the name rule (vfio*, *-vfio-pci,
+ * *_vfio_pci) or a vfio_pci: alias of that module in the running kernel's
+ * modules.alias (lib/pci/kmod). The one answer to "is it a vfio driver". */
 int vb_driver_is_vfio(const char *driver);
+/* The vfio driver a claim of addr uses: the variant driver whose modules.alias
+ * entry matches its modalias best (vb_kmod_vfio_variant; only: that variant
+ * or none), else vfio-pci. Returns 1 for a variant (why gets its alias,
+ * "vfio_pci:v..."), 0 for vfio-pci (why ""), -ENODEV when the device is not
+ * there, other -errno. */
+int vb_pcidev_vfio_driver(const char *addr, const char *only, char *drv, size_t n, char *why,
+			  size_t wn);
+/* The same for a device known by its ids (one not on the bus now). */
+int vb_vfio_driver_for(const struct vb_pciids *id, const char *only, char *drv, size_t n,
+		       char *why, size_t wn);
 /* Which drivers count as passive: a caller says what it asks.
  * VB_PASSIVE_VFIO: nothing of the host runs the device (no driver, a vfio
  *   driver, pci-stub): what a VM may take, what a reset may disturb.

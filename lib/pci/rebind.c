@@ -386,7 +386,7 @@ static int unbind_failed(struct vb_rebind_ctx *c, struct vb_rebind *v, int r)
 
 	if (r != -ETIMEDOUT)
 		return write_failed(c, v, "unbind", "unbind", r);
-	vb_holders_find(v->addr, v->unbind, who, sizeof(who));
+	vb_holders_find(v->addr, v->unbind, who, sizeof(who), NULL);
 	return fail(c, v, "unbind", r, "%s did not let go within %ld.%03ld s: the driver is in use%s%s%s",
 		    v->unbind, c->unbind_timeout_ms / 1000, c->unbind_timeout_ms % 1000,
 		    who[0] ? " (" : " (nothing visible in /proc holds it", who[0] ? who : "", ")");
@@ -396,8 +396,6 @@ static int unbind_failed(struct vb_rebind_ctx *c, struct vb_rebind *v, int r)
  * set, the last look: VB_TARGET_BACK then accepts "no driver". */
 static int check(struct vb_rebind *v, int final)
 {
-	char p[VB_PATH_MAX];
-
 	/* A driver link says the device is there; without one, look. */
 	if (vb_pcidev_driver(v->addr, v->driver, sizeof(v->driver)) < 0)
 		v->driver[0] = 0;
@@ -422,14 +420,14 @@ static int check(struct vb_rebind *v, int final)
 		return 1;
 	if (v->group < 0)
 		return 0;
-	snprintf(v->node, sizeof(v->node), "/dev/vfio/%d", v->group);
-	if (vb_sysfs_path(p, sizeof(p), "%s", v->node) == 0 && vb_sysfs_exists(p))
-		return 1;
-	snprintf(v->node, sizeof(v->node), "/dev/vfio/noiommu-%d", v->group);
-	if (vb_sysfs_path(p, sizeof(p), "%s", v->node) == 0 && vb_sysfs_exists(p))
-		return 1;
-	v->node[0] = 0;
-	return 0;
+	/* The group's node, else (a kernel without the group interface) the
+	 * device's cdev: a VM opens one of them (lib/pci/vfio). */
+	{
+		char gn[sizeof(v->node)], cn[sizeof(v->node)];
+		vb_vfio_nodes(v->addr, gn, sizeof(gn), cn, sizeof(cn));
+		vb_strlcpy(v->node, gn[0] ? gn : cn, sizeof(v->node));
+	}
+	return v->node[0] != 0;
 }
 
 static int verify_failed(struct vb_rebind_ctx *c, struct vb_rebind *v)
@@ -649,10 +647,8 @@ static int holders_check(struct vb_rebind_ctx *c, const struct vb_rebind *v, siz
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (!v[i].unbind[0] || vb_holders_find(v[i].addr, v[i].unbind, who, sizeof(who)) <= 0)
-			continue;
-		vb_act_note(c->act, "%s: held by %s", v[i].addr, who);
-		if (c->force || dry(c))
+		if (!v[i].unbind[0] ||
+		    vb_holders_check(c->act, v[i].addr, v[i].unbind, c->force, who, sizeof(who)) >= 0)
 			continue;
 		vb_strlcpy(c->fail_addr, v[i].addr, sizeof(c->fail_addr));
 		vb_strlcpy(c->fail_step, "holders", sizeof(c->fail_step));
@@ -752,6 +748,87 @@ static void open_reason(const struct vb_vfio_open *o, int g, char *buf, size_t n
 	snprintf(buf, n, "%s", e);
 }
 
+/* A step of the cdev verification failed, in words. */
+static void cdev_reason(const struct vb_vfio_open *o, char *buf, size_t n)
+{
+	const char *e = strerror(-o->err);
+
+	switch (o->step) {
+	case VB_VFIO_STEP_CDEV:
+		snprintf(buf, n, "%s has no vfio-dev/vfioN/dev and there is no /dev/vfio/vfio: "
+			 "the kernel offers neither the group interface nor the device cdev for it",
+			 o->dev);
+		return;
+	case VB_VFIO_STEP_CDEV_OPEN:
+		if (o->err == -ENOENT)
+			snprintf(buf, n, "%s is missing (no devtmpfs on /dev?)", o->node);
+		else if (o->err == -ENOTTY)
+			snprintf(buf, n, "%s is not a character device", o->node);
+		else if (o->err == -ENXIO)
+			snprintf(buf, n, "%s is not the device's node: vfio-dev says %u:%u (a stale "
+				 "node)", o->node, o->want_maj, o->want_min);
+		else if (o->err == -ENODEV)
+			snprintf(buf, n, "%s: the kernel says the device is not registered with vfio",
+				 o->node);
+		else
+			snprintf(buf, n, "%s: %s", o->node, e);
+		return;
+	case VB_VFIO_STEP_IOMMUFD:
+		if (o->err == -ENOENT)
+			snprintf(buf, n, "/dev/iommu is missing: iommufd (which a VM binds the cdev "
+				 "to) is not loaded");
+		else if (o->err == -ENOTTY)
+			snprintf(buf, n, "/dev/iommu is not a character device");
+		else
+			snprintf(buf, n, "/dev/iommu: %s", e);
+		return;
+	}
+	snprintf(buf, n, "%s", e);
+}
+
+/* The group through the device cdevs of its vfio members (vb_rebind_group_open). */
+static int cdev_verify(struct vb_rebind_ctx *c, struct vb_rebind *who, int g, int *opened,
+		       char *iommu, size_t iommu_n)
+{
+	struct vb_vfio_open o;
+	char why[VB_TEXT_LEN - 200], step[48];
+	char **m;
+	size_t nm, i;
+	int r, checked = 1;
+
+	if ((r = vb_iommu_group_viable(g, why, sizeof(why))) == 0)
+		return fail(c, who, vb_vfio_step_name(VB_VFIO_STEP_VIABLE), -EPERM, "IOMMU group %d "
+			    "is not viable: %s keeps it (every member must be on a vfio driver or "
+			    "no driver; the kernel refuses a VM's bind of the cdev then)", g, why);
+	if (r < 0 || (r = vb_pcidev_group_members(g, &m, &nm)) < 0)
+		return fail(c, who, "iommu_group", r, "IOMMU group %d: its members are unreadable: "
+			    "%s", g, strerror(-r));
+	for (i = 0, r = 0; i < nm && r == 0; i++) {
+		char drv[VB_DRV_LEN];
+
+		if (vb_pcidev_driver(m[i], drv, sizeof(drv)) < 0 || !vb_driver_is_vfio(drv))
+			continue;
+		if ((r = vb_vfio_cdev_open(m[i], &o)) < 0) {
+			struct vb_rebind at = *who;
+			vb_strlcpy(at.addr, o.dev[0] ? o.dev : m[i], sizeof(at.addr));
+			snprintf(step, sizeof(step), "%s", o.step == VB_VFIO_STEP_CDEV_OPEN ?
+				 "open /dev/vfio/devices/vfioN" : vb_vfio_step_name(o.step));
+			if (o.step == VB_VFIO_STEP_CDEV_OPEN && o.node[0])
+				snprintf(step, sizeof(step), "open %.40s", o.node);
+			cdev_reason(&o, why, sizeof(why));
+			fail(c, &at, step, r, "IOMMU group %d, verified through the device cdev "
+			     "(no group interface): %s", g, why);
+		}
+		checked &= o.checked;
+	}
+	vb_sysfs_list_free(m, nm);
+	if (r < 0)
+		return r;
+	*opened = checked ? VB_OPENED_CDEV : VB_OPENED_CDEV_UNCHECKED;
+	vb_strlcpy(iommu, "iommufd", iommu_n);
+	return 0;
+}
+
 int vb_rebind_group_open(struct vb_rebind_ctx *c, int g, const char *addr, int *opened,
 			 char *iommu, size_t iommu_n)
 {
@@ -765,6 +842,12 @@ int vb_rebind_group_open(struct vb_rebind_ctx *c, int g, const char *addr, int *
 		iommu[0] = 0;
 	memset(&who, 0, sizeof(who));
 	vb_strlcpy(who.addr, addr, sizeof(who.addr));
+	if (!vb_vfio_has_groups()) {
+		char name[32];
+		unsigned a, b;
+		if (vb_vfio_cdev(addr, name, sizeof(name), &a, &b) == 0)
+			return cdev_verify(c, &who, g, opened, iommu, iommu_n);
+	}
 	r = vb_vfio_group_open(g, &o);
 	if (r == -EBUSY && o.step == VB_VFIO_STEP_GROUP) {
 		*opened = VB_OPENED_BUSY;
@@ -911,6 +994,52 @@ static int interrupted(struct vb_rebind_ctx *c, const struct vb_rebind *v)
 		    vb_sig_name(s, name, sizeof(name)), s);
 }
 
+int vb_rebind_touched(const struct vb_rebind *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].done_override || v[i].done_unbind || v[i].done_probe)
+			return 1;
+	return 0;
+}
+
+/* Step 3 for v->target, a vfio driver: registered (loaded or built in), else
+ * modprobe it. vfio-pci is looked at once per context (c->module_ready). */
+static int load_driver(struct vb_rebind_ctx *c, struct vb_rebind *v)
+{
+	char p[VB_PATH_MAX], step[40];
+	int vfio_pci = !strcmp(v->target, VFIO_DRIVER), status = 0, r;
+
+	if (vfio_pci && c->module_ready)
+		return 0;
+	if (vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers/%s", v->target) == 0 &&
+	    vb_sysfs_exists(p)) {
+		c->module_ready |= vfio_pci;	/* registered: loaded or built in */
+		return 0;
+	}
+	snprintf(step, sizeof(step), "modprobe %s", v->target);
+	r = vb_kmod_load(c->act, v->target, &status);
+	if (r < 0 && dry(c)) {
+		/* No modprobe here: still show the step of the plan. */
+		char *argv[] = { "modprobe", v->target, NULL };
+		r = vb_act_run(c->act, argv);
+	}
+	if (r == -ENOENT)
+		return fail(c, v, step, r, "no modprobe found (looked in /sbin, /usr/sbin, "
+			    "/usr/bin, /bin and /proc/sys/kernel/modprobe)");
+	if (r == -ETIMEDOUT)
+		return fail(c, v, step, r, "modprobe did not finish within %ld.%03ld s (left "
+			    "running)", vb_sysfs_wait() / 1000, vb_sysfs_wait() % 1000);
+	if (r == -ENOPKG)
+		return fail(c, v, step, r, "modprobe exited with status %d and %s is not loaded",
+			    status, v->target);
+	if (r < 0)
+		return fail(c, v, step, r, "%s", strerror(-r));
+	c->module_ready |= vfio_pci;
+	return 0;
+}
+
 int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 {
 	char p[VB_PATH_MAX];
@@ -1028,36 +1157,20 @@ int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 	if (!dry(c) && interrupted(c, &v[0]) < 0)
 		goto undo;
 	journal_step(c, v, n, "probe");
-	/* 3. vfio-pci loaded (modprobe by execve; built in counts as loaded).
-	 * Loading it binds every unbound device whose override names it. */
-	if (need_vfio && !c->module_ready &&
-	    vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers/" VFIO_DRIVER) == 0 &&
-	    vb_sysfs_exists(p))
-		c->module_ready = 1;	/* registered: loaded or built in */
-	if (need_vfio && !c->module_ready) {
-		int status = 0;
-		r = vb_kmod_load(c->act, VFIO_DRIVER, &status);
-		if (r < 0 && dry(c)) {
-			/* No modprobe here: still show the step of the plan. */
-			char *argv[] = { "modprobe", VFIO_DRIVER, NULL };
-			r = vb_act_run(c->act, argv);
-		}
-		if (r < 0) {
-			if (r == -ENOENT)
-				fail(c, &v[0], "modprobe vfio-pci", r, "no modprobe found (looked in "
-				     "/sbin, /usr/sbin, /usr/bin, /bin and /proc/sys/kernel/modprobe)");
-			else if (r == -ETIMEDOUT)
-				fail(c, &v[0], "modprobe vfio-pci", r, "modprobe did not finish within "
-				     "%ld.%03ld s (left running)", vb_sysfs_wait() / 1000,
-				     vb_sysfs_wait() % 1000);
-			else if (r == -ENOPKG)
-				fail(c, &v[0], "modprobe vfio-pci", r, "modprobe exited with status %d "
-				     "and vfio-pci is not loaded", status);
-			else
-				fail(c, &v[0], "modprobe vfio-pci", r, "%s", strerror(-r));
+	/* 3. The vfio drivers loaded (modprobe by execve; built in counts as
+	 * loaded): vfio-pci, or a variant driver (its module has the driver's
+	 * name). Loading one binds every unbound device whose override names it. */
+	for (i = 0; need_vfio && i < n; i++) {
+		size_t j;
+
+		if (!v[i].probe || !vb_driver_is_vfio(v[i].target))
+			continue;
+		for (j = 0; j < i && !(v[j].probe && !strcmp(v[j].target, v[i].target)); j++)
+			;
+		if (j < i)
+			continue;	/* loaded for an earlier device */
+		if ((r = load_driver(c, &v[i])) < 0)
 			goto undo;
-		}
-		c->module_ready = 1;
 	}
 	/* 4. drivers_probe: the override's driver takes it (or, with the
 	 * override cleared, the host driver). */

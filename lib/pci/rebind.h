@@ -74,7 +74,8 @@ struct vb_rebind {
 	pid_t pending;			/* an unbind still blocked in the kernel, 0 none */
 	char driver[VB_DRV_LEN];	/* driver afterwards ("" none) */
 	int group;			/* IOMMU group afterwards, -1 none */
-	char node[32];			/* "/dev/vfio/N" or "/dev/vfio/noiommu-N", "" */
+	char node[48];			/* "/dev/vfio/N", "/dev/vfio/noiommu-N", without the
+					 * group interface "/dev/vfio/devices/vfioN"; "" */
 	int gone;			/* left the bus during the run */
 	int stuck;			/* failed and the undo failed: see state */
 	int opened;			/* the group opened as a VM does: VB_OPENED_* */
@@ -132,6 +133,9 @@ enum {
 	VB_OPENED_PARTIAL,	/* a member outside the transaction keeps the group from
 				 * being viable: not opened (the caller's choice) */
 	VB_OPENED_NOIOMMU,	/* /dev/vfio/noiommu-N: no IOMMU, not for a VM */
+	VB_OPENED_CDEV,		/* no group interface: every vfio member's cdev opened
+				 * (not bound) and /dev/iommu gave an IOAS (lib/pci/vfio) */
+	VB_OPENED_CDEV_UNCHECKED,	/* the same on a fake tree: the nodes are there */
 };
 
 struct vb_rebind_ctx {
@@ -168,6 +172,9 @@ void vb_rebind_ctx_init(struct vb_rebind_ctx *c, const struct vb_act *a);
  * v[i].state say what is left. In a dry run the writes are printed and
  * nothing is verified. */
 int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n);
+/* After vb_rebind_run: 1 when it wrote anything to one of v[0..n) (an
+ * override, an unbind, a probe), 0 when it failed before its first write. */
+int vb_rebind_touched(const struct vb_rebind *v, size_t n);
 
 struct vb_journal;
 /* Settle the journal j of a transaction that did not end: phase done,
@@ -188,7 +195,11 @@ int vb_rebind_backend(struct vb_rebind_ctx *c, const char *addr);
  * *opened VB_OPENED_OK or _UNCHECKED (iommu gets the type), VB_OPENED_BUSY
  * with 0 too (in use by a VM); else -errno with c->fail_* saying the step,
  * the group and the reason, naming a member that keeps it from being
- * viable. addr names the device for the failure. */
+ * viable. addr names the device for the failure. On a kernel without the
+ * group interface (no /dev/vfio/vfio) whose vfio gave addr a cdev: the
+ * group viable by the sysfs rule (the kernel checks it only when a VM binds
+ * the cdev), then each member on a vfio driver through vb_vfio_cdev_open:
+ * *opened VB_OPENED_CDEV or _CDEV_UNCHECKED, iommu "iommufd". */
 int vb_rebind_group_open(struct vb_rebind_ctx *c, int g, const char *addr, int *opened,
 			 char *iommu, size_t iommu_n);
 

@@ -5,7 +5,7 @@
 # uncompressed newc cpio (the runner appends a small per-scenario archive; the
 # kernel unpacks concatenated archives in order):
 #   /bin/busybox (static; /init makes the applet links)   /init
-#   /e2e/lib.sh   /e2e/bin/vfiobox   /e2e/bin/vfio-open
+#   /e2e/lib.sh   /e2e/bin/vfiobox   /e2e/bin/vfio-open   /e2e/kconfig
 #   /e2e/bin/lspci (pciutils' own, static, built from the pinned source whose
 #   libpci the binary links: E2E_PCIUTILS, default build/pciutils-musl; left
 #   out with a note when that tree is missing)   /e2e/pci.ids (tests/data's)
@@ -48,6 +48,11 @@ else
 	echo "e2e mkbase: no $pcidir/lib/libpci.a: the guest has no lspci" >&2
 fi
 cp "$here/../data/pci.ids" "$st/e2e/pci.ids"
+# The kernel's config (setup.sh keeps the package's boot/config-KVER): for
+# the scenarios whose expectations depend on it (vfio-interfaces). Not where
+# vfiobox looks (/boot, /lib/modules/KVER): a scenario puts it there if it
+# wants an installed system's view.
+[ -f "$KDIR/config" ] && cp "$KDIR/config" "$st/e2e/kconfig"
 # The kernel opens /dev/console for /init before devtmpfs is mounted.
 mknod -m 0600 "$st/dev/console" c 5 1 2>/dev/null || true
 

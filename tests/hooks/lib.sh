@@ -43,3 +43,54 @@ before() {
 	else fail "$1" "$2: /$3/ (line $a) is not before /$4/ (line $b)"; fi
 }
 skip() { echo "SKIP: $T: $*"; }
+
+# off_switch NAME HOW FILE [FUNC]: the one-boot off switch as the image runs
+# the hook. A fake tree (build/mkfakesys, examples/omen17.desc) whose
+# /proc/cmdline selects the dGPU (vfiobox.claim=0000:01:00.0) and then says
+# vfiobox.claim=off; FILE is the hook from the image with every .../bin/vfiobox
+# pointed at the binary under test (a bare `vfiobox` finds it on PATH) and
+# /dev/kmsg at the tree's. HOW: "source" (sourced by /init, then FUNC called
+# if given), "exec" (run as a script), "unit" (FILE is a systemd unit: its
+# ExecStart= runs). Passes when it exits 0, says the off switch on stderr and
+# in the tree's /dev/kmsg (vfiobox as in early boot), and the tree is otherwise
+# as it was (nothing claimed, no driver_override written).
+off_switch() {
+	_on=$1 how=$2 file=$3 func=${4:-}
+	r=$WORK/off-root
+	mk=${MKFAKESYS:-$TOP/build/mkfakesys}
+	if [ ! -x "$mk" ]; then
+		fail "$_on: off switch" "no $mk (make build/mkfakesys)"
+		return 0
+	fi
+	rm -rf "$r" "$WORK/off-bin"
+	"$mk" "$TOP/examples/omen17.desc" "$r" || { fail "$_on: off switch" "mkfakesys failed"; return 0; }
+	sed -i 's/$/ vfiobox.claim=0000:01:00.0 vfiobox.claim=off/' "$r/proc/cmdline"
+	mkdir -p "$r/dev" "$WORK/off-bin"
+	: >"$r/dev/kmsg"
+	ln -s "$VFIOBOX" "$WORK/off-bin/vfiobox"
+	if [ "$how" = unit ]; then
+		sed -n 's/^ExecStart=//p' "$file" >"$WORK/off-hook"
+	else
+		cp "$file" "$WORK/off-hook"
+	fi
+	# A hook's `> /dev/kmsg` appends to the kernel log; here, to a file.
+	sed -i "s|[^ \"'=]*/bin/vfiobox|$VFIOBOX|g; s|>[[:space:]]*/dev/kmsg|>> @KMSG@|g; s|/dev/kmsg|@KMSG@|g; s|@KMSG@|$r/dev/kmsg|g" "$WORK/off-hook"
+	snap() { (cd "$r" && find . \( -type f -o -type l \) ! -path ./dev/kmsg ! -path './run/*' | LC_ALL=C sort |
+		while read -r f; do if [ -L "$f" ]; then echo "$f -> $(readlink "$f")"; else echo "$f $(cksum <"$f")"; fi; done); }
+	snap >"$WORK/off-before"
+	case $how in
+	source) (export PATH="$WORK/off-bin:$PATH" VFIOBOX_SYSROOT="$r" VFIOBOX_KMSG=1
+		. "$WORK/off-hook"; [ -z "$func" ] || "$func") >"$WORK/off-out" 2>"$WORK/off-err" ;;
+	exec) PATH=$WORK/off-bin:$PATH VFIOBOX_SYSROOT=$r VFIOBOX_KMSG=1 sh "$WORK/off-hook" >"$WORK/off-out" 2>"$WORK/off-err" ;;
+	unit) PATH=$WORK/off-bin:$PATH VFIOBOX_SYSROOT=$r VFIOBOX_KMSG=1 sh -c "$(cat "$WORK/off-hook")" >"$WORK/off-out" 2>"$WORK/off-err" ;;
+	esac
+	rc=$?
+	snap >"$WORK/off-after"
+	line='vfiobox.claim=off on the kernel command line: nothing claimed this boot'
+	check "$_on: off switch: exits 0" test "$rc" -eq 0
+	has "$_on: off switch: the line on stderr" "$WORK/off-err" "^vfiobox vfio-claim: $line"
+	has "$_on: off switch: and in the kernel log" "$r/dev/kmsg" "^<6>vfiobox vfio-claim: $line"
+	hasnt "$_on: off switch: no plan, no claim" "$WORK/off-err" 'driver_override|vfio-pci \(was'
+	if cmp -s "$WORK/off-before" "$WORK/off-after"; then pass "$_on: off switch: the tree is untouched"; else
+		fail "$_on: off switch: the tree is untouched" "$(diff "$WORK/off-before" "$WORK/off-after" | head -10)"; fi
+}

@@ -33,12 +33,22 @@
  *   (/sys/module/vfio/parameters/enable_unsafe_noiommu_mode = Y), in which case
  *   it makes a group and /dev/vfio/noiommu-N. Binding makes /dev/vfio/GROUP;
  *   the last vfio-pci device of a group leaving removes it.
+ * - The kernel's vfio interfaces, from ROOT/boot/config-RELEASE (mkfakesys
+ *   `vfio`; no file: the group interface only): "# CONFIG_VFIO_GROUP is not
+ *   set" means no /dev/vfio/vfio and no /dev/vfio/GROUP;
+ *   "CONFIG_VFIO_DEVICE_CDEV=y" means binding vfio-pci makes the device cdev
+ *   (ADDR/vfio-dev/vfioN with `dev` 511:N, /sys/class/vfio-dev/vfioN,
+ *   /dev/vfio/devices/vfioN, N the lowest free) and the unbind removes it;
+ *   vfio then needs iommufd, so loading vfio_pci loads it (/dev/iommu, as
+ *   loading iommufd does).
  * - modprobe NAME: fails unless NAME is in modules.dep or modules.builtin of
  *   the tree's kernel; makes /sys/module/NAME (initstate live) and the driver
  *   directory, then attaches the driver to every unbound device it may drive
  *   (so loading vfio-pci claims the devices whose override names it, and
  *   loading nvidia does not take a device whose override is vfio-pci).
- *   The driver of module vfio_pci is "vfio-pci"; vfio_iommu_type1 and
+ *   The driver of module vfio_pci is "vfio-pci"; a variant driver (a module
+ *   with vfio_pci: lines in modules.alias) is a vfio driver like it, with
+ *   the same hard dependencies; vfio_iommu_type1 and
  *   iommufd are IOMMU backends (no driver); any other module's driver has
  *   the module's name. Loading vfio_pci loads vfio and vfio_pci_core but not
  *   the soft dependency vfio_iommu_type1, as busybox's modprobe does.
@@ -141,6 +151,7 @@ static int nvanish;
 static char modfail[32][64];
 static int nmodfail;
 static FILE *logfile;
+static int vfio_groups = 1, vfio_cdev;	/* the kernel's vfio interfaces */
 
 /* ---- small helpers ---- */
 
@@ -420,9 +431,36 @@ static int in_list(char (*l)[64], int n, const char *s)
 	return -1;
 }
 
+/* A vfio-pci variant driver: its module has "alias vfio_pci:..." lines in
+ * modules.alias (PCI_DRIVER_OVERRIDE_DEVICE_VFIO); the driver has the
+ * module's name. */
+static int is_variant(const char *d)
+{
+	char rel[128], p[PATH_MAX], line[1024];
+	FILE *f;
+	int found = 0;
+
+	snprintf(p, sizeof(p), "%s/proc/sys/kernel/osrelease", root);
+	if (readfile(p, rel, sizeof(rel)) < 0)
+		return 0;
+	chomp(rel);
+	snprintf(p, sizeof(p), "%s/lib/modules/%s/modules.alias", root, rel);
+	if (!(f = fopen(p, "r")))
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *m;
+		chomp(line);
+		if (strncmp(line, "alias vfio_pci:", 15) || !(m = strrchr(line, ' ')))
+			continue;
+		found = !strcmp(m + 1, d);
+	}
+	fclose(f);
+	return found;
+}
+
 static int is_vfio(const char *d)
 {
-	return !strncmp(d, "vfio", 4);
+	return !strncmp(d, "vfio", 4) || is_variant(d);
 }
 
 /* ---- watches ---- */
@@ -521,6 +559,93 @@ static void watch_device(const char *addr)
 static void vfio_node(int g, int noiommu, char *out, size_t n)
 {
 	snprintf(out, n, "%s/dev/vfio/%s%d", root, noiommu ? "noiommu-" : "", g);
+}
+
+/* The kernel's config: CONFIG_VFIO_GROUP and CONFIG_VFIO_DEVICE_CDEV. */
+static void read_kconfig(void)
+{
+	char p[PATH_MAX], rel[128], *buf;
+	struct stat st;
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/proc/sys/kernel/osrelease", root);
+	if (readfile(p, rel, sizeof(rel)) <= 0)
+		return;
+	chomp(rel);
+	snprintf(p, sizeof(p), "%s/boot/config-%s", root, rel);
+	if ((fd = open(p, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	if (fstat(fd, &st) == 0 && (buf = calloc(1, (size_t)st.st_size + 1))) {
+		if (read(fd, buf, (size_t)st.st_size) == st.st_size) {
+			vfio_groups = !strstr(buf, "# CONFIG_VFIO_GROUP is not set");
+			vfio_cdev = strstr(buf, "CONFIG_VFIO_DEVICE_CDEV=y") != NULL;
+		}
+		free(buf);
+	}
+	close(fd);
+}
+
+/* /dev/iommu, the node loading iommufd makes. */
+static void iommufd_node(void)
+{
+	char p[PATH_MAX];
+
+	snprintf(p, sizeof(p), "%s/dev/iommu", root);
+	if (!exists(p))
+		writefile(p, "");
+}
+
+/* The device cdev of addr (at rel), as vfio_device_add() makes it. */
+static void cdev_add(const char *rel)
+{
+	char p[PATH_MAX], to[PATH_MAX + 64], v[32];
+	int k;
+
+	for (k = 0; k < 4096; k++) {
+		sp(p, sizeof(p), "class/vfio-dev/vfio%d", k);
+		if (!exists(p))
+			break;
+	}
+	sp(p, sizeof(p), "%s/vfio-dev/vfio%d", rel, k);
+	mkdirs(p);
+	sp(p, sizeof(p), "%s/vfio-dev/vfio%d/dev", rel, k);
+	snprintf(v, sizeof(v), "511:%d\n", k);
+	writefile(p, v);
+	sp(p, sizeof(p), "class/vfio-dev");
+	mkdirs(p);
+	sp(p, sizeof(p), "class/vfio-dev/vfio%d", k);
+	snprintf(to, sizeof(to), "%s/vfio-dev/vfio%d", rel, k);
+	syslink(p, to);
+	snprintf(p, sizeof(p), "%s/dev/vfio/devices", root);
+	mkdirs(p);
+	snprintf(p, sizeof(p), "%s/dev/vfio/devices/vfio%d", root, k);
+	writefile(p, "");
+}
+
+static void cdev_del(const char *rel)
+{
+	char p[PATH_MAX];
+	DIR *d;
+	struct dirent *e;
+
+	sp(p, sizeof(p), "%s/vfio-dev", rel);
+	if (!(d = opendir(p)))
+		return;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "vfio", 4))
+			continue;
+		sp(p, sizeof(p), "class/vfio-dev/%s", e->d_name);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s/dev/vfio/devices/%s", root, e->d_name);
+		unlink(p);
+		sp(p, sizeof(p), "%s/vfio-dev/%s/dev", rel, e->d_name);
+		unlink(p);
+		sp(p, sizeof(p), "%s/vfio-dev/%s", rel, e->d_name);
+		rmdir(p);
+	}
+	closedir(d);
+	sp(p, sizeof(p), "%s/vfio-dev", rel);
+	rmdir(p);
 }
 
 static int noiommu_on(void)
@@ -641,7 +766,7 @@ static int probe_with(const char *addr, const char *drv)
 			noi = noiommu_on();
 		}
 		vfio_node(g, noi, node, sizeof(node));
-		if (!exists(node)) {
+		if ((vfio_groups || noi) && !exists(node)) {
 			char d[PATH_MAX];
 			snprintf(d, sizeof(d), "%s/dev/vfio", root);
 			mkdirs(d);
@@ -650,6 +775,8 @@ static int probe_with(const char *addr, const char *drv)
 				writefile(d, "");
 			writefile(node, "");
 		}
+		if (vfio_cdev && !noi)
+			cdev_add(rel);
 	}
 	snprintf(from, sizeof(from), "bus/pci/drivers/%s/%s", drv, addr);
 	syslink(from, rel);
@@ -675,6 +802,8 @@ static void do_unbind(const char *addr, const char *drv)
 	sp(p, sizeof(p), "bus/pci/drivers/%s/%s", drv, addr);
 	unlink(p);
 	logmsg("unbind %s %s", addr, drv);
+	if (is_vfio(drv))
+		cdev_del(rel);
 	g = is_vfio(drv) ? dev_group(addr) : -1;
 	if (g >= 0) {
 		char gd[PATH_MAX], node[PATH_MAX];
@@ -921,20 +1050,27 @@ static int load_module(const char *name, char *err, size_t n)
 	if (!strcmp(norm, "vfio_iommu_type1") || !strcmp(norm, "iommufd")) {
 		/* An IOMMU backend: no PCI driver. */
 		mark_loaded(norm);
+		if (!strcmp(norm, "iommufd"))
+			iommufd_node();
 		logmsg("modprobe %s: loaded (IOMMU backend)", name);
 		return 0;
 	}
-	if (!strcmp(norm, "vfio_pci")) {
+	if (!strcmp(norm, "vfio_pci") || is_variant(norm)) {
 		/* Its hard dependencies only: vfio_iommu_type1 is a soft one,
 		 * which busybox's modprobe does not follow. */
 		mark_loaded("vfio");
 		mark_loaded("vfio_pci_core");
-		snprintf(drv, sizeof(drv), "vfio-pci");
+		snprintf(drv, sizeof(drv), "%s", strcmp(norm, "vfio_pci") ? norm : "vfio-pci");
 		snprintf(p, sizeof(p), "%s/dev/vfio", root);
 		mkdirs(p);
 		snprintf(p, sizeof(p), "%s/dev/vfio/vfio", root);
-		if (!exists(p))
+		if (vfio_groups && !exists(p))
 			writefile(p, "");
+		if (vfio_cdev) {
+			/* vfio with the cdev links iommufd: a hard dependency. */
+			mark_loaded("iommufd");
+			iommufd_node();
+		}
 	} else {
 		snprintf(drv, sizeof(drv), "%s", norm);
 	}
@@ -1294,14 +1430,20 @@ static int setup(void)
 				setup_driver(e->d_name);
 		closedir(d);
 	}
-	/* vfio-pci loaded: so are vfio and its container node. */
+	read_kconfig();
+	/* vfio-pci loaded: so are vfio and its container node (iommufd and
+	 * its node with the cdev). */
 	if (driver_loaded("vfio-pci")) {
 		mark_loaded("vfio");
 		snprintf(p, sizeof(p), "%s/dev/vfio", root);
 		mkdirs(p);
 		snprintf(p, sizeof(p), "%s/dev/vfio/vfio", root);
-		if (!exists(p))
+		if (vfio_groups && !exists(p))
 			writefile(p, "");
+		if (vfio_cdev) {
+			mark_loaded("iommufd");
+			iommufd_node();
+		}
 	}
 	sp(p, sizeof(p), "bus/pci/devices");
 	if ((d = opendir(p))) {

@@ -16,8 +16,16 @@
  *                               interrupt remapping; none: groups are not written
  *   module NAME STATE           STATE: loaded, builtin, available (modules.dep
  *                               of the kernel above, /sys/module/NAME)
+ *   alias PATTERN MODULE        a line "alias PATTERN MODULE" in modules.alias of
+ *                               the kernel above (a vfio-pci variant driver:
+ *                               alias vfio_pci:v000010DEd00002342sv*sd*bc*sc*i* M)
  *   driver NAME                 /sys/bus/pci/drivers/NAME (made by dev driver= too)
  *   file PATH TEXT...           a file with TEXT ("\n" and "\t" escapes) at ROOT/PATH
+ *   vfio group|cdev|both        the kernel's vfio interfaces, as its config
+ *                               /boot/config-RELEASE says them (CONFIG_VFIO_GROUP,
+ *                               CONFIG_VFIO_DEVICE_CDEV, CONFIG_IOMMUFD; fakekernel
+ *                               reads it): cdev alone is a kernel built with
+ *                               CONFIG_VFIO_GROUP=n. Default: no config, groups
  *   dev ADDR KEY=VAL...         a PCI function; keys:
  *     id=VVVV:DDDD (required)   sub=VVVV:DDDD   class=CCCCCC (required)   rev=RR
  *     parent=ADDR    the upstream bridge, declared earlier (default: root bus)
@@ -47,7 +55,10 @@
  *     hda=0|1        NVIDIA: bit 25 of config 0x488
  *     off            powered off: config reads all-ones, power_state D3cold
  *     rom=FILE       the device's option ROM (copied; path relative to DESC)
- *     vfio           make /dev/vfio/GROUP (a device vfio-pci already holds)
+ *     vfio           a device vfio-pci already holds: /dev/vfio/GROUP (and
+ *                    /dev/vfio/vfio) with the group interface; with the cdev
+ *                    ADDR/vfio-dev/vfioN/dev, /sys/class/vfio-dev/vfioN,
+ *                    /dev/vfio/devices/vfioN and /dev/iommu
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -84,6 +95,8 @@ static const char *root;
 static char descdir[1024];
 static char kernel[128] = "6.1.0-test";
 static int iommu = 1;		/* 0 none, 1 intel, 2 amd */
+static int vfio_if;		/* 0 not said (groups), 1 group, 2 cdev, 3 both */
+static int ncdev;		/* vfio-dev/vfioN handed out */
 static struct dev *devs;
 static int ndev;
 static int lineno;
@@ -553,8 +566,20 @@ static void write_dev(const struct dev *d)
 		snprintf(to, sizeof(to), "kernel/iommu_groups/%d", d->group);
 		syslink(link, to);
 		putfile("DMA\n", "sys/kernel/iommu_groups/%d/type", d->group);
-		if (d->vfio)
+		if (d->vfio && vfio_if != 2) {
+			putfile("", "dev/vfio/vfio");
 			putfile("", "dev/vfio/%d", d->group);
+		}
+	}
+	if (d->vfio && (vfio_if & 2)) {
+		char v[32], to[1100];
+		snprintf(v, sizeof(v), "511:%d\n", ncdev);
+		putfile(v, "%s/vfio-dev/vfio%d/dev", base, ncdev);
+		snprintf(link, sizeof(link), "class/vfio-dev/vfio%d", ncdev);
+		snprintf(to, sizeof(to), "%s/vfio-dev/vfio%d", rp, ncdev);
+		syslink(link, to);
+		putfile("", "dev/vfio/devices/vfio%d", ncdev++);
+		putfile("", "dev/iommu");
 	}
 }
 
@@ -613,8 +638,8 @@ int main(int argc, char **argv)
 {
 	FILE *in;
 	char line[8192];
-	char *mods[256];
-	int nmods = 0, i;
+	char *mods[256], *aliases[256];
+	int nmods = 0, naliases = 0, i;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: mkfakesys DESC ROOT\n");
@@ -669,6 +694,13 @@ int main(int argc, char **argv)
 				die("too many modules");
 			mods[nmods] = malloc(strlen(rest) + strlen(st) + 2);
 			sprintf(mods[nmods++], "%s %s", rest, st);
+		} else if (!strcmp(kw, "alias")) {
+			if (!strchr(rest, ' ') && !strchr(rest, '\t'))
+				die("alias PATTERN MODULE");
+			if (naliases == 256)
+				die("too many aliases");
+			aliases[naliases] = malloc(strlen(rest) + 16);
+			sprintf(aliases[naliases++], "alias %s\n", rest);
 		} else if (!strcmp(kw, "driver")) {
 			make_driver(rest);
 		} else if (!strcmp(kw, "file")) {
@@ -677,6 +709,11 @@ int main(int argc, char **argv)
 				*text++ = 0;
 			unescape(text);
 			putfile(text, "%s", rest[0] == '/' ? rest + 1 : rest);
+		} else if (!strcmp(kw, "vfio")) {
+			vfio_if = !strcmp(rest, "group") ? 1 : !strcmp(rest, "cdev") ? 2 :
+				  !strcmp(rest, "both") ? 3 : -1;
+			if (vfio_if < 0)
+				die("vfio group|cdev|both");
 		} else if (!strcmp(kw, "dev")) {
 			parse_dev(rest);
 		} else {
@@ -692,6 +729,17 @@ int main(int argc, char **argv)
 		putfile(b, "proc/sys/kernel/osrelease");
 		putfile("", "lib/modules/%s/modules.dep", kernel);
 		putfile("", "lib/modules/%s/modules.builtin", kernel);
+		if (vfio_if)
+			putfile(vfio_if & 1 ? "CONFIG_VFIO_GROUP=y\nCONFIG_VFIO_CONTAINER=y\n"
+				"CONFIG_VFIO_IOMMU_TYPE1=m\n" : "# CONFIG_VFIO_GROUP is not set\n",
+				"boot/config-%s", kernel);
+		if (vfio_if)
+			appendfile(vfio_if & 2 ? "CONFIG_IOMMUFD=m\nCONFIG_VFIO_DEVICE_CDEV=y\n" :
+				   "# CONFIG_IOMMUFD is not set\n", "boot/config-%s", kernel);
+	}
+	for (i = 0; i < naliases; i++) {
+		appendfile(aliases[i], "lib/modules/%s/modules.alias", kernel);
+		free(aliases[i]);
 	}
 	for (i = 0; i < nmods; i++) {
 		char *sp = strchr(mods[i], ' ');

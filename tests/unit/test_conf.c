@@ -29,6 +29,22 @@ static void test_cmdline_get(void **state)
 	assert_int_equal(vb_cmdline_get("  \t\n", "k", v, sizeof(v)), 0);
 }
 
+static void test_cmdline_dup(void **state)
+{
+	char *v;
+
+	(void)state;
+	v = vb_cmdline_dup("ro k=0123456789abcdef k=x quiet", "k");
+	assert_non_null(v);
+	assert_string_equal(v, "0123456789abcdef,x");
+	free(v);
+	v = vb_cmdline_dup("k=", "k");
+	assert_non_null(v);
+	assert_string_equal(v, "");
+	free(v);
+	assert_null(vb_cmdline_dup("ro kk=1 k", "k"));
+}
+
 static void test_cmdline_has(void **state)
 {
 	(void)state;
@@ -199,6 +215,7 @@ int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(test_cmdline_get),
+		cmocka_unit_test(test_cmdline_dup),
 		cmocka_unit_test(test_cmdline_has),
 		cmocka_unit_test(test_from_cmdline),
 		cmocka_unit_test(test_file),

@@ -117,12 +117,53 @@ static void test_state_bin(void **state)
 	vb_sysfs_set_root(NULL);
 }
 
+/* Variant drivers from modules.alias: the fewest '*' wins, vfio_pci's
+ * catch-all never does, only= limits to one module, '-' and '_' alike; a new
+ * file at the same path is read again. */
+static void test_variant(void **state)
+{
+	char *r = tree(), mod[64], pat[160];
+	const char *gpu = "pci:v000010DEd00002342sv000010DEsd000016EBbc03sc02i00\n";
+	const char *hda = "pci:v000010DEd0000228Bsv0000103Csd000088D1bc04sc03i00";
+	const char *intel = "pci:v00008086d00009A60sv0000103Csd000088D1bc03sc00i00";
+
+	(void)state;
+	assert_int_equal(vb_kmod_vfio_variant(gpu, NULL, mod, sizeof(mod), pat, sizeof(pat)), 0);
+	assert_int_equal(vb_kmod_is_vfio_variant("mlx5_vfio_pci"), 0);
+	unit_puts(r, "lib/modules/6.1.0-13-amd64/modules.alias",
+		  "alias pci:v000010DEd*sv*sd*bc03sc*i* nouveau\n"
+		  "alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n"
+		  "alias vfio_pci:v000010DEd*sv*sd*bc*sc*i* nv-any-vfio-pci\n"
+		  "alias vfio_pci:v000010DEd00002342sv*sd*bc*sc*i* nvgrace_gpu_vfio_pci\n"
+		  "alias vfio_pci:v000015B3d0000101Esv*sd*bc*sc*i* mlx5_vfio_pci\n");
+	assert_int_equal(vb_kmod_vfio_variant(gpu, NULL, mod, sizeof(mod), pat, sizeof(pat)), 1);
+	assert_string_equal(mod, "nvgrace_gpu_vfio_pci");
+	assert_string_equal(pat, "vfio_pci:v000010DEd00002342sv*sd*bc*sc*i*");
+	assert_int_equal(vb_kmod_vfio_variant(hda, NULL, mod, sizeof(mod), pat, sizeof(pat)), 1);
+	assert_string_equal(mod, "nv_any_vfio_pci");
+	assert_int_equal(vb_kmod_vfio_variant(gpu, "nv-any-vfio-pci", mod, sizeof(mod), pat, sizeof(pat)), 1);
+	assert_string_equal(mod, "nv_any_vfio_pci");
+	assert_int_equal(vb_kmod_vfio_variant(hda, "mlx5_vfio_pci", mod, sizeof(mod), pat, sizeof(pat)), 0);
+	/* vfio_pci's own line matches everything and is never a variant. */
+	assert_int_equal(vb_kmod_vfio_variant(intel, NULL, mod, sizeof(mod), pat, sizeof(pat)), 0);
+	assert_int_equal(vb_kmod_vfio_variant("usb:v1D6Bp0002", NULL, mod, sizeof(mod), pat, sizeof(pat)), -EINVAL);
+	assert_int_equal(vb_kmod_is_vfio_variant("mlx5-vfio-pci"), 1);
+	assert_int_equal(vb_kmod_is_vfio_variant("nouveau"), 0);	/* a pci: alias only */
+	assert_int_equal(vb_kmod_is_vfio_variant(""), 0);
+	unit_puts(r, "lib/modules/6.1.0-13-amd64/modules.alias", "alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n");
+	assert_int_equal(vb_kmod_vfio_variant(gpu, NULL, mod, sizeof(mod), pat, sizeof(pat)), 0);
+	assert_int_equal(vb_kmod_is_vfio_variant("mlx5_vfio_pci"), 0);
+	unit_rmtree(r);
+	vb_sysfs_set_root(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(test_state),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_state_bin),
+		cmocka_unit_test(test_variant),
 	};
 	return cmocka_run_group_tests_name("kmod", t, NULL, NULL);
 }

@@ -374,7 +374,7 @@ static void test_holders(void **state)
 	char buf[512];
 
 	(void)state;
-	assert_int_equal(vb_holders_find("0000:01:00.0", "nvidia", buf, sizeof(buf)), 0);
+	assert_int_equal(vb_holders_find("0000:01:00.0", "nvidia", buf, sizeof(buf), NULL), 0);
 	assert_string_equal(buf, "");
 	unit_puts(root, "proc/812/comm", "Xorg\n");
 	unit_link(root, "proc/812/fd/3", "/dev/nvidia0");
@@ -388,24 +388,65 @@ static void test_holders(void **state)
 	unit_link(root, "proc/77/fd/11", "/dev/snd/pcmC0D0p");
 	unit_puts(root, "proc/self/comm", "x\n");	/* not a pid: skipped */
 	unit_puts(root, "sys/module/nvidia/refcnt", "3\n");
-	assert_int_equal(vb_holders_find("0000:01:00.0", "nvidia", buf, sizeof(buf)), 1);
+	assert_int_equal(vb_holders_find("0000:01:00.0", "nvidia", buf, sizeof(buf), NULL), 1);
 	assert_string_equal(buf, "Xorg (pid 812: /dev/nvidia0, /dev/nvidiactl); module nvidia use count 3");
-	assert_int_equal(vb_holders_find("0000:01:00.1", "snd_hda_intel", buf, sizeof(buf)), 1);
+	assert_int_equal(vb_holders_find("0000:01:00.1", "snd_hda_intel", buf, sizeof(buf), NULL), 1);
 	/* fds in directory order as sorted names: "10" before "9" */
 	assert_string_equal(buf, "pipewire (pid 77: /dev/snd/pcmC1D3p, /dev/snd/controlC1)");
 	/* vfio-pci: the group's node */
 	unit_puts(root, "proc/4242/comm", "qemu-system-x86\n");
 	unit_link(root, "proc/4242/fd/20", "/dev/vfio/1");
-	assert_int_equal(vb_holders_find("0000:01:00.0", "vfio-pci", buf, sizeof(buf)), 1);
+	assert_int_equal(vb_holders_find("0000:01:00.0", "vfio-pci", buf, sizeof(buf), NULL), 1);
 	assert_string_equal(buf, "qemu-system-x86 (pid 4242: /dev/vfio/1)");
+	/* the device cdev: another device's does not hold this one, its own does */
+	unit_puts(root, "proc/4300/comm", "qemu-iommufd\n");
+	unit_link(root, "proc/4300/fd/5", "/dev/vfio/devices/vfio3");
+	unit_puts(root, "sys/devices/pci0000:00/0000:01:00.0/vfio-dev/vfio2/dev", "511:2\n");
+	assert_int_equal(vb_holders_find("0000:01:00.0", "vfio-pci", buf, sizeof(buf), NULL), 1);
+	assert_string_equal(buf, "qemu-system-x86 (pid 4242: /dev/vfio/1)");
+	unit_link(root, "proc/4300/fd/6", "/dev/vfio/devices/vfio2");
+	assert_int_equal(vb_holders_find("0000:01:00.0", "vfio-pci", buf, sizeof(buf), NULL), 2);
+	assert_string_equal(buf, "qemu-system-x86 (pid 4242: /dev/vfio/1); qemu-iommufd (pid 4300: "
+			    "/dev/vfio/devices/vfio2)");
 	/* its framebuffer (fbdev emulation of its DRM driver) */
 	unit_puts(root, "sys/devices/pci0000:00/0000:01:00.0/graphics/fb1/dev", "29:1\n");
 	unit_puts(root, "proc/900/comm", "plymouthd\n");
 	unit_link(root, "proc/900/fd/7", "/dev/fb1");
 	unit_link(root, "proc/900/fd/8", "/dev/fb0");
-	assert_int_equal(vb_holders_find("0000:01:00.0", "nvidia", buf, sizeof(buf)), 2);
+	assert_int_equal(vb_holders_find("0000:01:00.0", "nvidia", buf, sizeof(buf), NULL), 2);
 	assert_string_equal(buf, "Xorg (pid 812: /dev/nvidia0, /dev/nvidiactl); plymouthd (pid 900: "
 			    "/dev/fb1); module nvidia use count 3");
+}
+
+/* Processes that exit during the scan hold nothing: a pid whose fd directory
+ * has gone (ENOENT), one whose comm has gone after its fds were read, an fd
+ * closed between the listing and the readlink (not a link any more). None of
+ * them counts as unreadable, and the rest of the scan goes on. */
+static void test_holders_exiting(void **state)
+{
+	char buf[512], p[PATH_MAX];
+	struct vb_act dry = { 1, 0, NULL };
+	int unreadable = -1;
+
+	(void)state;
+	unit_puts(root, "proc/555/comm", "gone-fd\n");
+	unit_link(root, "proc/557/fd/3", "/dev/nvidia0");	/* no comm: it exited */
+	unit_puts(root, "proc/558/comm", "closed\n");
+	unit_puts(root, "proc/558/fd/4", "");			/* not a link: closed */
+	unit_puts(root, "proc/812/comm", "Xorg\n");
+	unit_link(root, "proc/812/fd/3", "/dev/nvidia0");
+	assert_int_equal(vb_holders_find("0000:01:00.0", "nvidia", buf, sizeof(buf), &unreadable), 1);
+	assert_string_equal(buf, "Xorg (pid 812: /dev/nvidia0)");
+	assert_int_equal(unreadable, 0);
+	/* the check: refused, forced, planned; nobody at all: 0 */
+	assert_int_equal(vb_holders_check(NULL, "0000:01:00.0", "nvidia", 0, buf, sizeof(buf)), -EBUSY);
+	assert_string_equal(buf, "Xorg (pid 812: /dev/nvidia0)");
+	assert_int_equal(vb_holders_check(NULL, "0000:01:00.0", "nvidia", 1, buf, sizeof(buf)), 1);
+	assert_int_equal(vb_holders_check(&dry, "0000:01:00.0", "nvidia", 0, buf, sizeof(buf)), 1);
+	snprintf(p, sizeof(p), "%s/proc/812/fd/3", root);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(vb_holders_check(NULL, "0000:01:00.0", "nvidia", 0, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
 }
 
 /* ---- the bounded unbind ---- */
@@ -792,6 +833,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_iommu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_viable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_holders, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_holders_exiting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unbind, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_known, setup, teardown),

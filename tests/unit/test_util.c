@@ -1,6 +1,10 @@
 /* Unit tests for lib/util, lib/json and lib/msg. */
 #include "unit.h"
 
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
 #include "base/json.h"
 #include "base/msg.h"
 #include "base/sysfs.h"
@@ -28,6 +32,22 @@ static void test_strings(void **state)
 	assert_int_equal(vb_parse_ulong("1x", 10, 100, &v), -EINVAL);
 	assert_int_equal(vb_parse_ulong("", 10, 100, &v), -EINVAL);
 	assert_int_equal(vb_parse_ulong("99999999999999999999999", 10, (unsigned long)-1, &v), -ERANGE);
+}
+
+static void test_join(void **state)
+{
+	char *w[] = { "0000:01:00.0", "0000:01:00.1", "0000:01:00.2" };
+	char b[30];
+
+	(void)state;
+	vb_join_words(w, 0, b, sizeof(b));
+	assert_string_equal(b, "");
+	vb_join_words(w, 2, b, sizeof(b));
+	assert_string_equal(b, "0000:01:00.0 0000:01:00.1");
+	vb_join_words(w, 3, b, sizeof(b));	/* the third does not fit: left out whole */
+	assert_string_equal(b, "0000:01:00.0 0000:01:00.1");
+	vb_join_words(w, 3, b, 10);
+	assert_string_equal(b, "");
 }
 
 static void test_hex(void **state)
@@ -132,15 +152,66 @@ static void test_kmsg_copy(void **state)
 	vb_sysfs_set_root(NULL);
 }
 
+static void test_long_msg(void **state)
+{
+	char *r = unit_tmpdir(), p[PATH_MAX], big[3001], *got;
+	size_t len;
+	FILE *f;
+	int fd, saved;
+
+	(void)state;
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	unit_puts(r, "dev/kmsg", "");
+	vb_sysfs_set_root(r);
+	setenv("VFIOBOX_KMSG", "1", 1);
+	vb_msg_init("list");
+	snprintf(p, sizeof(p), "%s/stderr", r);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fd, 2);
+	vb_err("%s", big);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	unsetenv("VFIOBOX_KMSG");
+	/* stderr: the whole message */
+	f = fopen(p, "r");
+	assert_non_null(f);
+	got = NULL;
+	len = 0;
+	assert_true(getline(&got, &len, f) > 0);
+	assert_int_equal(strlen(got), strlen("vfiobox list: ") + 3000 + 1);
+	assert_int_equal(strncmp(got, "vfiobox list: aaa", 17), 0);
+	fclose(f);
+	/* /dev/kmsg: one record of at most 1 kB, still a line */
+	snprintf(p, sizeof(p), "%s/dev/kmsg", r);
+	f = fopen(p, "r");
+	assert_non_null(f);
+	assert_true(getline(&got, &len, f) > 0);
+	assert_int_equal(strlen(got), 1023);
+	assert_int_equal(got[1022], '\n');
+	free(got);
+	fclose(f);
+	unit_rmtree(r);
+	vb_sysfs_set_root(NULL);
+	vb_msg_init("vfiobox");
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_bytes),
 		cmocka_unit_test(test_worst),
 		cmocka_unit_test(test_kmsg_copy),
+		cmocka_unit_test(test_long_msg),
 	};
 	return cmocka_run_group_tests_name("util", t, NULL, NULL);
 }

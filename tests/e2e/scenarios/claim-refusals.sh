@@ -32,7 +32,11 @@ vfio-open -s 6 $E2E_NIC > /tmp/vm.out 2>&1 &
 vm=$!
 wait_for 5 grep -q "device $E2E_NIC: fd ok" /tmp/vm.out || fail "vfio-open did not open the device: $(cat /tmp/vm.out)"
 out=$(vfiobox vfio-release --timeout=1 $E2E_NIC 2>&1)
-check_eq "release while the VM runs: exit 3" 3 $?
+check_eq "release while the VM runs, without --force: refused, exit 1" 1 $?
+check_match "the VM named, nothing changed" "held by vfio-open \(pid $vm: /dev/vfio/$g\).*nothing changed" "$out"
+check_driver $E2E_NIC vfio-pci
+out=$(vfiobox vfio-release --force --timeout=1 $E2E_NIC 2>&1)
+check_eq "release while the VM runs, --force: exit 3" 3 $?
 check_match "vfio-pci and the holder named" \
 	"$E2E_NIC: unbind: vfio-pci did not let go within 1.000 s: the driver is in use \(vfio-open \(pid $vm: /dev/vfio/$g" "$out"
 check_match "the state left is said" "$E2E_NIC: undo failed, state left: no driver_override, no driver link \(the kernel drops it before the driver's remove\(\) returns\) \(before: driver_override vfio-pci, bound to vfio-pci\); an unbind \(pid [0-9]+\) is still waiting in the kernel and holds the device" "$out"

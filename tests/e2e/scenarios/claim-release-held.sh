@@ -18,8 +18,12 @@ check "vfio-open holds the group" wait_for 5 grep -q holding /tmp/held
 out=$(vfiobox vfio-claim $E2E_GPU 2>&1)
 check_eq "claim again while the VM holds the group: exit 0" 0 $?
 check_match "the group is said to be in use, not an error" "IOMMU group $g: in use: /dev/vfio/$g is open already" "$out"
-t0=$(cut -d' ' -f1 /proc/uptime)
 out=$(vfiobox vfio-release --timeout=1 $E2E_GPU 2>&1)
+check_eq "vfio-release without --force refuses: exit 1" 1 $?
+check_match "the VM is named before any write" "held by vfio-open \(pid $held: /dev/vfio/$g\).*nothing changed" "$out"
+check_driver $E2E_GPU vfio-pci
+t0=$(cut -d' ' -f1 /proc/uptime)
+out=$(vfiobox vfio-release --force --timeout=1 $E2E_GPU 2>&1)
 rc=$?
 t1=$(cut -d' ' -f1 /proc/uptime)
 echo "$out"
