@@ -20,9 +20,9 @@
  *   op=vfio-claim              the applet
  *   pid=1234
  *   started=1765100000         seconds since the epoch
- *   phase=unbind               the step under way: planned, driver_override,
- *                              unbind, probe (past it the transaction is
- *                              finished, not undone), done, stuck
+ *   phase=unbind               the step under way: driver_override, unbind,
+ *                              probe (from it on a signal finishes the
+ *                              transaction, not undoes it), verify, done, stuck
  *   record=claim               once done: claim (write the records), remove
  *                              (remove them) or none
  *   hda=vfio                   record=claim: the --hda mode
