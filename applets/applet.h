@@ -26,6 +26,10 @@ int vb_lock_rebind(long timeout_ms, const char *nothing);
 /* Say why vb_select_devices failed (r, the device it names in bad), ending
  * with the applet's `nothing` ("nothing claimed"). */
 void vb_select_err(int r, const char *bad, const char *nothing);
+/* A device that could not be read (vb_pcidev_load's -errno) in words, into
+ * buf: -ETIMEDOUT is driver_override held under the device lock past
+ * vb_sysfs_wait() (--timeout). Returns buf. */
+const char *vb_dev_read_words(int r, char *buf, size_t n);
 /* vb_select_load for an applet that acts on the selection (vfio-claim,
  * vfio-release), saying what it found: a bad operand is a usage error, a bad
  * command line or conf ends "; nothing VERB" (e.g. "claimed"), nothing selected

@@ -46,7 +46,7 @@
 #include "base/util.h"
 
 const char doctor_usage[] =
-	"usage: doctor [-q | -j]\n"
+	"usage: doctor [-q | -j] [--timeout=SEC]\n"
 	"\n"
 	"Check, without changing anything, what VFIO GPU passthrough needs: the\n"
 	"IOMMU and interrupt remapping, each GPU's IOMMU group (which devices\n"
@@ -62,6 +62,9 @@ const char doctor_usage[] =
 	"  -q, --quiet   print only warnings and failures\n"
 	"  -j, --json    one JSON object with every check, its level and advice\n"
 	"                (format in docs/json.md)\n"
+	"      --timeout=SEC  wait at most SEC (default 10) for a driver_override the\n"
+	"                kernel holds under the device lock; past it the device\n"
+	"                is a failure, the others are checked\n"
 	"  -h, --help    this text\n";
 
 struct doctor {
@@ -752,8 +755,18 @@ static void check_gpus(struct doctor *d)
 	for (i = 0; i < n; i++) {
 		struct vb_pcidev dev;
 
-		if (vb_pcidev_load(all[i], &dev) < 0)
+		char words[VB_TEXT_LEN];
+		int r = vb_pcidev_load(all[i], &dev);
+
+		if (r == -ENODEV)
+			continue;	/* left the bus a moment ago */
+		if (r < 0) {
+			line(d, FAIL, r == -ETIMEDOUT ? "see what holds it (an unbind waiting on a "
+			     "driver in use), or give it longer with --timeout" : NULL,
+			     "pci: %s: %s: not checked", all[i],
+			     vb_dev_read_words(r, words, sizeof(words)));
 			continue;
+		}
 		if (d->have_conf && selected(d, dev.addr, &dev.id))
 			matched++;
 		if (!vb_class_is_display(dev.id.class))
@@ -871,10 +884,12 @@ int doctor_main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct doctor d;
+	long timeout_ms = 10000;
 	int c;
 
 	memset(&d, 0, sizeof(d));
@@ -882,6 +897,11 @@ int doctor_main(int argc, char **argv)
 		switch (c) {
 		case 'q': d.quiet = 1; break;
 		case 'j': d.json = 1; break;
+		case 'T':
+			if (vb_parse_seconds(optarg, &timeout_ms) < 0)
+				return vb_usage_err("--timeout=%s: want seconds, e.g. 10 or 0.5 "
+						    "(at most 86400)", optarg);
+			break;
 		case 'h': vb_print_usage(doctor_usage); return 0;
 		default: return vb_usage_err("unknown option");
 		}
@@ -890,6 +910,7 @@ int doctor_main(int argc, char **argv)
 		return vb_usage_err("'%s': doctor takes no operands", argv[optind]);
 	if (d.quiet && d.json)
 		return vb_usage_err("-q and --json do not go together (the JSON has every check)");
+	vb_sysfs_set_wait(timeout_ms);	/* driver_override: read under the device lock */
 	/* A command line that cannot be read is a failure of the selectors'
 	 * check (vb_select_load reads it again and says why). */
 	if (vb_cmdline_read(&d.cmdline, NULL) < 0) {

@@ -200,19 +200,30 @@ int vb_lock_rebind(long timeout_ms, const char *nothing)
 	return fd;
 }
 
-void vb_select_err(int r, const char *bad, const char *nothing)
+const char *vb_dev_read_words(int r, char *buf, size_t n)
 {
 	long w = vb_sysfs_wait();
+
+	if (r == -ETIMEDOUT)
+		snprintf(buf, n, "driver_override did not answer within %ld.%03ld s: the kernel "
+			 "holds the device lock (an unbind or a probe of it is under way, and a "
+			 "driver in use can make that last)", w / 1000, w % 1000);
+	else
+		snprintf(buf, n, "cannot read it: %s", vb_sysfs_strerror(r, NULL));
+	return buf;
+}
+
+void vb_select_err(int r, const char *bad, const char *nothing)
+{
+	char words[VB_TEXT_LEN];
 
 	if (r == -ENODEV)
 		vb_err("%s: no such device (not on the bus); %s", bad, nothing);
 	else if (r == -ETIMEDOUT)
-		vb_err("%s: driver_override did not answer within %ld.%03ld s: the kernel holds "
-		       "the device lock (an unbind or a probe of it is under way, and a driver in "
-		       "use can make that last); %s", bad[0] ? bad : "a device", w / 1000, w % 1000,
-		       nothing);
+		vb_err("%s: %s; %s", bad[0] ? bad : "a device",
+		       vb_dev_read_words(r, words, sizeof(words)), nothing);
 	else if (bad[0])
-		vb_err("%s: cannot read it: %s; %s", bad, vb_sysfs_strerror(r, NULL), nothing);
+		vb_err("%s: %s; %s", bad, vb_dev_read_words(r, words, sizeof(words)), nothing);
 	else
 		vb_err("cannot read the PCI devices: %s; %s", vb_sysfs_strerror(r, NULL), nothing);
 }
