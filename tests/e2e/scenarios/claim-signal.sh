@@ -5,7 +5,8 @@
 #   SIGTERM arrives: it waits for that unbind (bounded), undoes the group,
 #   exit 143, both functions back on bochs-drm and snd_hda_intel, no override,
 #   no journal; kill -9 at the same point leaves /run/vfiobox/journal, doctor
-#   reports it, the next vfio-release settles it (both back); then SIGTERM at
+#   reports it, the next vfio-release settles it (both back), and once more
+#   the next recover; then SIGTERM at
 #   spread times of a plain claim: the group ends on its drivers or on
 #   vfio-pci with its records, never between, no journal left
 # e2e-load: bochs snd_hda_intel snd_hda_codec_generic
@@ -104,6 +105,22 @@ check_eq "kill -9 settled: the group is back on its drivers" host "$(group_state
 check "kill -9 settled: no journal" test ! -e $J
 out=$(vfiobox doctor 2>&1)
 check_nomatch "doctor: no journal line" "journal:" "$out"
+
+# ---- kill -9 again, settled by recover ------------------------------------
+check "a holder has the card open a third time" hold_card
+claim_bg --force --timeout=30 $E2E_GPU
+check "the claim is in the HDA's unbind a third time" unbind_waits
+kill -9 $P; wait $P 2>/dev/null
+kill $H; wait $H 2>/dev/null
+check "the unbind child is gone again" wait_for 20 _child_gone
+check "kill -9 again: the journal stays" test -f $J
+out=$(vfiobox recover 2>&1); rc=$?
+printf '%s\n' "$out"
+check_eq "recover after kill -9: exit 0" 0 $rc
+check_match "recover undoes the claim first" "vfio-claim \(pid $P\) did not finish \($J, at unbind\): undoing it first" "$out"
+wait_driver $E2E_HDA snd_hda_intel 10
+check_eq "recover settled: the group is back on its drivers" host "$(group_state)"
+check "recover settled: no journal" test ! -e $J
 
 # ---- SIGTERM at spread times of a plain claim: never between ---------------
 bad="" undone=0 finished=0 rounds=0
