@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "applet.h"
 #include "base/json.h"
@@ -36,6 +38,7 @@
 #include "pci/isolation.h"
 #include "pci/pciconf.h"
 #include "pci/pciops.h"
+#include "pci/record.h"
 #include "pci/reset.h"
 #include "fw/acpicall.h"
 #include "fw/tables.h"
@@ -795,6 +798,47 @@ static void check_selectors(struct doctor *d)
 	line(d, OK, NULL, "selectors from %s: %s", d->sel.source, list);
 }
 
+/* A rebind transaction's journal (lib/pci/record): there only while one is
+ * under way, or when one did not finish (kill -9, power loss, an undo that
+ * failed). No line when there is none. */
+static void check_journal(struct doctor *d)
+{
+	struct vb_journal *j = vb_xcalloc(1, sizeof(*j));
+	char why[VB_TEXT_LEN], devs[VB_TEXT_LEN] = "";
+	size_t i;
+	int r = vb_journal_read(j, why, sizeof(why));
+
+	if (r == -ENOENT)
+		goto out;
+	if (r < 0) {
+		line(d, FAIL, "see where the devices are (vfiobox list), put them back by hand if "
+		     "need be, then remove it", "journal: " VB_JOURNAL_PATH " is damaged (%s): "
+		     "vfiobox does not act on it", r == -EBADMSG ? why : strerror(-r));
+		goto out;
+	}
+	for (i = 0; i < j->n; i++) {
+		const struct vb_journal_dev *x = &j->dev[i];
+		vb_appendf(devs, sizeof(devs), ", %s %s -> %s", x->addr,
+			   x->driver[0] ? x->driver : "no driver",
+			   !x->target[0] ? (x->want[0] ? x->want : "its host driver") :
+			   !strcmp(x->target, "none") ? "driver_override none" : x->target);
+	}
+	if (!strcmp(j->phase, "stuck"))
+		line(d, WARN, "see where the devices are (vfiobox list); the next vfio-claim, "
+		     "vfio-release or recover says so and drops the journal",
+		     "journal: %s (pid %ld) could not undo a failure and said what it left%s",
+		     j->op, j->pid, devs);
+	else if (j->pid > 0 && j->pid != (long)getpid() && kill((pid_t)j->pid, 0) == 0)
+		line(d, OK, NULL, "journal: %s (pid %ld) is under way: at %s%s", j->op, j->pid,
+		     j->phase, devs);
+	else
+		line(d, FAIL, "vfio-release or recover finishes or undoes it (either takes "
+		     "/run/vfiobox.lock and settles the journal first)",
+		     "journal: %s (pid %ld) did not finish: at %s%s", j->op, j->pid, j->phase, devs);
+out:
+	free(j);
+}
+
 static void check_cmdline(struct doctor *d)
 {
 	char v[1024], *long_v;
@@ -868,6 +912,7 @@ int doctor_main(int argc, char **argv)
 	check_selectors(&d);
 	check_gpus(&d);
 	check_cmdline(&d);
+	check_journal(&d);
 	if (d.json)
 		printf("%s],\"ok\":%d,\"warn\":%d,\"fail\":%d}\n", d.n_json ? "\n  " : "",
 		       d.n_ok, d.n_warn, d.n_fail);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/act.h"
+#include "base/sig.h"
 #include "applet.h"
 #include "pci/fb.h"
 #include "pci/holders.h"
@@ -399,13 +400,12 @@ static void report_done(const struct item *x, int already)
 		       v->node[0] ? ", " : "", v->node);
 }
 
-static void record(const struct vb_act *a, const struct item *x, const char *hda)
+/* The record the transaction wrote (lib/pci/rebind: c->record "claim"). */
+static void record(const struct item *x)
 {
-	int r = vb_record_claimed(a, x->rb.addr, &x->dev->d.id, x->rb.old_driver, x->target, hda);
-
-	if (r < 0)
+	if (x->rb.record_err < 0)
 		vb_warn("%s: claim record /run/vfiobox/%s not written: %s", x->rb.addr,
-			x->rb.addr, strerror(-r));
+			x->rb.addr, strerror(-x->rb.record_err));
 }
 
 /* The kernel has no group interface, as far as can be told before vfio is
@@ -428,8 +428,7 @@ static void report_open(int group, int opened, const char *iommu)
 }
 
 /* Run one IOMMU group's items (those with work) as a transaction. */
-static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int group,
-		     const char *hda)
+static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int group)
 {
 	struct vb_rebind *v = vb_xcalloc(n, sizeof(*v));
 	char plan[VB_TEXT_LEN] = "";
@@ -459,7 +458,7 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 				    "the group as QEMU does (up to VFIO_SET_IOMMU) and close it");
 		} else {
 			for (i = 0; i < n; i++) {
-				record(ctx->act, &it[i], hda);
+				record(&it[i]);
 				report_done(&it[i], 0);
 			}
 			report_open(group, it[0].rb.opened, it[0].rb.iommu);
@@ -640,6 +639,8 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 	ctx.module_ready = loaded;
 	ctx.holders = 1;	/* who holds a device: refused before any write */
 	ctx.force = o->force;
+	ctx.record = "claim";	/* each device's record, written once the group is done */
+	ctx.hda = hda;
 	for (i = 0; i < n; i++) {
 		if (it[i].work)
 			continue;
@@ -668,6 +669,8 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 		size_t k = 0, m;
 
 		/* A device without a group (no-IOMMU mode) is a unit of its own. */
+		if (vb_sig_caught())
+			break;	/* the groups after it: not started */
 		for (j = i + 1; g >= 0 && j < n && it[j].dev->d.group == g; j++)
 			;
 		grp = vb_xcalloc(j - i, sizeof(*grp));
@@ -675,7 +678,7 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 			if (it[m].work)
 				grp[k++] = it[m];
 		if (k) {
-			rc = vb_worst(rc, run_group(&ctx, grp, k, g, hda));
+			rc = vb_worst(rc, run_group(&ctx, grp, k, g));
 			for (m = i, k = 0; m < j; m++)
 				if (it[m].work)
 					it[m] = grp[k++];

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base/act.h"
+#include "base/sig.h"
 #include "applet.h"
 #include "pci/holders.h"
 #include "pci/iommu.h"
@@ -65,6 +66,8 @@ struct item {
 	struct vb_seldev *dev;
 	struct vb_rebind rb;
 	int work;
+	char came_from[VB_DRV_LEN];	/* the record's host driver, read before the
+					 * transaction removes the record */
 };
 
 /* A result line: stdout, or in early boot stderr and /dev/kmsg. */
@@ -102,7 +105,11 @@ static int plan_all(struct item *it, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		struct vb_record rec;
 		int r = vb_rebind_plan(&it[i].rb, it[i].dev->d.addr, VB_TARGET_BACK);
+
+		if (vb_record_read(it[i].dev->d.addr, &rec) == 0)
+			vb_strlcpy(it[i].came_from, rec.driver, sizeof(it[i].came_from));
 		if (r < 0) {
 			vb_err("%s: %s", it[i].dev->d.addr,
 			       r == -ENODEV ? "gone from the bus" : vb_sysfs_strerror(r, NULL));
@@ -119,18 +126,18 @@ static void report(const struct item *x)
 	const char *was = v->old_driver[0] ? v->old_driver :
 			  v->old_override[0] ? "no driver, driver_override " : "no driver";
 	const char *ov = !v->old_driver[0] && v->old_override[0] ? v->old_override : "";
-	struct vb_record rec;
+	const char *from = x->came_from;
 	char p[VB_PATH_MAX];
 
 	if (v->driver[0]) {
 		result("%s: %s (was %s%s)", v->addr, v->driver, was, ov);
 		return;
 	}
-	if (vb_record_read(v->addr, &rec) == 0 && rec.driver[0] && !vb_driver_is_vfio(rec.driver) &&
-	    vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers/%s", rec.driver) == 0 &&
+	if (from[0] && !vb_driver_is_vfio(from) &&
+	    vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers/%s", from) == 0 &&
 	    !vb_sysfs_exists(p))
 		result("%s: no driver (was %s%s): it came from %s, which is not loaded", v->addr,
-		       was, ov, rec.driver);
+		       was, ov, from);
 	else
 		result("%s: no driver (was %s%s): no loaded driver takes %04x:%04x", v->addr, was,
 		       ov, x->dev->d.id.vendor, x->dev->d.id.device);
@@ -166,9 +173,10 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 		}
 		for (i = 0; i < n; i++) {
 			report(&it[i]);
-			if ((r = vb_record_remove(ctx->act, it[i].rb.addr)) < 0)
+			/* removed by the transaction (c->record "remove") */
+			if (it[i].rb.record_err < 0)
 				vb_warn("%s: claim record /run/vfiobox/%s not removed: %s",
-					it[i].rb.addr, it[i].rb.addr, strerror(-r));
+					it[i].rb.addr, it[i].rb.addr, strerror(-it[i].rb.record_err));
 		}
 		return VB_EXIT_OK;
 	}
@@ -276,6 +284,7 @@ static int release(const struct release_opts *o, struct vb_select *sel)
 	}
 	vb_rebind_ctx_init(&ctx, &act);
 	ctx.unbind_timeout_ms = o->timeout_ms;
+	ctx.record = "remove";	/* the records go once the group is back */
 	ctx.holders = 1;	/* who holds a device: refused before any write */
 	ctx.force = o->force;
 	for (i = 0; i < n; i = j) {
@@ -283,6 +292,8 @@ static int release(const struct release_opts *o, struct vb_select *sel)
 		struct item *grp;
 		size_t k = 0, m;
 
+		if (vb_sig_caught())
+			break;	/* the groups after it: not started */
 		for (j = i + 1; g >= 0 && j < n && it[j].dev->d.group == g; j++)
 			;
 		grp = vb_xcalloc(j - i, sizeof(*grp));
