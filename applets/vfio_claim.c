@@ -640,6 +640,7 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 	ctx.module_ready = loaded;
 	ctx.holders = 1;	/* who holds a device: refused before any write */
 	ctx.force = o->force;
+	ctx.forced = vb_rebind_forced_say;	/* and say so, per device */
 	for (i = 0; i < n; i++) {
 		if (it[i].work)
 			continue;
