@@ -37,6 +37,13 @@ const char *vb_dev_read_words(int r, char *buf, size_t n);
  * Returns 1 when something is selected, else the exit code (0 or VB_EXIT_USAGE)
  * negated; s is freed unless 1 is returned. */
 int vb_select_load_act(struct vb_select *s, char *const *operands, int n, const char *verb);
+struct vb_rebind_ctx;
+struct vb_rebind;
+/* vb_rebind_ctx.forced of vfio-claim and vfio-release: one warning line for
+ * a device --force unbinds although processes hold it: who, and that the
+ * unbind waits up to --timeout for them to let go. */
+void vb_rebind_forced_say(const struct vb_rebind_ctx *c, const struct vb_rebind *v,
+			  const char *who);
 /* How IOMMU group g opened as a VM opens it (VB_OPENED_* of lib/pci/rebind,
  * iommu its type), in the words vfio-claim and recover print, into buf.
  * Returns 0 when there is nothing to say for that state. */

@@ -178,6 +178,14 @@ int vb_opened_words(int g, int opened, const char *iommu, char *buf, size_t n)
 	return 0;
 }
 
+void vb_rebind_forced_say(const struct vb_rebind_ctx *c, const struct vb_rebind *v,
+			  const char *who)
+{
+	vb_warn("%s: held by %s; unbinding it from %s anyway (--force): the unbind waits up to "
+		"%g s for them to let go", v->addr, who, v->unbind,
+		(double)c->unbind_timeout_ms / 1000.0);
+}
+
 int vb_lock_rebind(long timeout_ms, const char *nothing)
 {
 	int fd;

@@ -641,6 +641,7 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 	ctx.force = o->force;
 	ctx.record = "claim";	/* each device's record, written once the group is done */
 	ctx.hda = hda;
+	ctx.forced = vb_rebind_forced_say;	/* and say so, per device */
 	for (i = 0; i < n; i++) {
 		if (it[i].work)
 			continue;

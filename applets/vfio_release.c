@@ -287,6 +287,7 @@ static int release(const struct release_opts *o, struct vb_select *sel)
 	ctx.record = "remove";	/* the records go once the group is back */
 	ctx.holders = 1;	/* who holds a device: refused before any write */
 	ctx.force = o->force;
+	ctx.forced = vb_rebind_forced_say;	/* and say so, per device */
 	for (i = 0; i < n; i = j) {
 		int g = it[i].dev->d.group;
 		struct item *grp;

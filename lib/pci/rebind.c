@@ -645,10 +645,15 @@ static int holders_check(struct vb_rebind_ctx *c, const struct vb_rebind *v, siz
 {
 	char who[VB_TEXT_LEN / 2];
 	size_t i;
+	int r;
 
 	for (i = 0; i < n; i++) {
-		if (!v[i].unbind[0] ||
-		    vb_holders_check(c->act, v[i].addr, v[i].unbind, c->force, who, sizeof(who)) >= 0)
+		if (!v[i].unbind[0])
+			continue;
+		r = vb_holders_check(c->act, v[i].addr, v[i].unbind, c->force, who, sizeof(who));
+		if (r > 0 && c->force && !dry(c) && c->forced)
+			c->forced(c, &v[i], who);
+		if (r >= 0)
 			continue;
 		vb_strlcpy(c->fail_addr, v[i].addr, sizeof(c->fail_addr));
 		vb_strlcpy(c->fail_step, "holders", sizeof(c->fail_step));

@@ -148,6 +148,11 @@ struct vb_rebind_ctx {
 					 * to unbind (lib/pci/holders); a dry run
 					 * notes them and goes on */
 	int force;			/* with holders: note them and go on */
+	/* With force, in a real run: called once per device found held, before
+	 * any write, with who holds it (as vb_holders_check says them), so that
+	 * the applet can say it goes on and the unbind may wait up to
+	 * unbind_timeout_ms. NULL: nothing is said. */
+	void (*forced)(const struct vb_rebind_ctx *c, const struct vb_rebind *v, const char *who);
 	int backend_ready;		/* the IOMMU backend known loaded (same) */
 	/* The failure, when vb_rebind_run fails. */
 	char fail_addr[VB_BDF_LEN];
