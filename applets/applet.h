@@ -44,6 +44,9 @@ struct vb_rebind;
  * unbind waits up to --timeout for them to let go. */
 void vb_rebind_forced_say(const struct vb_rebind_ctx *c, const struct vb_rebind *v,
 			  const char *who);
+/* --timeout=SEC of every applet that waits (vb_parse_seconds): 0 with *ms
+ * set, else the usage error said and its exit code. */
+int vb_opt_timeout(const char *arg, long *ms);
 /* How IOMMU group g opened as a VM opens it (VB_OPENED_* of lib/pci/rebind,
  * iommu its type), in the words vfio-claim and recover print, into buf.
  * Returns 0 when there is nothing to say for that state. */

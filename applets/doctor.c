@@ -890,7 +890,7 @@ int doctor_main(int argc, char **argv)
 	};
 	struct doctor d;
 	long timeout_ms = 10000;
-	int c;
+	int c, r;
 
 	memset(&d, 0, sizeof(d));
 	while ((c = getopt_long(argc, argv, "qjh", lo, NULL)) != -1) {
@@ -898,9 +898,8 @@ int doctor_main(int argc, char **argv)
 		case 'q': d.quiet = 1; break;
 		case 'j': d.json = 1; break;
 		case 'T':
-			if (vb_parse_seconds(optarg, &timeout_ms) < 0)
-				return vb_usage_err("--timeout=%s: want seconds, e.g. 10 or 0.5 "
-						    "(at most 86400)", optarg);
+			if ((r = vb_opt_timeout(optarg, &timeout_ms)) != 0)
+				return r;
 			break;
 		case 'h': vb_print_usage(doctor_usage); return 0;
 		default: return vb_usage_err("unknown option");

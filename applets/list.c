@@ -768,16 +768,16 @@ static void tree_node_text(struct tree *tr, int i, char *prefix, size_t plen, in
 	struct vb_pcidev d;
 	struct acs a;
 	size_t l = strlen(prefix);
-	int k;
+	int k, unread;
 
-	load_node(tr, i, &d);
+	unread = load_node(tr, i, &d) < 0;
 	printf("%s%s%s  ", prefix, last ? "\\-" : "+-", short_addr(o, d.addr));
 	print_terse(o, &d);
 	if (d.group >= 0)
 		printf("  group %d", d.group);
 	else
 		printf("  no group");
-	printf("  driver %s", d.driver[0] ? d.driver : "none");
+	printf("  driver %s", unread ? "not read" : d.driver[0] ? d.driver : "none");
 	if (d.link_speed[0])
 		printf("  link %s x%d", d.link_speed, d.link_width);
 	read_acs(tr->pc, d.addr, &a);
@@ -941,9 +941,8 @@ int list_main(int argc, char **argv)
 		case 'i': ids = optarg; break;
 		case 'j': o.json = 1; break;
 		case 'T':
-			if (vb_parse_seconds(optarg, &timeout_ms) < 0)
-				return vb_usage_err("--timeout=%s: want seconds, e.g. 10 or 0.5 "
-						    "(at most 86400)", optarg);
+			if ((r = vb_opt_timeout(optarg, &timeout_ms)) != 0)
+				return r;
 			break;
 		case 'h': vb_print_usage(list_usage); return 0;
 		default: return vb_usage_err("unknown option");

@@ -186,6 +186,13 @@ void vb_rebind_forced_say(const struct vb_rebind_ctx *c, const struct vb_rebind 
 		(double)c->unbind_timeout_ms / 1000.0);
 }
 
+int vb_opt_timeout(const char *arg, long *ms)
+{
+	if (vb_parse_seconds(arg, ms) < 0)
+		return vb_usage_err("--timeout=%s: want seconds, e.g. 10 or 0.5 (at most 86400)", arg);
+	return 0;
+}
+
 int vb_lock_rebind(long timeout_ms, const char *nothing)
 {
 	int fd;

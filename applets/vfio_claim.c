@@ -338,15 +338,16 @@ static int choose_drivers(struct item *it, size_t n, const struct claim_opts *o,
 		}
 		x->target = x->drv;
 		if (r == 1) {
+			char say[VB_TEXT_LEN];
+
 			matched++;
+			snprintf(say, sizeof(say), "%s: %s, a vfio-pci variant driver of kernel %s, "
+				 "matches it (%s in modules.alias)%s", d->addr, x->drv, rel, pat,
+				 o->driver ? ": --driver" : "; --driver=vfio-pci takes vfio-pci");
 			if (a->dry_run)
-				vb_act_note(a, "%s: %s, a vfio-pci variant driver of kernel %s, matches it "
-					    "(%s in modules.alias)%s", d->addr, x->drv, rel, pat,
-					    o->driver ? ": --driver" : "; --driver=vfio-pci takes vfio-pci");
+				vb_act_note(a, "%s", say);	/* part of the plan */
 			else
-				vb_info("%s: %s, a vfio-pci variant driver of kernel %s, matches it "
-					"(%s in modules.alias)%s", d->addr, x->drv, rel, pat,
-					o->driver ? ": --driver" : "; --driver=vfio-pci takes vfio-pci");
+				vb_info("%s", say);
 		} else if (o->driver) {
 			vb_info("%s: --driver=%s does not drive it (none of its modules.alias entries "
 				"matches %04x:%04x): vfio-pci", d->addr, o->driver, d->id.vendor,
@@ -645,21 +646,16 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 	for (i = 0; i < n; i++) {
 		if (it[i].work)
 			continue;
-		if (o->dry_run)
-			{
+		if (o->dry_run) {
 			int none = !strcmp(it[i].target, VB_TARGET_NONE);
 			vb_act_note(&act, "%s: already %s%s%s, nothing to do", it[i].rb.addr,
 				    none ? "parked (driver_override none, no driver)" : "on ",
 				    none ? "" : it[i].target,
 				    none ? "" : " with driver_override set");
-		}
-		else {
+		} else {
 			struct vb_rebind *v = &it[i].rb;
-			if (v->group >= 0 || (v->group = vb_pcidev_group(v->addr)) >= 0) {
-				char gn[sizeof(v->node)], cn[sizeof(v->node)];
-				vb_vfio_nodes(v->addr, gn, sizeof(gn), cn, sizeof(cn));
-				vb_strlcpy(v->node, gn[0] ? gn : cn, sizeof(v->node));
-			}
+			if (v->group >= 0 || (v->group = vb_pcidev_group(v->addr)) >= 0)
+				vb_vfio_node(v->addr, v->node, sizeof(v->node));
 			report_done(&it[i], 1);
 		}
 	}
@@ -746,9 +742,8 @@ int vfio_claim_main(int argc, char **argv)
 			o.force = 1;
 			break;
 		case 'T':
-			if (vb_parse_seconds(optarg, &o.timeout_ms) < 0)
-				return vb_usage_err("--timeout=%s: want seconds, e.g. 10 or 0.5 "
-						    "(at most 86400)", optarg);
+			if ((r = vb_opt_timeout(optarg, &o.timeout_ms)) != 0)
+				return r;
 			break;
 		case 'O':
 			o.obey_off = 1;

@@ -340,9 +340,8 @@ int vfio_release_main(int argc, char **argv)
 			o.force = 1;
 			break;
 		case 'T':
-			if (vb_parse_seconds(optarg, &o.timeout_ms) < 0)
-				return vb_usage_err("--timeout=%s: want seconds, e.g. 10 or 0.5 "
-						    "(at most 86400)", optarg);
+			if ((r = vb_opt_timeout(optarg, &o.timeout_ms)) != 0)
+				return r;
 			break;
 		case 'h':
 			vb_print_usage(vfio_release_usage);

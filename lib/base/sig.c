@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/sig.h"
+#include "base/util.h"
 
 static volatile sig_atomic_t caught;
 static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
@@ -23,9 +24,9 @@ void vb_sig_catch(void)
 	sa.sa_handler = on_signal;
 	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	for (i = 0; i < VB_ARRAY_SIZE(sigs); i++)
 		sigaddset(&sa.sa_mask, sigs[i]);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	for (i = 0; i < VB_ARRAY_SIZE(sigs); i++)
 		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN &&
 		    old.sa_handler != on_signal)
 			sigaction(sigs[i], &sa, NULL);
@@ -54,7 +55,7 @@ void vb_sig_block(int how)
 	unsigned i;
 
 	sigemptyset(&set);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	for (i = 0; i < VB_ARRAY_SIZE(sigs); i++)
 		sigaddset(&set, sigs[i]);
 	sigprocmask(how, &set, NULL);
 }

@@ -422,12 +422,7 @@ static int check(struct vb_rebind *v, int final)
 		return 0;
 	/* The group's node, else (a kernel without the group interface) the
 	 * device's cdev: a VM opens one of them (lib/pci/vfio). */
-	{
-		char gn[sizeof(v->node)], cn[sizeof(v->node)];
-		vb_vfio_nodes(v->addr, gn, sizeof(gn), cn, sizeof(cn));
-		vb_strlcpy(v->node, gn[0] ? gn : cn, sizeof(v->node));
-	}
-	return v->node[0] != 0;
+	return vb_vfio_node(v->addr, v->node, sizeof(v->node));
 }
 
 static int verify_failed(struct vb_rebind_ctx *c, struct vb_rebind *v)
@@ -816,8 +811,7 @@ static int cdev_verify(struct vb_rebind_ctx *c, struct vb_rebind *who, int g, in
 		if ((r = vb_vfio_cdev_open(m[i], &o)) < 0) {
 			struct vb_rebind at = *who;
 			vb_strlcpy(at.addr, o.dev[0] ? o.dev : m[i], sizeof(at.addr));
-			snprintf(step, sizeof(step), "%s", o.step == VB_VFIO_STEP_CDEV_OPEN ?
-				 "open /dev/vfio/devices/vfioN" : vb_vfio_step_name(o.step));
+			snprintf(step, sizeof(step), "%s", vb_vfio_step_name(o.step));
 			if (o.step == VB_VFIO_STEP_CDEV_OPEN && o.node[0])
 				snprintf(step, sizeof(step), "open %.40s", o.node);
 			cdev_reason(&o, why, sizeof(why));

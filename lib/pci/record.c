@@ -54,6 +54,17 @@ static int mkdirs(void)
 	return mkdir(p, 0755) < 0 && errno != EEXIST ? -errno : 0;
 }
 
+/* path under /run/vfiobox durably (lib/base/blob), /run/vfiobox made only
+ * when the write says it is missing. */
+static int run_write(const char *path, const char *buf, size_t len)
+{
+	int r = vb_blob_write_atomic(path, buf, len, 0644);
+
+	if (r == -ENOENT && (r = mkdirs()) == 0)
+		r = vb_blob_write_atomic(path, buf, len, 0644);
+	return r;
+}
+
 /* The record durably (a new file, fsync, rename, directory fsync; the
  * applets' lock is held): a reader sees the old record or the new one. */
 int vb_record_write(const struct vb_act *a, const struct vb_record *rec)
@@ -71,11 +82,7 @@ int vb_record_write(const struct vb_act *a, const struct vb_record *rec)
 		       rec->id.subdevice, rec->id.class, rec->driver, rec->target, rec->hda);
 	if (len < 0 || (size_t)len >= sizeof(buf))
 		return -ENAMETOOLONG;
-	/* /run/vfiobox made only when the write says it is missing. */
-	r = vb_blob_write_atomic(p, buf, (size_t)len, 0644);
-	if (r == -ENOENT && (r = mkdirs()) == 0)
-		r = vb_blob_write_atomic(p, buf, (size_t)len, 0644);
-	return r;
+	return run_write(p, buf, (size_t)len);
 }
 
 int vb_record_read(const char *addr, struct vb_record *rec)
@@ -438,9 +445,7 @@ int vb_journal_write(const struct vb_journal *j)
 		free(buf);
 		return len;
 	}
-	r = vb_blob_write_atomic(p, buf, (size_t)len, 0644);
-	if (r == -ENOENT && (r = mkdirs()) == 0)
-		r = vb_blob_write_atomic(p, buf, (size_t)len, 0644);
+	r = run_write(p, buf, (size_t)len);
 	free(buf);
 	return r;
 }

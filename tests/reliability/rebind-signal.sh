@@ -38,6 +38,19 @@ until_ok() {	# until_ok CMD...: wait (up to 10 s) until CMD succeeds
 	until "$@" || [ $_i -ge 200 ]; do sleep 0.05; _i=$((_i + 1)); done
 }
 at_phase() { grep -qx "phase=$1" "$ROOT/$J" 2>/dev/null; }
+sig_in_modprobe() {	# sig_in_modprobe SIG [PHASE]: vfio-claim $GPU with the fake
+	# kernel paused, SIG sent while its modprobe child waits on it (after the
+	# journal reached PHASE); exit code in $RC
+	kill -STOP "$(fkpid)"
+	run_bg vfio-claim $GPU
+	[ -z "${2:-}" ] || until_ok at_phase "$2"
+	until_ok pgrep -P $P >/dev/null
+	kill -s "$1" $P
+	sleep 0.2
+	kill -CONT "$(fkpid)"
+	wait $P; RC=$?
+	fk sync
+}
 sleep_ms() { sleep "$(awk "BEGIN { print $1 / 1000 }")"; }
 
 # signal_steps SIG N: SIG (INT, TERM, HUP; N its number) sent at each step of
@@ -65,14 +78,7 @@ signal_steps() {
 	wait $L	# the holder lets go by itself
 
 	# loading the IOMMU backend (before the first write): nothing changed
-	kill -STOP "$(fkpid)"
-	run_bg vfio-claim $GPU
-	until_ok pgrep -P $P >/dev/null	# modprobe, waiting for the paused kernel
-	kill -s $S $P
-	sleep 0.2
-	kill -CONT "$(fkpid)"
-	wait $P; RC=$?
-	fk sync
+	sig_in_modprobe $S
 	check "SIG$S in modprobe vfio_iommu_type1: exit $W (got $RC)" test $RC = $W
 	expect_err "SIG$S in modprobe vfio_iommu_type1: nothing changed" "IOMMU group: nothing was changed"
 	check "SIG$S in modprobe vfio_iommu_type1: host, no journal" test "$(group_state)" = host -a ! -e "$ROOT/$J"
@@ -94,15 +100,7 @@ signal_steps() {
 
 	# in modprobe vfio-pci (the unbinds are over: past the point of no
 	# return): finished, on vfio-pci with the records
-	kill -STOP "$(fkpid)"
-	run_bg vfio-claim $GPU
-	until_ok at_phase probe
-	until_ok pgrep -P $P >/dev/null	# modprobe vfio-pci
-	kill -s $S $P
-	sleep 0.2
-	kill -CONT "$(fkpid)"
-	wait $P; RC=$?
-	fk sync
+	sig_in_modprobe $S probe
 	check "SIG$S in modprobe vfio-pci: exit $W (got $RC)" test $RC = $W
 	expect_out "SIG$S in modprobe vfio-pci: finished" "^$GPU: vfio-pci \\(was nvidia\\)"
 	check "SIG$S in modprobe vfio-pci: claimed, no journal ($(group_state))" test "$(group_state)" = claimed -a ! -e "$ROOT/$J"
