@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "applet.h"
 #include "base/json.h"
@@ -36,6 +38,7 @@
 #include "pci/isolation.h"
 #include "pci/pciconf.h"
 #include "pci/pciops.h"
+#include "pci/record.h"
 #include "pci/reset.h"
 #include "fw/acpicall.h"
 #include "fw/tables.h"
@@ -43,7 +46,7 @@
 #include "base/util.h"
 
 const char doctor_usage[] =
-	"usage: doctor [-q | -j]\n"
+	"usage: doctor [-q | -j] [--timeout=SEC]\n"
 	"\n"
 	"Check, without changing anything, what VFIO GPU passthrough needs: the\n"
 	"IOMMU and interrupt remapping, each GPU's IOMMU group (which devices\n"
@@ -59,6 +62,9 @@ const char doctor_usage[] =
 	"  -q, --quiet   print only warnings and failures\n"
 	"  -j, --json    one JSON object with every check, its level and advice\n"
 	"                (format in docs/json.md)\n"
+	"      --timeout=SEC  wait at most SEC (default 10) for a driver_override the\n"
+	"                kernel holds under the device lock; past it the device\n"
+	"                is a failure, the others are checked\n"
 	"  -h, --help    this text\n";
 
 struct doctor {
@@ -749,8 +755,18 @@ static void check_gpus(struct doctor *d)
 	for (i = 0; i < n; i++) {
 		struct vb_pcidev dev;
 
-		if (vb_pcidev_load(all[i], &dev) < 0)
+		char words[VB_TEXT_LEN];
+		int r = vb_pcidev_load(all[i], &dev);
+
+		if (r == -ENODEV)
+			continue;	/* left the bus a moment ago */
+		if (r < 0) {
+			line(d, FAIL, r == -ETIMEDOUT ? "see what holds it (an unbind waiting on a "
+			     "driver in use), or give it longer with --timeout" : NULL,
+			     "pci: %s: %s: not checked", all[i],
+			     vb_dev_read_words(r, words, sizeof(words)));
 			continue;
+		}
 		if (d->have_conf && selected(d, dev.addr, &dev.id))
 			matched++;
 		if (!vb_class_is_display(dev.id.class))
@@ -795,6 +811,47 @@ static void check_selectors(struct doctor *d)
 	line(d, OK, NULL, "selectors from %s: %s", d->sel.source, list);
 }
 
+/* A rebind transaction's journal (lib/pci/record): there only while one is
+ * under way, or when one did not finish (kill -9, power loss, an undo that
+ * failed). No line when there is none. */
+static void check_journal(struct doctor *d)
+{
+	struct vb_journal *j = vb_xcalloc(1, sizeof(*j));
+	char why[VB_TEXT_LEN], devs[VB_TEXT_LEN] = "";
+	size_t i;
+	int r = vb_journal_read(j, why, sizeof(why));
+
+	if (r == -ENOENT)
+		goto out;
+	if (r < 0) {
+		line(d, FAIL, "see where the devices are (vfiobox list), put them back by hand if "
+		     "need be, then remove it", "journal: " VB_JOURNAL_PATH " is damaged (%s): "
+		     "vfiobox does not act on it", r == -EBADMSG ? why : strerror(-r));
+		goto out;
+	}
+	for (i = 0; i < j->n; i++) {
+		const struct vb_journal_dev *x = &j->dev[i];
+		vb_appendf(devs, sizeof(devs), ", %s %s -> %s", x->addr,
+			   x->driver[0] ? x->driver : "no driver",
+			   !x->target[0] ? (x->want[0] ? x->want : "its host driver") :
+			   !strcmp(x->target, "none") ? "driver_override none" : x->target);
+	}
+	if (!strcmp(j->phase, "stuck"))
+		line(d, WARN, "see where the devices are (vfiobox list); the next vfio-claim, "
+		     "vfio-release or recover says so and drops the journal",
+		     "journal: %s (pid %ld) could not undo a failure and said what it left%s",
+		     j->op, j->pid, devs);
+	else if (j->pid > 0 && j->pid != (long)getpid() && kill((pid_t)j->pid, 0) == 0)
+		line(d, OK, NULL, "journal: %s (pid %ld) is under way: at %s%s", j->op, j->pid,
+		     j->phase, devs);
+	else
+		line(d, FAIL, "vfio-release or recover finishes or undoes it (either takes "
+		     "/run/vfiobox.lock and settles the journal first)",
+		     "journal: %s (pid %ld) did not finish: at %s%s", j->op, j->pid, j->phase, devs);
+out:
+	free(j);
+}
+
 static void check_cmdline(struct doctor *d)
 {
 	char v[1024], *long_v;
@@ -827,17 +884,23 @@ int doctor_main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct doctor d;
-	int c;
+	long timeout_ms = 10000;
+	int c, r;
 
 	memset(&d, 0, sizeof(d));
 	while ((c = getopt_long(argc, argv, "qjh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'q': d.quiet = 1; break;
 		case 'j': d.json = 1; break;
+		case 'T':
+			if ((r = vb_opt_timeout(optarg, &timeout_ms)) != 0)
+				return r;
+			break;
 		case 'h': vb_print_usage(doctor_usage); return 0;
 		default: return vb_usage_err("unknown option");
 		}
@@ -846,6 +909,7 @@ int doctor_main(int argc, char **argv)
 		return vb_usage_err("'%s': doctor takes no operands", argv[optind]);
 	if (d.quiet && d.json)
 		return vb_usage_err("-q and --json do not go together (the JSON has every check)");
+	vb_sysfs_set_wait(timeout_ms);	/* driver_override: read under the device lock */
 	/* A command line that cannot be read is a failure of the selectors'
 	 * check (vb_select_load reads it again and says why). */
 	if (vb_cmdline_read(&d.cmdline, NULL) < 0) {
@@ -868,6 +932,7 @@ int doctor_main(int argc, char **argv)
 	check_selectors(&d);
 	check_gpus(&d);
 	check_cmdline(&d);
+	check_journal(&d);
 	if (d.json)
 		printf("%s],\"ok\":%d,\"warn\":%d,\"fail\":%d}\n", d.n_json ? "\n  " : "",
 		       d.n_ok, d.n_warn, d.n_fail);

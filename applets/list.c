@@ -34,7 +34,7 @@
 #include "base/util.h"
 
 const char list_usage[] =
-	"usage: list [-a | -g | -t] [-j] [-i FILE] [BDF...]\n"
+	"usage: list [-a | -g | -t] [-j] [-i FILE] [--timeout=SEC] [BDF...]\n"
 	"\n"
 	"List display devices and the other functions of their slots (01:00.0\n"
 	"and its HDA 01:00.1), or every PCI device with -a, or the devices named.\n"
@@ -57,6 +57,9 @@ const char list_usage[] =
 	"                       to it and its subtree): group, driver, link, ACS\n"
 	"  -i, --ids-file FILE  names from FILE (pci.ids format)\n"
 	"  -j, --json           one JSON object (formats in docs/json.md)\n"
+	"      --timeout=SEC    wait at most SEC (default 10) for a driver_override\n"
+	"                       the kernel holds under the device lock (an unbind\n"
+	"                       under way); past it the device is said, exit 1\n"
 	"  -h, --help           this text\n";
 
 struct list_opts {
@@ -531,25 +534,31 @@ static void add_int(int **v, size_t *n, int x)
 
 static int show_group(const struct list_opts *o, int g, int first)
 {
-	char **m = NULL, why[1024];
+	char **m = NULL, why[1024], words[VB_TEXT_LEN];
 	size_t nm = 0, i;
 	struct vb_pcidev *d;
-	int viable, boot = 0, r;
+	int viable, boot = 0, r, rc = VB_EXIT_OK, *unread;
 
 	if ((r = vb_pcidev_group_members(g, &m, &nm)) < 0) {
 		vb_err("iommu group %d: %s", g, vb_sysfs_strerror(r, NULL));
 		return VB_EXIT_FAIL;
 	}
 	d = vb_xcalloc(nm ? nm : 1, sizeof(*d));
+	unread = vb_xcalloc(nm ? nm : 1, sizeof(*unread));
 	for (i = 0; i < nm; i++) {
 		if ((r = vb_pcidev_load(m[i], &d[i])) < 0) {
+			/* Not read (driver_override held under the device lock):
+			 * said, exit 1; one that left the bus is only warned of. */
+			unread[i] = r != -ENODEV;
+			rc = unread[i] ? VB_EXIT_FAIL : rc;
 			/* A member that left the bus a moment ago: show its address. */
 			memset(&d[i], 0, sizeof(d[i]));
 			vb_strlcpy(d[i].addr, m[i], sizeof(d[i].addr));
 			d[i].revision = -1;
 			d[i].boot_vga = -1;
 			d[i].group = g;
-			vb_warn("%s: read: %s", m[i], vb_sysfs_strerror(r, NULL));
+			(unread[i] ? vb_err : vb_warn)("%s: %s", m[i],
+						       vb_dev_read_words(r, words, sizeof(words)));
 		}
 		boot |= d[i].boot_vga == 1;
 	}
@@ -577,15 +586,17 @@ static int show_group(const struct list_opts *o, int g, int first)
 		for (i = 0; i < nm; i++) {
 			printf("\t%s ", short_addr(o, d[i].addr));
 			print_terse(o, &d[i]);
-			printf("\n\t\tdriver: %s", d[i].driver[0] ? d[i].driver : "none");
+			printf("\n\t\tdriver: %s", unread[i] ? "not read" :
+			       d[i].driver[0] ? d[i].driver : "none");
 			if (d[i].override[0])
 				printf(" (driver_override %s)", d[i].override);
 			putchar('\n');
 		}
 	}
 	free(d);
+	free(unread);
 	vb_sysfs_list_free(m, nm);
-	return VB_EXIT_OK;
+	return rc;
 }
 
 static int list_groups(const struct list_opts *o, char **sel, size_t nsel)
@@ -703,10 +714,11 @@ static void tree_children_json(struct tree *tr, int first)
 
 static int load_node(struct tree *tr, int i, struct vb_pcidev *d)
 {
+	char words[VB_TEXT_LEN];
 	int r = vb_pcidev_load(tr->t.v[i].addr, d);
 
 	if (r < 0) {
-		vb_warn("%s: read: %s", tr->t.v[i].addr, vb_sysfs_strerror(r, NULL));
+		vb_err("%s: %s", tr->t.v[i].addr, vb_dev_read_words(r, words, sizeof(words)));
 		memset(d, 0, sizeof(*d));
 		vb_strlcpy(d->addr, tr->t.v[i].addr, sizeof(d->addr));
 		d->revision = d->group = d->boot_vga = -1;
@@ -756,16 +768,16 @@ static void tree_node_text(struct tree *tr, int i, char *prefix, size_t plen, in
 	struct vb_pcidev d;
 	struct acs a;
 	size_t l = strlen(prefix);
-	int k;
+	int k, unread;
 
-	load_node(tr, i, &d);
+	unread = load_node(tr, i, &d) < 0;
 	printf("%s%s%s  ", prefix, last ? "\\-" : "+-", short_addr(o, d.addr));
 	print_terse(o, &d);
 	if (d.group >= 0)
 		printf("  group %d", d.group);
 	else
 		printf("  no group");
-	printf("  driver %s", d.driver[0] ? d.driver : "none");
+	printf("  driver %s", unread ? "not read" : d.driver[0] ? d.driver : "none");
 	if (d.link_speed[0])
 		printf("  link %s x%d", d.link_speed, d.link_width);
 	read_acs(tr->pc, d.addr, &a);
@@ -909,10 +921,12 @@ int list_main(int argc, char **argv)
 		{ "tree", no_argument, NULL, 't' },
 		{ "ids-file", required_argument, NULL, 'i' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct list_opts o;
+	long timeout_ms = 10000;
 	const char *ids = NULL, *nc;
 	char **sel = NULL, err[256];
 	size_t nsel = 0, i;
@@ -926,12 +940,17 @@ int list_main(int argc, char **argv)
 		case 't': o.tree = 1; break;
 		case 'i': ids = optarg; break;
 		case 'j': o.json = 1; break;
+		case 'T':
+			if ((r = vb_opt_timeout(optarg, &timeout_ms)) != 0)
+				return r;
+			break;
 		case 'h': vb_print_usage(list_usage); return 0;
 		default: return vb_usage_err("unknown option");
 		}
 	}
 	if (o.all + o.groups + o.tree > 1)
 		return vb_usage_err("-a, -g and -t do not go together");
+	vb_sysfs_set_wait(timeout_ms);	/* driver_override: read under the device lock */
 	if (ids && !*ids)
 		return vb_usage_err("--ids-file: empty file name");
 	for (i = (size_t)optind; i < (size_t)argc; i++) {
@@ -1000,7 +1019,8 @@ int list_main(int argc, char **argv)
 			continue;
 		}
 		if (r < 0) {
-			vb_err("%s: read: %s", sel[i], vb_sysfs_strerror(r, NULL));
+			char words[VB_TEXT_LEN];
+			vb_err("%s: %s", sel[i], vb_dev_read_words(r, words, sizeof(words)));
 			rc = VB_EXIT_FAIL;
 			continue;
 		}

@@ -6,6 +6,7 @@
  * applet's exit code, or 1 if stdout could not be written. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@
 #include <unistd.h>
 
 #include "applet.h"
+#include "base/act.h"
+#include "base/sig.h"
 #include "pci/pcidev.h"
 #include "pci/rebind.h"
 #include "pci/record.h"
@@ -57,6 +60,78 @@ static const char vfiobox_usage[] =
 void vb_print_usage(const char *usage)
 {
 	fputs(usage, stdout);
+}
+
+/* The journal of a transaction that did not end (kill -9, power loss, an
+ * undo that failed), settled under the lock before anything else: 0, or -1
+ * when it could not be (said). A damaged journal is not acted on. */
+static int settle(long timeout_ms, const char *nothing)
+{
+	struct vb_act act = { 0, 0, stdout };
+	struct vb_journal *j = vb_xcalloc(1, sizeof(*j));
+	struct vb_rebind_ctx c;
+	struct vb_rebind *v;
+	char why[VB_TEXT_LEN];
+	size_t i;
+	int r, finished;
+
+	r = vb_journal_read(j, why, sizeof(why));
+	if (r == -ENOENT) {
+		free(j);
+		return 0;
+	}
+	if (r < 0) {
+		vb_warn(VB_JOURNAL_PATH ": %s: not trusted, not acted on (see where the devices "
+			"are with vfiobox list, put them back by hand if need be, then remove it)",
+			r == -EBADMSG ? why : strerror(-r));
+		free(j);
+		return 0;
+	}
+	if (!strcmp(j->phase, "stuck")) {
+		/* Its undo failed and it said what it left: not undone again
+		 * (that could undo what was done by hand since); said, dropped. */
+		vb_info("%s (pid %ld) could not undo a failure and said what it left ("
+			VB_JOURNAL_PATH "); now:", j->op, j->pid);
+		for (i = 0; i < j->n; i++) {
+			char state[VB_TEXT_LEN];
+			vb_rebind_describe(j->dev[i].addr, state, sizeof(state));
+			vb_info("%s: %s", j->dev[i].addr, state);
+		}
+		free(j);
+		return vb_journal_remove() < 0 ? -1 : 0;
+	}
+	vb_warn("%s (pid %ld) did not finish (" VB_JOURNAL_PATH ", at %s): %s it first", j->op,
+		j->pid, j->phase, !strcmp(j->phase, "done") ? "finishing" : "undoing");
+	v = vb_xcalloc(j->n, sizeof(*v));
+	vb_rebind_ctx_init(&c, &act);
+	c.unbind_timeout_ms = timeout_ms;
+	r = vb_rebind_settle(&c, j, v, &finished);
+	for (i = 0; i < j->n; i++) {
+		char state[VB_TEXT_LEN];
+
+		if (v[i].stuck) {
+			vb_err("%s: undo failed, state left: %s", v[i].addr, v[i].state);
+			continue;
+		}
+		if (v[i].gone) {
+			vb_warn("%s: gone from the bus: the journal stays for it (recover brings it "
+				"back)", v[i].addr);
+			continue;
+		}
+		vb_rebind_describe(v[i].addr, state, sizeof(state));
+		if (v[i].record_err)
+			vb_warn("%s: %s; its record not %s: %s", v[i].addr, state,
+				!strcmp(j->record, "claim") ? "written" : "removed",
+				strerror(-v[i].record_err));
+		else
+			vb_info("%s: %s%s", v[i].addr, finished ? "done: " : "back as it was: ", state);
+	}
+	if (r < 0)
+		vb_err("%s: %s: %s; " VB_JOURNAL_PATH " stays; %s", c.fail_addr, c.fail_step,
+		       c.fail_detail, nothing);
+	free(v);
+	free(j);
+	return r < 0 ? -1 : 0;
 }
 
 int vb_opened_words(int g, int opened, const char *iommu, char *buf, size_t n)
@@ -103,31 +178,67 @@ int vb_opened_words(int g, int opened, const char *iommu, char *buf, size_t n)
 	return 0;
 }
 
+void vb_rebind_forced_say(const struct vb_rebind_ctx *c, const struct vb_rebind *v,
+			  const char *who)
+{
+	vb_warn("%s: held by %s; unbinding it from %s anyway (--force): the unbind waits up to "
+		"%g s for them to let go", v->addr, who, v->unbind,
+		(double)c->unbind_timeout_ms / 1000.0);
+}
+
+int vb_opt_timeout(const char *arg, long *ms)
+{
+	if (vb_parse_seconds(arg, ms) < 0)
+		return vb_usage_err("--timeout=%s: want seconds, e.g. 10 or 0.5 (at most 86400)", arg);
+	return 0;
+}
+
 int vb_lock_rebind(long timeout_ms, const char *nothing)
 {
-	int fd = vb_record_lock(timeout_ms);
+	int fd;
 
+	/* From here on SIGINT, SIGTERM and SIGHUP are looked for between the
+	 * steps (lib/base/sig); before, they end a run that changed nothing. */
+	vb_sig_catch();
+	fd = vb_record_lock(timeout_ms);
 	if (fd == -ETIMEDOUT)
 		vb_err("another vfiobox is rebinding devices (/run/vfiobox.lock held for "
 		       "%ld.%03ld s); %s", timeout_ms / 1000, timeout_ms % 1000, nothing);
+	else if (fd == -EINTR)
+		vb_err("interrupted while waiting for /run/vfiobox.lock; %s", nothing);
 	else if (fd < 0)
 		vb_err("/run/vfiobox.lock: %s; %s", strerror(-fd), nothing);
+	if (fd >= 0 && settle(timeout_ms, nothing) < 0) {
+		vb_record_unlock(fd);
+		return -EIO;
+	}
 	return fd;
+}
+
+const char *vb_dev_read_words(int r, char *buf, size_t n)
+{
+	long w = vb_sysfs_wait();
+
+	if (r == -ETIMEDOUT)
+		snprintf(buf, n, "driver_override did not answer within %ld.%03ld s: the kernel "
+			 "holds the device lock (an unbind or a probe of it is under way, and a "
+			 "driver in use can make that last)", w / 1000, w % 1000);
+	else
+		snprintf(buf, n, "cannot read it: %s", vb_sysfs_strerror(r, NULL));
+	return buf;
 }
 
 void vb_select_err(int r, const char *bad, const char *nothing)
 {
-	long w = vb_sysfs_wait();
+	char words[VB_TEXT_LEN];
 
 	if (r == -ENODEV)
 		vb_err("%s: no such device (not on the bus); %s", bad, nothing);
 	else if (r == -ETIMEDOUT)
-		vb_err("%s: driver_override did not answer within %ld.%03ld s: the kernel holds "
-		       "the device lock (an unbind or a probe of it is under way, and a driver in "
-		       "use can make that last); %s", bad[0] ? bad : "a device", w / 1000, w % 1000,
-		       nothing);
+		vb_err("%s: %s; %s", bad[0] ? bad : "a device",
+		       vb_dev_read_words(r, words, sizeof(words)), nothing);
 	else if (bad[0])
-		vb_err("%s: cannot read it: %s; %s", bad, vb_sysfs_strerror(r, NULL), nothing);
+		vb_err("%s: %s; %s", bad, vb_dev_read_words(r, words, sizeof(words)), nothing);
 	else
 		vb_err("cannot read the PCI devices: %s; %s", vb_sysfs_strerror(r, NULL), nothing);
 }
@@ -240,6 +351,14 @@ static int run(const struct applet *a, int argc, char **argv)
 
 static int finish(int rc)
 {
+	int sig = vb_sig_caught();
+
+	/* A signal the rebind engine caught: the state is said above. */
+	if (sig) {
+		char name[16];
+		vb_err("stopped by %s (signal %d)", vb_sig_name(sig, name, sizeof(name)), sig);
+		rc = 128 + sig;
+	}
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		if (errno != EPIPE)
 			vb_err("write error on standard output: %s", strerror(errno));
@@ -254,6 +373,9 @@ int main(int argc, char **argv)
 	const struct applet *a;
 	int fd;
 
+	/* A write to a closed pipe (vfio-claim | head) is EPIPE, an error seen
+	 * when the output is flushed, after the devices are consistent. */
+	signal(SIGPIPE, SIG_IGN);
 	/* Closed 0-1-2 on /dev/null (as busybox does): no file opened later
 	 * may become standard input, output or error. */
 	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)

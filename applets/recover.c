@@ -1167,9 +1167,8 @@ int recover_main(int argc, char **argv)
 		case O_NORESET: c.no_reset = 1; break;
 		case 'f': c.force = 1; break;
 		case 't':
-			if (vb_parse_seconds(optarg, &c.timeout_ms) < 0)
-				return vb_usage_err("--timeout=%s: want seconds, e.g. 10 or 0.5 "
-						    "(at most 86400)", optarg);
+			if ((r = vb_opt_timeout(optarg, &c.timeout_ms)) != 0)
+				return r;
 			break;
 		case 'h': vb_print_usage(recover_usage); return 0;
 		default: return vb_usage_err("unknown option");

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/act.h"
+#include "base/sig.h"
 #include "applet.h"
 #include "pci/fb.h"
 #include "pci/holders.h"
@@ -474,15 +475,16 @@ static int choose_drivers(struct item *it, size_t n, const struct claim_opts *o,
 		}
 		x->target = x->drv;
 		if (r == 1) {
+			char say[VB_TEXT_LEN];
+
 			matched++;
+			snprintf(say, sizeof(say), "%s: %s, a vfio-pci variant driver of kernel %s, "
+				 "matches it (%s in modules.alias)%s", d->addr, x->drv, rel, pat,
+				 o->driver ? ": --driver" : "; --driver=vfio-pci takes vfio-pci");
 			if (a->dry_run)
-				vb_act_note(a, "%s: %s, a vfio-pci variant driver of kernel %s, matches it "
-					    "(%s in modules.alias)%s", d->addr, x->drv, rel, pat,
-					    o->driver ? ": --driver" : "; --driver=vfio-pci takes vfio-pci");
+				vb_act_note(a, "%s", say);	/* part of the plan */
 			else
-				vb_info("%s: %s, a vfio-pci variant driver of kernel %s, matches it "
-					"(%s in modules.alias)%s", d->addr, x->drv, rel, pat,
-					o->driver ? ": --driver" : "; --driver=vfio-pci takes vfio-pci");
+				vb_info("%s", say);
 		} else if (o->driver) {
 			vb_info("%s: --driver=%s does not drive it (none of its modules.alias entries "
 				"matches %04x:%04x): vfio-pci", d->addr, o->driver, d->id.vendor,
@@ -536,13 +538,12 @@ static void report_done(const struct item *x, int already)
 		       v->node[0] ? ", " : "", v->node);
 }
 
-static void record(const struct vb_act *a, const struct item *x, const char *hda)
+/* The record the transaction wrote (lib/pci/rebind: c->record "claim"). */
+static void record(const struct item *x)
 {
-	int r = vb_record_claimed(a, x->rb.addr, &x->dev->d.id, x->rb.old_driver, x->target, hda);
-
-	if (r < 0)
+	if (x->rb.record_err < 0)
 		vb_warn("%s: claim record /run/vfiobox/%s not written: %s", x->rb.addr,
-			x->rb.addr, strerror(-r));
+			x->rb.addr, strerror(-x->rb.record_err));
 }
 
 /* The kernel has no group interface, as far as can be told before vfio is
@@ -565,8 +566,7 @@ static void report_open(int group, int opened, const char *iommu)
 }
 
 /* Run one IOMMU group's items (those with work) as a transaction. */
-static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int group,
-		     const char *hda)
+static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int group)
 {
 	struct vb_rebind *v = vb_xcalloc(n, sizeof(*v));
 	char plan[VB_TEXT_LEN] = "";
@@ -600,7 +600,7 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 				    "the group as QEMU does (up to VFIO_SET_IOMMU) and close it");
 		} else {
 			for (i = 0; i < n; i++) {
-				record(ctx->act, &it[i], hda);
+				record(&it[i]);
 				report_done(&it[i], 0);
 				fb_after(ctx->act, &it[i]);
 			}
@@ -783,24 +783,22 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 	ctx.module_ready = loaded;
 	ctx.holders = 1;	/* who holds a device: refused before any write */
 	ctx.force = o->force;
+	ctx.record = "claim";	/* each device's record, written once the group is done */
+	ctx.hda = hda;
+	ctx.forced = vb_rebind_forced_say;	/* and say so, per device */
 	for (i = 0; i < n; i++) {
 		if (it[i].work)
 			continue;
-		if (o->dry_run)
-			{
+		if (o->dry_run) {
 			int none = !strcmp(it[i].target, VB_TARGET_NONE);
 			vb_act_note(&act, "%s: already %s%s%s, nothing to do", it[i].rb.addr,
 				    none ? "parked (driver_override none, no driver)" : "on ",
 				    none ? "" : it[i].target,
 				    none ? "" : " with driver_override set");
-		}
-		else {
+		} else {
 			struct vb_rebind *v = &it[i].rb;
-			if (v->group >= 0 || (v->group = vb_pcidev_group(v->addr)) >= 0) {
-				char gn[sizeof(v->node)], cn[sizeof(v->node)];
-				vb_vfio_nodes(v->addr, gn, sizeof(gn), cn, sizeof(cn));
-				vb_strlcpy(v->node, gn[0] ? gn : cn, sizeof(v->node));
-			}
+			if (v->group >= 0 || (v->group = vb_pcidev_group(v->addr)) >= 0)
+				vb_vfio_node(v->addr, v->node, sizeof(v->node));
 			report_done(&it[i], 1);
 		}
 	}
@@ -811,6 +809,8 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 		size_t k = 0, m;
 
 		/* A device without a group (no-IOMMU mode) is a unit of its own. */
+		if (vb_sig_caught())
+			break;	/* the groups after it: not started */
 		for (j = i + 1; g >= 0 && j < n && it[j].dev->d.group == g; j++)
 			;
 		grp = vb_xcalloc(j - i, sizeof(*grp));
@@ -818,7 +818,7 @@ static int claim(const struct claim_opts *o, struct vb_select *sel)
 			if (it[m].work)
 				grp[k++] = it[m];
 		if (k) {
-			rc = vb_worst(rc, run_group(&ctx, grp, k, g, hda));
+			rc = vb_worst(rc, run_group(&ctx, grp, k, g));
 			for (m = i, k = 0; m < j; m++)
 				if (it[m].work)
 					it[m] = grp[k++];
@@ -885,9 +885,8 @@ int vfio_claim_main(int argc, char **argv)
 			o.force = 1;
 			break;
 		case 'T':
-			if (vb_parse_seconds(optarg, &o.timeout_ms) < 0)
-				return vb_usage_err("--timeout=%s: want seconds, e.g. 10 or 0.5 "
-						    "(at most 86400)", optarg);
+			if ((r = vb_opt_timeout(optarg, &o.timeout_ms)) != 0)
+				return r;
 			break;
 		case 'O':
 			o.obey_off = 1;

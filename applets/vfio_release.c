@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base/act.h"
+#include "base/sig.h"
 #include "applet.h"
 #include "pci/fb.h"
 #include "pci/holders.h"
@@ -66,6 +67,10 @@ struct item {
 	struct vb_seldev *dev;
 	struct vb_rebind rb;
 	int work;
+	char came_from[VB_DRV_LEN];	/* the record's host driver, read before the
+					 * transaction removes the record */
+	struct vb_record rec;		/* the record itself, likewise (its
+					 * framebuffer fields); rec.addr "" none */
 };
 
 /* A result line: stdout, or in early boot stderr and /dev/kmsg. */
@@ -103,7 +108,13 @@ static int plan_all(struct item *it, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		struct vb_record rec;
 		int r = vb_rebind_plan(&it[i].rb, it[i].dev->d.addr, VB_TARGET_BACK);
+
+		if (vb_record_read(it[i].dev->d.addr, &rec) == 0) {
+			vb_strlcpy(it[i].came_from, rec.driver, sizeof(it[i].came_from));
+			it[i].rec = rec;
+		}
 		if (r < 0) {
 			vb_err("%s: %s", it[i].dev->d.addr,
 			       r == -ENODEV ? "gone from the bus" : vb_sysfs_strerror(r, NULL));
@@ -120,18 +131,18 @@ static void report(const struct item *x)
 	const char *was = v->old_driver[0] ? v->old_driver :
 			  v->old_override[0] ? "no driver, driver_override " : "no driver";
 	const char *ov = !v->old_driver[0] && v->old_override[0] ? v->old_override : "";
-	struct vb_record rec;
+	const char *from = x->came_from;
 	char p[VB_PATH_MAX];
 
 	if (v->driver[0]) {
 		result("%s: %s (was %s%s)", v->addr, v->driver, was, ov);
 		return;
 	}
-	if (vb_record_read(v->addr, &rec) == 0 && rec.driver[0] && !vb_driver_is_vfio(rec.driver) &&
-	    vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers/%s", rec.driver) == 0 &&
+	if (from[0] && !vb_driver_is_vfio(from) &&
+	    vb_sysfs_path(p, sizeof(p), "/sys/bus/pci/drivers/%s", from) == 0 &&
 	    !vb_sysfs_exists(p))
 		result("%s: no driver (was %s%s): it came from %s, which is not loaded", v->addr,
-		       was, ov, rec.driver);
+		       was, ov, from);
 	else
 		result("%s: no driver (was %s%s): no loaded driver takes %04x:%04x", v->addr, was,
 		       ov, x->dev->d.id.vendor, x->dev->d.id.device);
@@ -141,19 +152,20 @@ static void report(const struct item *x)
  * (its record's fbdev=, fbdrv=, vtcon=; lib/pci/fb): bound again, where the
  * kernel still has the platform device. A dry run shows the writes. A
  * failure here is a warning: the device itself is released. */
-static void fb_back(const struct vb_act *act, const char *addr)
+static void fb_back(const struct vb_act *act, const struct item *it)
 {
-	struct vb_record rec;
+	const struct vb_record *rec = &it->rec;
+	const char *addr = it->rb.addr;
 	struct vb_fb_rel f;
 	char vt[64], what[200];
 	int r;
 
-	if (vb_record_read(addr, &rec) < 0 || (!rec.fbdev[0] && !rec.vtcon[0]))
+	if (!rec->addr[0] || (!rec->fbdev[0] && !rec->vtcon[0]))
 		return;
-	if (vb_fb_from_record(&f, addr, rec.fbdev, rec.fbdrv, rec.vtcon) < 0) {
+	if (vb_fb_from_record(&f, addr, rec->fbdev, rec->fbdrv, rec->vtcon) < 0) {
 		vb_warn("%s: claim record /run/vfiobox/%s: damaged framebuffer fields (fbdev=%s "
-			"fbdrv=%s vtcon=%s): the framebuffer is not put back", addr, addr, rec.fbdev,
-			rec.fbdrv, rec.vtcon);
+			"fbdrv=%s vtcon=%s): the framebuffer is not put back", addr, addr, rec->fbdev,
+			rec->fbdrv, rec->vtcon);
 		return;
 	}
 	vb_fb_vtcons_text(&f, vt, sizeof(vt));
@@ -202,15 +214,16 @@ static int run_group(struct vb_rebind_ctx *ctx, struct item *it, size_t n, int g
 			vb_act_note(ctx->act, "then: see which driver took each, remove the records "
 				    "in /run/vfiobox/");
 			for (i = 0; i < n; i++)
-				fb_back(ctx->act, it[i].rb.addr);
+				fb_back(ctx->act, &it[i]);
 			return VB_EXIT_OK;
 		}
 		for (i = 0; i < n; i++) {
 			report(&it[i]);
-			fb_back(ctx->act, it[i].rb.addr);
-			if ((r = vb_record_remove(ctx->act, it[i].rb.addr)) < 0)
+			fb_back(ctx->act, &it[i]);
+			/* removed by the transaction (c->record "remove") */
+			if (it[i].rb.record_err < 0)
 				vb_warn("%s: claim record /run/vfiobox/%s not removed: %s",
-					it[i].rb.addr, it[i].rb.addr, strerror(-r));
+					it[i].rb.addr, it[i].rb.addr, strerror(-it[i].rb.record_err));
 		}
 		return VB_EXIT_OK;
 	}
@@ -318,13 +331,17 @@ static int release(const struct release_opts *o, struct vb_select *sel)
 	}
 	vb_rebind_ctx_init(&ctx, &act);
 	ctx.unbind_timeout_ms = o->timeout_ms;
+	ctx.record = "remove";	/* the records go once the group is back */
 	ctx.holders = 1;	/* who holds a device: refused before any write */
 	ctx.force = o->force;
+	ctx.forced = vb_rebind_forced_say;	/* and say so, per device */
 	for (i = 0; i < n; i = j) {
 		int g = it[i].dev->d.group;
 		struct item *grp;
 		size_t k = 0, m;
 
+		if (vb_sig_caught())
+			break;	/* the groups after it: not started */
 		for (j = i + 1; g >= 0 && j < n && it[j].dev->d.group == g; j++)
 			;
 		grp = vb_xcalloc(j - i, sizeof(*grp));
@@ -370,9 +387,8 @@ int vfio_release_main(int argc, char **argv)
 			o.force = 1;
 			break;
 		case 'T':
-			if (vb_parse_seconds(optarg, &o.timeout_ms) < 0)
-				return vb_usage_err("--timeout=%s: want seconds, e.g. 10 or 0.5 "
-						    "(at most 86400)", optarg);
+			if ((r = vb_opt_timeout(optarg, &o.timeout_ms)) != 0)
+				return r;
 			break;
 		case 'h':
 			vb_print_usage(vfio_release_usage);

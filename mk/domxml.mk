@@ -15,15 +15,16 @@
 FUZZ_TIME       ?= 600
 FUZZ_SMOKE_TIME ?= 25
 FUZZ_DOMXML     := $(BUILD)/fuzz/fuzz_domxml
-FUZZ_DOMXML_SRC := tests/fuzz/fuzz_domxml.c lib/xml/xml.c $(sort $(wildcard lib/xml/domxml*.c)) lib/pci/pcidev.c lib/base/sysfs.c lib/base/util.c lib/base/blob.c
+FUZZ_DOMXML_SRC := tests/fuzz/fuzz_domxml.c lib/xml/xml.c $(sort $(wildcard lib/xml/domxml*.c)) lib/pci/pcidev.c lib/pci/kmod.c lib/pci/pciconf.c lib/base/act.c lib/base/msg.c lib/base/sysfs.c lib/base/util.c lib/base/blob.c
 FUZZ_DOMXML_RUN  = $(FUZZ_DOMXML) -dict=tests/fuzz/domxml.dict -artifact_prefix=$(BUILD)/fuzz/ \
 		   -print_final_stats=1 $(BUILD)/fuzz/domxml-corpus tests/fuzz/corpus/domxml
 
-$(FUZZ_DOMXML): $(FUZZ_DOMXML_SRC) lib/xml/xml.h $(wildcard lib/xml/domxml*.h) lib/pci/pcidev.h | need-check
+$(FUZZ_DOMXML): $(FUZZ_DOMXML_SRC) lib/xml/xml.h $(wildcard lib/xml/domxml*.h) lib/pci/pcidev.h \
+		 $(HOST_PCI)/lib/libpci.a | need-check
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@$(CLANG) $(DEFS) -Ilib -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ $(FUZZ_DOMXML_SRC)
+		-I$(HOST_PCI)/include -o $@ $(FUZZ_DOMXML_SRC) $(HOST_PCI)/lib/libpci.a
 
 # The new inputs libFuzzer finds go to $(BUILD)/fuzz/domxml-corpus; the seed
 # corpus in tests/fuzz/corpus/domxml is only read.

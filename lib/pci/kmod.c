@@ -272,27 +272,25 @@ int vb_kmod_vfio_variant(const char *m, const char *only, char *mod, size_t mn, 
 			 size_t pn)
 {
 	const struct valias *v;
-	char want[VB_KMOD_NAME_LEN] = "";
+	char want[VB_KMOD_NAME_LEN] = "", dev[128];
 	size_t n, i, best = 0;
 	int r, stars = -1;
 
 	if (strncmp(m, "pci:", 4))
 		return -EINVAL;
-	m += 4;
+	vb_strlcpy(dev, m + 4, sizeof(dev));
+	dev[strcspn(dev, "\n")] = 0;
 	if (only && vb_strlcpy(want, only, sizeof(want)) < 0)
 		return -EINVAL;
 	norm(want);
 	if ((r = aliases(&v, &n)) < 0)
 		return r;
 	for (i = 0; i < n; i++) {
-		char dev[128];
 		const char *c;
 		int k = 0;
 
 		if (!strcmp(v[i].mod, "vfio_pci") || (*want && strcmp(v[i].mod, want)))
 			continue;
-		vb_strlcpy(dev, m, sizeof(dev));
-		dev[strcspn(dev, "\n")] = 0;
 		if (fnmatch(v[i].pat, dev, 0))
 			continue;
 		for (c = v[i].pat; *c; c++)

@@ -26,6 +26,8 @@
 #include <unistd.h>
 
 #include "base/act.h"
+#include "base/msg.h"
+#include "base/sig.h"
 #include "base/sysfs.h"
 #include "base/util.h"
 #include "pci/holders.h"
@@ -33,6 +35,7 @@
 #include "pci/kmod.h"
 #include "pci/pcidev.h"
 #include "pci/rebind.h"
+#include "pci/record.h"
 #include "pci/vfio.h"
 
 #define VFIO_DRIVER "vfio-pci"
@@ -87,6 +90,10 @@ static void unbind_child(int out, char (*paths)[VB_PATH_MAX], char (*canon)[VB_B
 {
 	size_t i;
 
+	/* The applet decides what a signal means; this child ends its unbind
+	 * and the next ones it was given, unless the applet has stopped
+	 * reading (SIGPIPE). */
+	vb_sig_block(SIG_BLOCK);
 	signal(SIGPIPE, SIG_DFL);
 	close_all_but(out);
 	for (i = 0; i < k; i++) {
@@ -338,6 +345,7 @@ void vb_rebind_ctx_init(struct vb_rebind_ctx *c, const struct vb_act *a)
 	c->act = a;
 	c->unbind_timeout_ms = 10000;
 	c->probe_wait_ms = 1000;
+	c->journal = 1;
 }
 
 static int dry(const struct vb_rebind_ctx *c)
@@ -414,12 +422,7 @@ static int check(struct vb_rebind *v, int final)
 		return 0;
 	/* The group's node, else (a kernel without the group interface) the
 	 * device's cdev: a VM opens one of them (lib/pci/vfio). */
-	{
-		char gn[sizeof(v->node)], cn[sizeof(v->node)];
-		vb_vfio_nodes(v->addr, gn, sizeof(gn), cn, sizeof(cn));
-		vb_strlcpy(v->node, gn[0] ? gn : cn, sizeof(v->node));
-	}
-	return v->node[0] != 0;
+	return vb_vfio_node(v->addr, v->node, sizeof(v->node));
 }
 
 static int verify_failed(struct vb_rebind_ctx *c, struct vb_rebind *v)
@@ -637,10 +640,15 @@ static int holders_check(struct vb_rebind_ctx *c, const struct vb_rebind *v, siz
 {
 	char who[VB_TEXT_LEN / 2];
 	size_t i;
+	int r;
 
 	for (i = 0; i < n; i++) {
-		if (!v[i].unbind[0] ||
-		    vb_holders_check(c->act, v[i].addr, v[i].unbind, c->force, who, sizeof(who)) >= 0)
+		if (!v[i].unbind[0])
+			continue;
+		r = vb_holders_check(c->act, v[i].addr, v[i].unbind, c->force, who, sizeof(who));
+		if (r > 0 && c->force && !dry(c) && c->forced)
+			c->forced(c, &v[i], who);
+		if (r >= 0)
 			continue;
 		vb_strlcpy(c->fail_addr, v[i].addr, sizeof(c->fail_addr));
 		vb_strlcpy(c->fail_step, "holders", sizeof(c->fail_step));
@@ -803,8 +811,7 @@ static int cdev_verify(struct vb_rebind_ctx *c, struct vb_rebind *who, int g, in
 		if ((r = vb_vfio_cdev_open(m[i], &o)) < 0) {
 			struct vb_rebind at = *who;
 			vb_strlcpy(at.addr, o.dev[0] ? o.dev : m[i], sizeof(at.addr));
-			snprintf(step, sizeof(step), "%s", o.step == VB_VFIO_STEP_CDEV_OPEN ?
-				 "open /dev/vfio/devices/vfioN" : vb_vfio_step_name(o.step));
+			snprintf(step, sizeof(step), "%s", vb_vfio_step_name(o.step));
 			if (o.step == VB_VFIO_STEP_CDEV_OPEN && o.node[0])
 				snprintf(step, sizeof(step), "open %.40s", o.node);
 			cdev_reason(&o, why, sizeof(why));
@@ -904,6 +911,88 @@ static int open_groups(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 	return 0;
 }
 
+/* ---- the journal and signals -------------------------------------------- */
+
+/* Write the journal of v[0..n) at phase (nothing when off or in a dry run). */
+static int journal_put(struct vb_rebind_ctx *c, const struct vb_rebind *v, size_t n,
+		       const char *phase)
+{
+	struct vb_journal *j;
+	size_t i;
+	int r;
+
+	if (!c->journal || dry(c))
+		return 0;
+	if (n > VB_JOURNAL_MAX)
+		return -E2BIG;
+	j = vb_xcalloc(1, sizeof(*j));
+	vb_strlcpy(j->op, c->op ? c->op : vb_msg_applet(), sizeof(j->op));
+	j->pid = (long)getpid();
+	j->started = (long long)time(NULL);
+	vb_strlcpy(j->phase, phase, sizeof(j->phase));
+	vb_strlcpy(j->record, c->record ? c->record : "none", sizeof(j->record));
+	vb_strlcpy(j->hda, c->hda ? c->hda : "", sizeof(j->hda));
+	j->n = n;
+	for (i = 0; i < n; i++) {
+		struct vb_journal_dev *d = &j->dev[i];
+		size_t k = 0;
+
+		vb_strlcpy(d->addr, v[i].addr, sizeof(d->addr));
+		d->id = v[i].id;
+		vb_strlcpy(d->driver, v[i].old_driver, sizeof(d->driver));
+		vb_strlcpy(d->override, v[i].old_override, sizeof(d->override));
+		vb_strlcpy(d->target, v[i].target, sizeof(d->target));
+		vb_strlcpy(d->want, v[i].want, sizeof(d->want));
+		if (v[i].done_override)
+			d->done[k++] = 'o';
+		if (v[i].done_unbind)
+			d->done[k++] = 'u';
+		if (v[i].done_probe)
+			d->done[k++] = 'p';
+	}
+	r = vb_journal_write(j);
+	free(j);
+	return r;
+}
+
+/* A step's journal: after the first write the journal written before it
+ * still says what to restore (vb_rebind_settle reads the devices' state, not
+ * the done flags), so a later write that fails is not a reason to undo. */
+static void journal_step(struct vb_rebind_ctx *c, const struct vb_rebind *v, size_t n,
+			 const char *phase)
+{
+	(void)journal_put(c, v, n, phase);
+}
+
+/* The records the journal promises, once the transaction is done. */
+static void records_done(const char *record, const char *hda, const struct vb_act *a,
+			 struct vb_rebind *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		v[i].record_err = 0;
+		if (record && !strcmp(record, "claim") && *v[i].target)
+			v[i].record_err = vb_record_claimed(a, v[i].addr, &v[i].id, v[i].old_driver,
+							    v[i].target, hda ? hda : "");
+		else if (record && !strcmp(record, "remove"))
+			v[i].record_err = vb_record_remove(a, v[i].addr);
+	}
+}
+
+/* A signal caught (lib/base/sig): the run stops at the next step. */
+static int interrupted(struct vb_rebind_ctx *c, const struct vb_rebind *v)
+{
+	char name[16];
+	int s = vb_sig_caught();
+
+	if (!s)
+		return 0;
+	c->signal = s;
+	return fail(c, v, "signal", -EINTR, "%s (signal %d) arrived: stopped before the next step",
+		    vb_sig_name(s, name, sizeof(name)), s);
+}
+
 int vb_rebind_touched(const struct vb_rebind *v, size_t n)
 {
 	size_t i;
@@ -959,7 +1048,11 @@ int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 	c->fail_addr[0] = c->fail_step[0] = c->fail_detail[0] = 0;
 	c->fail_err = 0;
 	c->stuck = 0;
+	c->signal = 0;
 	for (i = 0; i < n; i++) {
+		if (!v[i].id.vendor && !dry(c))
+			vb_pcidev_ids(v[i].addr, &v[i].id);
+		v[i].record_err = 0;
 		v[i].done_override = v[i].done_unbind = v[i].done_probe = 0;
 		v[i].pending = 0;
 		v[i].gone = v[i].stuck = 0;
@@ -975,6 +1068,10 @@ int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 		     (!vb_pcidev_exists(v[i].addr) && vb_iommu_on())))
 			need_backend = 1;
 	}
+	/* A signal caught before the run (waiting for a modprobe of an earlier
+	 * group, say): nothing starts. */
+	if (n && !dry(c) && interrupted(c, &v[0]) < 0)
+		return c->fail_err;
 	if (c->holders && (r = holders_check(c, v, n)) < 0)
 		return r;
 	/* 0. The IOMMU backend a VM needs: vfio declares vfio_iommu_type1 only
@@ -982,10 +1079,19 @@ int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 	 * Before any write: a failure here changes nothing. */
 	if (need_backend && n && vb_rebind_backend(c, v[0].addr) < 0 && !dry(c))
 		return c->fail_err;	/* a dry run goes on: the caller warned */
+	if (n && !dry(c) && interrupted(c, &v[0]) < 0)
+		return c->fail_err;
+	/* The journal before the first write: without it, nothing is written. */
+	if (n && (r = journal_put(c, v, n, "driver_override")) < 0)
+		return fail(c, &v[0], "journal", r, "%s could not be written (%s): nothing changed",
+			    VB_JOURNAL_PATH, r == -E2BIG ? "more devices than it holds" :
+			    strerror(-r));
 	/* 1. Every override first: from here on no other driver can take them. */
 	for (i = 0; i < n; i++) {
 		if (!v[i].set_override)
 			continue;
+		if (!dry(c) && interrupted(c, &v[i]) < 0)
+			goto undo;
 		r = vb_act_dev_write(c->act, v[i].addr, "driver_override",
 				     v[i].target[0] ? v[i].target : "\n");
 		if (r < 0) {
@@ -994,7 +1100,12 @@ int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 		}
 		v[i].done_override = 1;
 	}
-	/* 2. Unbind, each with a bounded wait, all from one child process. */
+	/* 2. Unbind, each with a bounded wait, all from one child process
+	 * (a signal during the wait waits on: the wait is bounded, and an
+	 * unbind given up on would finish behind the undo's back). */
+	if (!dry(c) && interrupted(c, &v[0]) < 0)
+		goto undo;
+	journal_step(c, v, n, "unbind");
 	{
 		char **ad = vb_xcalloc(n, sizeof(*ad)), **dr = vb_xcalloc(n, sizeof(*dr));
 		size_t *idx = vb_xcalloc(n, sizeof(*idx)), k = 0, j = 0, m;
@@ -1040,6 +1151,11 @@ int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 		if (r < 0)
 			goto undo;
 	}
+	/* The point of no return: from here on a signal is honoured once the
+	 * transaction is finished (loading vfio-pci binds devices already). */
+	if (!dry(c) && interrupted(c, &v[0]) < 0)
+		goto undo;
+	journal_step(c, v, n, "probe");
 	/* 3. The vfio drivers loaded (modprobe by execve; built in counts as
 	 * loaded): vfio-pci, or a variant driver (its module has the driver's
 	 * name). Loading one binds every unbound device whose override names it. */
@@ -1071,19 +1187,104 @@ int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n)
 	}
 	if (dry(c))
 		return 0;
+	journal_step(c, v, n, "verify");
 	/* 5. Verify: drivers_probe says nothing about whether a driver bound. */
 	if ((r = verify(c, v, n)) < 0)
 		goto undo;
 	/* 6. Each group opened as QEMU opens it: a VM can use it. */
 	if ((r = open_groups(c, v, n)) < 0)
 		goto undo;
+	/* Done: the journal says so until the records are written, then goes. */
+	if (c->journal && c->record) {
+		journal_step(c, v, n, "done");
+		records_done(c->record, c->hda, c->act, v, n);
+	}
+	if (c->journal)
+		vb_journal_remove();
+	if (vb_sig_caught())
+		c->signal = vb_sig_caught();
 	return 0;
 undo:
 	if (dry(c))
 		return c->fail_err;
 	for (i = n; i-- > 0;)
 		undo_one(c, &v[i]);
+	/* Undone: nothing to settle. Stuck: the journal stays for the next
+	 * applet (and doctor) to see. */
+	if (c->journal && c->stuck)
+		journal_step(c, v, n, "stuck");
+	else if (c->journal)
+		vb_journal_remove();
 	return c->fail_err;
+}
+
+int vb_rebind_settle(struct vb_rebind_ctx *c, const struct vb_journal *j, struct vb_rebind *v,
+		     int *finished)
+{
+	struct vb_rebind *w = vb_xcalloc(j->n ? j->n : 1, sizeof(*w));
+	size_t i, k = 0, gone = 0;
+	int r = 0, journal = c->journal;
+
+	*finished = !strcmp(j->phase, "done");
+	c->fail_addr[0] = c->fail_step[0] = c->fail_detail[0] = 0;
+	c->fail_err = 0;
+	c->stuck = 0;
+	for (i = 0; i < j->n; i++) {
+		const struct vb_journal_dev *d = &j->dev[i];
+		struct vb_rebind_keep keep;
+
+		memset(&v[i], 0, sizeof(v[i]));
+		vb_strlcpy(v[i].addr, d->addr, sizeof(v[i].addr));
+		v[i].group = -1;
+		if (*finished) {
+			/* the state the transaction left: as planned */
+			vb_strlcpy(v[i].target, d->target, sizeof(v[i].target));
+			vb_strlcpy(v[i].old_driver, d->driver, sizeof(v[i].old_driver));
+			vb_strlcpy(v[i].old_override, d->override, sizeof(v[i].old_override));
+			v[i].id = d->id;
+			if (vb_pcidev_driver(d->addr, v[i].driver, sizeof(v[i].driver)) < 0)
+				v[i].gone = 1;
+			continue;
+		}
+		vb_strlcpy(keep.driver, d->driver, sizeof(keep.driver));
+		vb_strlcpy(keep.override, d->override, sizeof(keep.override));
+		/* back to what it had: its override and driver; a device that
+		 * had neither is given back (off vfio-pci, probed) */
+		r = !keep.driver[0] && !keep.override[0] ?
+		    vb_rebind_plan(&v[i], d->addr, VB_TARGET_BACK) :
+		    vb_rebind_plan_keep(&v[i], d->addr, &keep, NULL);
+		v[i].id = d->id;
+		if (r == -ENODEV) {
+			v[i].gone = 1;
+			gone++;
+			r = 0;
+			continue;
+		}
+		if (r < 0) {
+			fail(c, &v[i], "plan", r, "cannot read its state: %s", vb_sysfs_strerror(r, NULL));
+			goto out;
+		}
+		if (r > 0)
+			w[k++] = v[i];
+		r = 0;
+	}
+	if (*finished) {
+		records_done(j->record, j->hda, c->act, v, j->n);
+		r = vb_journal_remove();
+		goto out;
+	}
+	c->journal = 0;
+	if (k)
+		r = vb_rebind_run(c, w, k);
+	c->journal = journal;
+	for (i = 0, k = 0; i < j->n; i++)
+		if (!v[i].gone && !strcmp(v[i].addr, w[k].addr))
+			v[i] = w[k++];
+	if (r == 0 && !gone)
+		r = vb_journal_remove();
+out:
+	free(w);
+	return r;
 }
 
 int vb_rebind_keep_show(struct vb_rebind_ctx *c, const char *addr, const struct vb_rebind_keep *k,

@@ -14,6 +14,19 @@
  * the old driver. What cannot be undone is described exactly. A dry run
  * prints every write through lib/base/act and changes nothing.
  *
+ * The journal (lib/pci/record, /run/vfiobox/journal): before the first write
+ * each device's driver and driver_override, its target and the records to
+ * write once done, durably; again after each step; removed when the
+ * transaction is over (done, or undone). A journal that is left (kill -9,
+ * power loss, an undo that failed) is settled by the next applet that takes
+ * the lock (vb_rebind_settle): finished when it says done, else undone.
+ *
+ * Signals (lib/base/sig): SIGINT, SIGTERM, SIGHUP caught (vb_sig_catch)
+ * are looked for between the steps: until the unbinds are over the
+ * transaction stops and is undone (fail_step "signal", c->signal); from
+ * then on (modprobe vfio-pci and drivers_probe bind devices) it is finished.
+ * The unbind child blocks them: it ends the unbind it is in.
+ *
  * Kernel ABI (Documentation/ABI/testing/sysfs-bus-pci, drivers/pci/pci-sysfs.c,
  * drivers/pci/pci-driver.c): driver_override (cut at the first newline, "\n"
  * clears it), drivers/NAME/bind and unbind, /sys/bus/pci/drivers_probe, the
@@ -68,6 +81,8 @@ struct vb_rebind {
 	int opened;			/* the group opened as a VM does: VB_OPENED_* */
 	char iommu[16];			/* VB_OPENED_OK: "type1v2" or "type1" */
 	char state[VB_TEXT_LEN];	/* the state left, when stuck */
+	struct vb_pciids id;		/* read by vb_rebind_run when not set */
+	int record_err;			/* the record (c->record) not written/removed: -errno */
 };
 
 /* Plan moving addr to target: read its driver and driver_override and decide
@@ -133,6 +148,11 @@ struct vb_rebind_ctx {
 					 * to unbind (lib/pci/holders); a dry run
 					 * notes them and goes on */
 	int force;			/* with holders: note them and go on */
+	/* With force, in a real run: called once per device found held, before
+	 * any write, with who holds it (as vb_holders_check says them), so that
+	 * the applet can say it goes on and the unbind may wait up to
+	 * unbind_timeout_ms. NULL: nothing is said. */
+	void (*forced)(const struct vb_rebind_ctx *c, const struct vb_rebind *v, const char *who);
 	int backend_ready;		/* the IOMMU backend known loaded (same) */
 	/* The failure, when vb_rebind_run fails. */
 	char fail_addr[VB_BDF_LEN];
@@ -140,6 +160,14 @@ struct vb_rebind_ctx {
 	int fail_err;			/* -errno */
 	char fail_detail[VB_TEXT_LEN];	/* what went wrong, in words */
 	int stuck;			/* devices whose undo failed */
+	/* The journal (on by default; never in a dry run). */
+	int journal;			/* 0: none (vb_rebind_settle's own run) */
+	const char *op;			/* who: the applet (default vb_msg_applet()) */
+	const char *record;		/* once done: "claim" writes each device's record
+					 * (vb_record_claimed, mode hda), "remove" removes
+					 * them, NULL none */
+	const char *hda;
+	int signal;			/* the signal that stopped the run, 0 none */
 };
 
 void vb_rebind_ctx_init(struct vb_rebind_ctx *c, const struct vb_act *a);
@@ -152,6 +180,17 @@ int vb_rebind_run(struct vb_rebind_ctx *c, struct vb_rebind *v, size_t n);
 /* After vb_rebind_run: 1 when it wrote anything to one of v[0..n) (an
  * override, an unbind, a probe), 0 when it failed before its first write. */
 int vb_rebind_touched(const struct vb_rebind *v, size_t n);
+
+struct vb_journal;
+/* Settle the journal j of a transaction that did not end: phase done,
+ * finish it (the records j asks for); else undo it, every device put back on
+ * the driver and driver_override it had before, as one transaction (not
+ * journaled again: j stays until the undo is over, so an undo interrupted
+ * in turn is started over). v[0..j->n) gets each device's plan and outcome
+ * (v[i].gone: not on the bus: left, and j with it). Returns 0 (*finished 1
+ * finished, 0 undone), or the failure's -errno as vb_rebind_run. */
+int vb_rebind_settle(struct vb_rebind_ctx *c, const struct vb_journal *j, struct vb_rebind *v,
+		     int *finished);
 
 /* Make sure the IOMMU backend a VM needs is loaded (vb_vfio_backend_ready),
  * once per context; a dry run shows the modprobe or says it is there. 0, or

@@ -10,6 +10,7 @@
 
 #include "base/act.h"
 #include "base/blob.h"
+#include "base/sig.h"
 #include "pci/pcidev.h"
 #include "pci/record.h"
 #include "base/sysfs.h"
@@ -53,12 +54,23 @@ static int mkdirs(void)
 	return mkdir(p, 0755) < 0 && errno != EEXIST ? -errno : 0;
 }
 
-/* The record in one write to NAME.tmp (the applets' lock is held), then a
- * rename over NAME: a reader sees the old record or the new one. */
+/* path under /run/vfiobox durably (lib/base/blob), /run/vfiobox made only
+ * when the write says it is missing. */
+static int run_write(const char *path, const char *buf, size_t len)
+{
+	int r = vb_blob_write_atomic(path, buf, len, 0644);
+
+	if (r == -ENOENT && (r = mkdirs()) == 0)
+		r = vb_blob_write_atomic(path, buf, len, 0644);
+	return r;
+}
+
+/* The record durably (a new file, fsync, rename, directory fsync; the
+ * applets' lock is held): a reader sees the old record or the new one. */
 int vb_record_write(const struct vb_act *a, const struct vb_record *rec)
 {
-	char p[VB_PATH_MAX], tmp[VB_PATH_MAX + 8], buf[768];
-	int r, fd, len;
+	char p[VB_PATH_MAX], buf[768];
+	int r, len;
 
 	if (a && a->dry_run)
 		return 0;
@@ -73,25 +85,7 @@ int vb_record_write(const struct vb_act *a, const struct vb_record *rec)
 				rec->fbdev, rec->fbdrv, rec->vtcon);
 	if (len < 0 || (size_t)len >= sizeof(buf))
 		return -ENAMETOOLONG;
-	if ((r = vb_fmt(tmp, sizeof(tmp), "%s.tmp", p)) < 0)
-		return r;
-	/* /run/vfiobox made only when the open says it is missing. */
-	fd = openat(AT_FDCWD, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 && errno == ENOENT) {
-		if ((r = mkdirs()) < 0)
-			return r;
-		fd = openat(AT_FDCWD, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	}
-	if (fd < 0)
-		return -errno;
-	r = vb_blob_write_fd(fd, buf, (size_t)len);
-	if (close(fd) < 0 && !r)
-		r = -errno;
-	if (!r && rename(tmp, p) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
+	return run_write(p, buf, (size_t)len);
 }
 
 int vb_record_read(const char *addr, struct vb_record *rec)
@@ -204,9 +198,9 @@ int vb_record_lock(long timeout_ms)
 			close(fd);
 			return r;
 		}
-		if (vb_now_ms() >= end) {
+		if (vb_now_ms() >= end || vb_sig_caught()) {
 			close(fd);
-			return -ETIMEDOUT;
+			return vb_sig_caught() ? -EINTR : -ETIMEDOUT;
 		}
 		vb_sleep_ms(20);
 	}
@@ -258,4 +252,277 @@ int vb_record_set_fb(const struct vb_act *a, const char *addr, const char *fbdev
 	    vb_strlcpy(rec.vtcon, vtcon, sizeof(rec.vtcon)) < 0)
 		return -EINVAL;
 	return vb_record_write(a, &rec);
+}
+
+/* ---- the journal ---------------------------------------------------------- */
+
+#define JOURNAL_MAGIC "vfiobox-journal 1\n"
+
+static unsigned fnv1a(const char *s, size_t n)
+{
+	unsigned h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* A value that can stand in a line of fields: no space, '=' or newline. */
+static int field_ok(const char *v)
+{
+	return !strpbrk(v, " =\n\r\t");
+}
+
+int vb_journal_format(const struct vb_journal *j, char *buf, size_t n)
+{
+	size_t i, len;
+	int w;
+
+	if (j->n > VB_JOURNAL_MAX || !field_ok(j->op) || !field_ok(j->phase) ||
+	    !field_ok(j->record) || !field_ok(j->hda))
+		return -EINVAL;
+	w = snprintf(buf, n, JOURNAL_MAGIC "op=%s\npid=%ld\nstarted=%lld\nphase=%s\nrecord=%s\nhda=%s\n",
+		     j->op, j->pid, j->started, j->phase, j->record, j->hda);
+	if (w < 0 || (size_t)w >= n)
+		return -ENAMETOOLONG;
+	len = (size_t)w;
+	for (i = 0; i < j->n; i++) {
+		const struct vb_journal_dev *d = &j->dev[i];
+
+		if (!field_ok(d->addr) || !field_ok(d->driver) || !field_ok(d->override) ||
+		    !field_ok(d->target) || !field_ok(d->want) || !field_ok(d->done))
+			return -EINVAL;
+		w = snprintf(buf + len, n - len, "dev=%s ids=%04x:%04x:%04x:%04x class=%06x driver=%s "
+			     "override=%s target=%s want=%s done=%s\n", d->addr, d->id.vendor,
+			     d->id.device, d->id.subvendor, d->id.subdevice, d->id.class, d->driver,
+			     d->override, d->target, d->want, d->done);
+		if (w < 0 || (size_t)w >= n - len)
+			return -ENAMETOOLONG;
+		len += (size_t)w;
+	}
+	w = snprintf(buf + len, n - len, "end=%08x\n", fnv1a(buf, len));
+	if (w < 0 || (size_t)w >= n - len)
+		return -ENAMETOOLONG;
+	return (int)(len + (size_t)w);
+}
+
+static int bad(char *why, size_t n, unsigned line, const char *what)
+{
+	if (line)
+		snprintf(why, n, "line %u: %s", line, what);
+	else
+		snprintf(why, n, "%s", what);
+	return -EBADMSG;
+}
+
+/* One "KEY=VALUE" of a dev line into out (n bytes); the value may be empty. */
+static int dev_field(char **p, const char *key, char *out, size_t n)
+{
+	size_t k = strlen(key), l;
+	char *s = *p, *e;
+
+	if (strncmp(s, key, k) || s[k] != '=')
+		return -1;
+	s += k + 1;
+	e = strchr(s, ' ');
+	l = e ? (size_t)(e - s) : strlen(s);
+	if (l >= n)
+		return -1;
+	memcpy(out, s, l);
+	out[l] = 0;
+	*p = e ? e + 1 : s + l;
+	return 0;
+}
+
+static int parse_dev(char *s, struct vb_journal_dev *d)
+{
+	char v[VB_DRV_LEN], ids[40], cls[16], *end;
+	unsigned long c;
+
+	memset(d, 0, sizeof(*d));
+	if (dev_field(&s, "dev", v, sizeof(v)) < 0 || vb_bdf_canon(v, d->addr) < 0 ||
+	    strcmp(v, d->addr))
+		return -1;
+	if (dev_field(&s, "ids", ids, sizeof(ids)) < 0 ||
+	    sscanf(ids, "%4x:%4x:%4x:%4x", &d->id.vendor, &d->id.device, &d->id.subvendor,
+		   &d->id.subdevice) != 4 || strlen(ids) != 19)
+		return -1;
+	if (dev_field(&s, "class", cls, sizeof(cls)) < 0 || strlen(cls) != 6)
+		return -1;
+	c = strtoul(cls, &end, 16);
+	if (*end)
+		return -1;
+	d->id.class = (unsigned)c;
+	if (dev_field(&s, "driver", d->driver, sizeof(d->driver)) < 0 ||
+	    dev_field(&s, "override", d->override, sizeof(d->override)) < 0 ||
+	    dev_field(&s, "target", d->target, sizeof(d->target)) < 0 ||
+	    dev_field(&s, "want", d->want, sizeof(d->want)) < 0 ||
+	    dev_field(&s, "done", d->done, sizeof(d->done)) < 0 || *s ||
+	    strspn(d->done, "oup") != strlen(d->done))
+		return -1;
+	return 0;
+}
+
+int vb_journal_parse(const char *text, size_t len, struct vb_journal *j, char *why, size_t whyn)
+{
+	static const char *const keys[] = { "op", "pid", "started", "phase", "record", "hda" };
+	char *buf, *line, *next, *endl;
+	unsigned ln = 1, sum, k;
+	int r = 0, have = 0;
+
+	memset(j, 0, sizeof(*j));
+	if (whyn)
+		why[0] = 0;
+	if (len < sizeof(JOURNAL_MAGIC) - 1 || memcmp(text, JOURNAL_MAGIC, sizeof(JOURNAL_MAGIC) - 1))
+		return bad(why, whyn, 0, "not a vfiobox journal (no \"vfiobox-journal 1\" first line)");
+	if (memchr(text, 0, len))
+		return bad(why, whyn, 0, "a NUL byte in it");
+	if (text[len - 1] != '\n')
+		return bad(why, whyn, 0, "cut short (no newline at the end): torn");
+	/* the last line: end=SUM over everything before it */
+	endl = (char *)text + len - 1;
+	while (endl > text && endl[-1] != '\n')
+		endl--;
+	if (strncmp(endl, "end=", 4) || len - (size_t)(endl - text) != 13)
+		return bad(why, whyn, 0, "no end= line: cut short (torn) or not written by vfiobox");
+	sum = (unsigned)strtoul(endl + 4, NULL, 16);
+	if (sum != fnv1a(text, (size_t)(endl - text)))
+		return bad(why, whyn, 0, "its end= sum does not match: torn or edited");
+	buf = vb_xmalloc((size_t)(endl - text) + 1);
+	memcpy(buf, text, (size_t)(endl - text));
+	buf[endl - text] = 0;
+	line = buf + sizeof(JOURNAL_MAGIC) - 1;
+	for (; *line; line = next) {
+		char *eq;
+
+		ln++;
+		next = strchr(line, '\n');
+		*next++ = 0;
+		if (!strncmp(line, "dev=", 4)) {
+			if (j->n >= VB_JOURNAL_MAX) {
+				r = bad(why, whyn, ln, "more devices than a journal holds");
+				break;
+			}
+			if (parse_dev(line, &j->dev[j->n]) < 0) {
+				r = bad(why, whyn, ln, "not a device line (dev= ids= class= driver= "
+					"override= target= want= done=)");
+				break;
+			}
+			j->n++;
+			continue;
+		}
+		if (!(eq = strchr(line, '='))) {
+			r = bad(why, whyn, ln, "not KEY=VALUE");
+			break;
+		}
+		*eq++ = 0;
+		for (k = 0; k < VB_ARRAY_SIZE(keys) && strcmp(line, keys[k]); k++)
+			;
+		if (k == VB_ARRAY_SIZE(keys) || (have & (1 << k))) {
+			r = bad(why, whyn, ln, k == VB_ARRAY_SIZE(keys) ? "unknown key" : "key repeated");
+			break;
+		}
+		have |= 1 << k;
+		if (k == 1 || k == 2) {
+			char *e;
+			long long v = strtoll(eq, &e, 10);
+			if (!*eq || *e || v < 0) {
+				r = bad(why, whyn, ln, "not a number");
+				break;
+			}
+			if (k == 1)
+				j->pid = (long)v;
+			else
+				j->started = v;
+			continue;
+		}
+		if (vb_strlcpy(k == 0 ? j->op : k == 3 ? j->phase : k == 4 ? j->record : j->hda, eq,
+			       k == 0 ? sizeof(j->op) : k == 3 ? sizeof(j->phase) :
+			       k == 4 ? sizeof(j->record) : sizeof(j->hda)) < 0) {
+			r = bad(why, whyn, ln, "value too long");
+			break;
+		}
+	}
+	free(buf);
+	if (r < 0)
+		return r;
+	if (have != (1 << VB_ARRAY_SIZE(keys)) - 1)
+		return bad(why, whyn, 0, "a field is missing (op, pid, started, phase, record, hda)");
+	if (!j->n)
+		return bad(why, whyn, 0, "no device in it");
+	if (strcmp(j->record, "claim") && strcmp(j->record, "remove") && strcmp(j->record, "none"))
+		return bad(why, whyn, 0, "record= is not claim, remove or none");
+	return 0;
+}
+
+static int journal_path(char *p, size_t n)
+{
+	return vb_sysfs_path(p, n, VB_JOURNAL_PATH);
+}
+
+int vb_journal_write(const struct vb_journal *j)
+{
+	char p[VB_PATH_MAX], *buf;
+	size_t n = 512 + VB_JOURNAL_MAX * 400;
+	int len, r;
+
+	if ((r = journal_path(p, sizeof(p))) < 0)
+		return r;
+	buf = vb_xmalloc(n);
+	if ((len = vb_journal_format(j, buf, n)) < 0) {
+		free(buf);
+		return len;
+	}
+	r = run_write(p, buf, (size_t)len);
+	free(buf);
+	return r;
+}
+
+int vb_journal_read(struct vb_journal *j, char *why, size_t whyn)
+{
+	char p[VB_PATH_MAX], *text = NULL;
+	mode_t type;
+	int r;
+
+	memset(j, 0, sizeof(*j));
+	if (whyn)
+		why[0] = 0;
+	if ((r = journal_path(p, sizeof(p))) < 0)
+		return r;
+	r = vb_blob_read_regular(p, 512 + VB_JOURNAL_MAX * 400, &text, &type);
+	if (r == -VB_ENOTREG) {
+		snprintf(why, whyn, "%s, not a regular file", vb_blob_ftype(type));
+		return -EBADMSG;
+	}
+	if (r == -EFBIG || r == -EILSEQ) {
+		snprintf(why, whyn, "%s", r == -EFBIG ? "larger than a journal can be" :
+			 "a NUL byte in it");
+		free(text);
+		return -EBADMSG;
+	}
+	if (r < 0)
+		return r;
+	r = vb_journal_parse(text, strlen(text), j, why, whyn);
+	free(text);
+	return r;
+}
+
+int vb_journal_remove(void)
+{
+	char p[VB_PATH_MAX], d[VB_PATH_MAX];
+	int r, fd;
+
+	if ((r = journal_path(p, sizeof(p))) < 0 ||
+	    (r = vb_sysfs_path(d, sizeof(d), "/run/vfiobox")) < 0)
+		return r;
+	if (unlink(p) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if ((fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	return 0;
 }

@@ -19,8 +19,10 @@
  *   reset): config space through libpci. A non-root reader sees 64 bytes of
  *   config space: then these read as unknown and reset_method decides.
  * - the devices below the parent bridge (lib/pci/pciops) and their IOMMU
- *   groups; the bridge's reset_subordinate (6.13+: the host can reset the
- *   whole bus itself, between VM runs).
+ *   groups; the bridge's reset_subordinate file (the host can reset the
+ *   whole bus itself, between VM runs): mainline 6.13, backported to
+ *   6.12.5, 6.1.120, 5.15.174, 5.10.231 and 5.4.287, so its presence is
+ *   read, never guessed from the kernel version.
  * - /sys/module/vendor_reset, and a table of families whose reset is known
  *   to be broken, each with its source. */
 #ifndef VB_RESET_H

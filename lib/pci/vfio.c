@@ -102,7 +102,6 @@ int vb_vfio_cdev(const char *addr, char *name, size_t n, unsigned *maj, unsigned
 		return -ENOENT;
 	for (i = 0; i < k && r == -ENOENT; i++) {
 		unsigned long a, b;
-
 		char attr[64];
 
 		if (strncmp(names[i], "vfio", 4) || !names[i][4] ||
@@ -145,6 +144,14 @@ int vb_vfio_nodes(const char *addr, char *group, size_t gn, char *cdev, size_t c
 	else
 		cdev[0] = 0;
 	return k;
+}
+
+int vb_vfio_node(const char *addr, char *node, size_t n)
+{
+	char gn[64], cn[64];
+
+	vb_vfio_nodes(addr, gn, sizeof(gn), cn, sizeof(cn));
+	return vb_strlcpy(node, gn[0] ? gn : cn, n) == 0 && node[0];
 }
 
 /* Some device on the bus has a vfio cdev. */

@@ -90,6 +90,9 @@ int vb_vfio_cdev(const char *addr, char *name, size_t n, unsigned *maj, unsigned
  * there, cdev /dev/vfio/devices/vfioN when the device has a cdev
  * (vb_vfio_cdev). Returns how many were found. */
 int vb_vfio_nodes(const char *addr, char *group, size_t gn, char *cdev, size_t cn);
+/* The one node a VM opens for addr: its group's (vb_vfio_nodes), else, on a
+ * kernel without the group interface, its cdev; "" none. 1 found, 0 not. */
+int vb_vfio_node(const char *addr, char *node, size_t n);
 
 /* The steps of the open, for messages. */
 enum vb_vfio_step {

@@ -45,7 +45,7 @@
  *     flr=0|1        PCIe DevCap FLR bit (default: 1 when reset= has flr)
  *     nosoftrst=0|1  PM control/status NoSoftRst (default 1: D3hot->D0 does
  *                    not reset, as on most GPUs)
- *     resetsub       a bridge's reset_subordinate (Linux 6.13+)
+ *     resetsub       a bridge's reset_subordinate (mainline 6.13, stable 6.12.5, 6.1.120, 5.15.174, 5.10.231, 5.4.287)
  *     rebar=N:MASK:CUR  a resizable BAR N (1-5): resourceN_resize reads MASK
  *                    (hex, bit n = 2^(n+20) bytes) and the BAR's current size
  *                    is 2^(CUR+20) bytes, 64-bit prefetchable memory

@@ -6,6 +6,7 @@
 #include "base/act.h"
 #include "pci/record.h"
 #include "base/sysfs.h"
+#include "base/util.h"
 
 static void test_roundtrip(void **state)
 {
@@ -13,7 +14,7 @@ static void test_roundtrip(void **state)
 	size_t n;
 	struct vb_act dry = { 1, 0, NULL };
 	struct vb_record w = { "0000:01:00.0", { 0x10de, 0x249d, 0x103c, 0x88d1, 0x030000 },
-			       "nvidia", "vfio-pci", "vfio" }, rd;
+			       "nvidia", "vfio-pci", "vfio", "", "", "" }, rd;
 
 	(void)state;
 	vb_sysfs_set_root(r);
@@ -137,12 +138,161 @@ static void test_lock(void **state)
 	vb_sysfs_set_root(NULL);
 }
 
+/* The journal: what it writes reads back the same; a torn, edited or
+ * garbage file is refused with the reason, never half-read. */
+static void fill_journal(struct vb_journal *j)
+{
+	memset(j, 0, sizeof(*j));
+	strcpy(j->op, "vfio-claim");
+	j->pid = 4242;
+	j->started = 1765100000;
+	strcpy(j->phase, "unbind");
+	strcpy(j->record, "claim");
+	strcpy(j->hda, "vfio");
+	j->n = 2;
+	strcpy(j->dev[0].addr, "0000:01:00.0");
+	j->dev[0].id = (struct vb_pciids){ 0x10de, 0x249d, 0x103c, 0x88d1, 0x030000 };
+	strcpy(j->dev[0].driver, "nvidia");
+	strcpy(j->dev[0].target, "vfio-pci");
+	strcpy(j->dev[0].done, "o");
+	strcpy(j->dev[1].addr, "0000:01:00.1");
+	j->dev[1].id = (struct vb_pciids){ 0x10de, 0x228b, 0x103c, 0x88d1, 0x040300 };
+	strcpy(j->dev[1].override, "none");
+	strcpy(j->dev[1].target, "");
+	strcpy(j->dev[1].want, "snd_hda_intel");
+}
+
+static void test_journal_format(void **state)
+{
+	struct vb_journal w, rd;
+	char buf[4096], why[256], bad[4096];
+	int len;
+	size_t i;
+
+	(void)state;
+	fill_journal(&w);
+	len = vb_journal_format(&w, buf, sizeof(buf));
+	assert_true(len > 0);
+	assert_memory_equal(buf, "vfiobox-journal 1\nop=vfio-claim\npid=4242\n", 40);
+	assert_int_equal(vb_journal_parse(buf, (size_t)len, &rd, why, sizeof(why)), 0);
+	assert_string_equal(rd.op, "vfio-claim");
+	assert_int_equal(rd.pid, 4242);
+	assert_true(rd.started == 1765100000);
+	assert_string_equal(rd.phase, "unbind");
+	assert_string_equal(rd.record, "claim");
+	assert_string_equal(rd.hda, "vfio");
+	assert_int_equal(rd.n, 2);
+	for (i = 0; i < 2; i++) {
+		assert_string_equal(rd.dev[i].addr, w.dev[i].addr);
+		assert_memory_equal(&rd.dev[i].id, &w.dev[i].id, sizeof(w.dev[i].id));
+		assert_string_equal(rd.dev[i].driver, w.dev[i].driver);
+		assert_string_equal(rd.dev[i].override, w.dev[i].override);
+		assert_string_equal(rd.dev[i].target, w.dev[i].target);
+		assert_string_equal(rd.dev[i].want, w.dev[i].want);
+		assert_string_equal(rd.dev[i].done, w.dev[i].done);
+	}
+	/* too small a buffer, a value that would break a line */
+	assert_int_equal(vb_journal_format(&w, bad, 64), -ENAMETOOLONG);
+	strcpy(w.dev[0].driver, "a b");
+	assert_int_equal(vb_journal_format(&w, bad, sizeof(bad)), -EINVAL);
+	strcpy(w.dev[0].driver, "x=y");
+	assert_int_equal(vb_journal_format(&w, bad, sizeof(bad)), -EINVAL);
+
+	/* torn: every shorter prefix is refused */
+	for (i = 0; i < (size_t)len; i++)
+		assert_int_equal(vb_journal_parse(buf, i, &rd, why, sizeof(why)), -EBADMSG);
+	assert_int_equal(vb_journal_parse(buf, (size_t)len - 5, &rd, why, sizeof(why)), -EBADMSG);
+	assert_non_null(strstr(why, "torn"));
+	/* one byte changed anywhere before end=: the sum says so */
+	memcpy(bad, buf, (size_t)len);
+	bad[30] ^= 1;
+	assert_int_equal(vb_journal_parse(bad, (size_t)len, &rd, why, sizeof(why)), -EBADMSG);
+	assert_string_equal(why, "its end= sum does not match: torn or edited");
+	assert_string_equal(rd.op, "");	/* nothing kept from a refused file */
+	assert_int_equal(rd.n, 0);
+	/* garbage */
+	assert_int_equal(vb_journal_parse("hello\n", 6, &rd, why, sizeof(why)), -EBADMSG);
+	assert_non_null(strstr(why, "not a vfiobox journal"));
+	assert_int_equal(vb_journal_parse("", 0, &rd, why, sizeof(why)), -EBADMSG);
+}
+
+/* A journal with a good sum but a bad line (a bug or a hand-made file): the
+ * line is named. */
+static void test_journal_lines(void **state)
+{
+	static const char *const bodies[] = {
+		"op=x\npid=1\nstarted=2\nphase=unbind\nrecord=none\nhda=\nbogus=1\ndev=0000:01:00.0 ids=10de:249d:0000:0000 class=030000 driver=nvidia override= target=vfio-pci want= done=\n",
+		"op=x\npid=1\nstarted=2\nphase=unbind\nrecord=none\nhda=\ndev=01:00.0 ids=10de:249d:0000:0000 class=030000 driver=nvidia override= target=vfio-pci want= done=\n",
+		"op=x\npid=1\nstarted=2\nphase=unbind\nrecord=none\nhda=\ndev=0000:01:00.0 ids=10de:249d class=030000 driver=nvidia override= target=vfio-pci want= done=\n",
+		"op=x\npid=1\nstarted=2\nphase=unbind\nrecord=none\nhda=\ndev=0000:01:00.0 ids=10de:249d:0000:0000 class=030000 driver=nvidia override= target=vfio-pci want= done=x\n",
+		"op=x\npid=1\nstarted=2\nphase=unbind\nrecord=none\nhda=\n",
+		"op=x\npid=-1\nstarted=2\nphase=unbind\nrecord=none\nhda=\ndev=0000:01:00.0 ids=10de:249d:0000:0000 class=030000 driver=nvidia override= target=vfio-pci want= done=\n",
+		"op=x\npid=1\nstarted=2\nphase=unbind\nrecord=maybe\nhda=\ndev=0000:01:00.0 ids=10de:249d:0000:0000 class=030000 driver=nvidia override= target=vfio-pci want= done=\n",
+		"op=x\nop=y\npid=1\nstarted=2\nphase=unbind\nrecord=none\nhda=\ndev=0000:01:00.0 ids=10de:249d:0000:0000 class=030000 driver=nvidia override= target=vfio-pci want= done=\n",
+		"op=x\nstarted=2\nphase=unbind\nrecord=none\nhda=\ndev=0000:01:00.0 ids=10de:249d:0000:0000 class=030000 driver=nvidia override= target=vfio-pci want= done=\n",
+	};
+	static const char *const want[] = {
+		"line 8: unknown key", "line 8: not a device line", "line 8: not a device line",
+		"line 8: not a device line", "no device in it", "line 3: not a number",
+		"record= is not claim, remove or none", "line 3: key repeated", "a field is missing",
+	};
+	struct vb_journal rd;
+	char buf[2048], why[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < VB_ARRAY_SIZE(bodies); i++) {
+		/* the sum of the text, as vb_journal_format makes it */
+		unsigned h = 2166136261u;
+		size_t k, len;
+
+		len = (size_t)snprintf(buf, sizeof(buf), "vfiobox-journal 1\n%s", bodies[i]);
+		for (k = 0; k < len; k++) {
+			h ^= (unsigned char)buf[k];
+			h *= 16777619u;
+		}
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "end=%08x\n", h);
+		assert_int_equal(vb_journal_parse(buf, len, &rd, why, sizeof(why)), -EBADMSG);
+		assert_non_null(strstr(why, want[i]));
+	}
+}
+
+/* On disk: written whole, read back, a damaged file refused, removed. */
+static void test_journal_file(void **state)
+{
+	char *r = unit_tmpdir(), why[256];
+	struct vb_journal w, rd;
+
+	(void)state;
+	vb_sysfs_set_root(r);
+	assert_int_equal(vb_journal_read(&rd, why, sizeof(why)), -ENOENT);
+	fill_journal(&w);
+	assert_int_equal(vb_journal_write(&w), 0);	/* makes /run/vfiobox */
+	assert_int_equal(vb_journal_read(&rd, why, sizeof(why)), 0);
+	assert_string_equal(rd.dev[1].want, "snd_hda_intel");
+	strcpy(w.phase, "done");
+	assert_int_equal(vb_journal_write(&w), 0);
+	assert_int_equal(vb_journal_read(&rd, why, sizeof(why)), 0);
+	assert_string_equal(rd.phase, "done");
+	unit_puts(r, "run/vfiobox/journal", "vfiobox-journal 1\nop=vfio-claim\npid=1\n");
+	assert_int_equal(vb_journal_read(&rd, why, sizeof(why)), -EBADMSG);
+	assert_non_null(strstr(why, "no end= line"));
+	assert_int_equal(vb_journal_remove(), 0);
+	assert_int_equal(vb_journal_read(&rd, why, sizeof(why)), -ENOENT);
+	assert_int_equal(vb_journal_remove(), 0);
+	unit_rmtree(r);
+	vb_sysfs_set_root(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_claimed),
 		cmocka_unit_test(test_lock),
+		cmocka_unit_test(test_journal_format),
+		cmocka_unit_test(test_journal_lines),
+		cmocka_unit_test(test_journal_file),
 	};
 	return cmocka_run_group_tests_name("record", t, NULL, NULL);
 }
