@@ -54,6 +54,8 @@ const char vfio_release_usage[] =
 	"                     read and modprobe\n"
 	"  -h, --help         this text\n"
 	"\n"
+	"A firmware framebuffer the claim released (its record says) is bound to\n"
+	"its platform driver again, fbcon to its vtconsoles.\n"
 	"The claim records in /run/vfiobox/ are removed. Exit: 0 done (or nothing\n"
 	"selected), 1 failed and restored, 2 usage error (nothing touched), 3\n"
 	"failed and the undo failed too (the message says what state is left).\n";
