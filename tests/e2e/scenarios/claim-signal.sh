@@ -48,8 +48,14 @@ list_quiet() { vfiobox list > /dev/null; }
 
 check_eq "the group starts on its drivers" host "$(group_state)"
 check "list runs (vfiobox's first call)" list_quiet
-ctl=$(ls /sys/bus/pci/devices/$E2E_HDA/sound/card*/ 2>/dev/null | grep '^controlC' | head -n 1)
-check "the HDA has a sound card control node" test -n "$ctl" -a -e /dev/snd/$ctl
+# snd_hda_intel registers the card from its async probe: under load (two TCG
+# guests on two CPUs) that can come after list; wait for it, do not assume it.
+card_ctl() {
+	ctl=$(ls /sys/bus/pci/devices/$E2E_HDA/sound/card*/ 2>/dev/null | grep '^controlC' | head -n 1)
+	test -n "$ctl" -a -e "/dev/snd/$ctl"
+}
+check "the HDA has a sound card control node" wait_for 30 card_ctl
+card_ctl
 
 # ---- SIGTERM while the HDA's unbind waits on a holder: undone --------------
 check "a holder has the card open" hold_card
